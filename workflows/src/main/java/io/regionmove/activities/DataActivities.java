@@ -1,0 +1,26 @@
+package io.regionmove.activities;
+
+import io.temporal.activity.ActivityInterface;
+
+/**
+ * Moves the data of PostgreSQL addons. Long calls heartbeat with their progress and stop their
+ * {@code pg_dump}/{@code pg_restore} process as soon as the migration is aborted.
+ */
+@ActivityInterface
+public interface DataActivities {
+
+  /** Source region: dumps the addon's database into the backup store (the app is stopped). */
+  BackupResult backupAddon(AddonInput input);
+
+  /** Source region: deletes the backups this migration made of the addon. */
+  StepResult deleteBackup(AddonInput input);
+
+  /** Destination region: restores the backup into the destination addon made for the source one. */
+  StepResult restoreAddon(RestoreInput input);
+
+  /**
+   * Destination region: compares per-table row counts and checksums on both sides; a difference
+   * is a non-retryable failure naming the tables.
+   */
+  VerifyResult verifyAddon(AddonInput input);
+}

@@ -1,0 +1,39 @@
+package io.regionmove.model;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a migration is and where it stands: the answer of the {@code status} query and of every
+ * update. It carries names and counts only, never a secret.
+ *
+ * @param failedPhase the phase that ended in error, which the user may run again
+ * @param errors one sentence per failed step of the last phase
+ * @param checks the failed preflight checks, one sentence each
+ * @param url the destination app's URL once finalized
+ */
+public record Migration(
+    String id,
+    String app,
+    String newName,
+    String source,
+    String destination,
+    MigrationStatus status,
+    Phase phase,
+    Phase failedPhase,
+    List<Step> steps,
+    List<String> errors,
+    List<String> checks,
+    String url,
+    List<CnameChange> cnames,
+    String abortReason,
+    Instant startedAt,
+    Instant finishedAt) {
+
+  public Migration {
+    steps = steps == null ? List.of() : List.copyOf(steps);
+    errors = errors == null ? List.of() : List.copyOf(errors);
+    checks = checks == null ? List.of() : List.copyOf(checks);
+    cnames = cnames == null ? List.of() : List.copyOf(cnames);
+  }
+}
