@@ -1,0 +1,78 @@
+package io.regionmove.workflows;
+
+import io.regionmove.model.Migration;
+import io.regionmove.model.MigrationRequest;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * One migration of one app from a source region to a destination region (SPEC §2 and §4).
+ *
+ * <p>The workflow id is the migration id and it runs on {@link #TASK_QUEUE}. It runs the
+ * preflight checks at once, then waits for the user to drive it. Each user step is an Update
+ * (validated: a step asked in the wrong state is rejected before it reaches history) that
+ * returns once the step has ended, and a Signal of the same name for Temporal Web and {@code
+ * temporal workflow signal} (a signal in the wrong state is logged and ignored). {@code abort}
+ * undoes exactly what was done, in reverse order, even while a step runs.
+ */
+@WorkflowInterface
+public interface AppMigrationWorkflow {
+
+  String TASK_QUEUE = "regionmove-migrations";
+  String WORKFLOW_TYPE = "AppMigrationWorkflow";
+
+  /** The task queue of the workers that act on one region, next to its control plane. */
+  static String regionTaskQueue(String region) {
+    return "regionmove-region-" + region;
+  }
+
+  static String workflowId(String migrationId) {
+    return migrationId;
+  }
+
+  @WorkflowMethod(name = WORKFLOW_TYPE)
+  Migration run(MigrationRequest request);
+
+  @QueryMethod(name = "status")
+  Migration status();
+
+  @UpdateMethod(name = "prepare")
+  Migration prepare();
+
+  @UpdateValidatorMethod(updateName = "prepare")
+  void validatePrepare();
+
+  @UpdateMethod(name = "data")
+  Migration data();
+
+  @UpdateValidatorMethod(updateName = "data")
+  void validateData();
+
+  @UpdateMethod(name = "finalize")
+  Migration finalizeMigration();
+
+  @UpdateValidatorMethod(updateName = "finalize")
+  void validateFinalize();
+
+  @UpdateMethod(name = "abort")
+  Migration abort();
+
+  @UpdateValidatorMethod(updateName = "abort")
+  void validateAbort();
+
+  @SignalMethod(name = "prepare")
+  void prepareSignal();
+
+  @SignalMethod(name = "data")
+  void dataSignal();
+
+  @SignalMethod(name = "finalize")
+  void finalizeSignal();
+
+  @SignalMethod(name = "abort")
+  void abortSignal();
+}

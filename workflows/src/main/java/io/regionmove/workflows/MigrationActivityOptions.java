@@ -1,0 +1,90 @@
+package io.regionmove.workflows;
+
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import java.time.Duration;
+
+/**
+ * The one place that builds {@link ActivityOptions} for the migration workflow.
+ *
+ * <p>Every forward call waits for its activity to acknowledge cancellation, so that an abort
+ * undoes an action only once it has stopped. Transient failures are retried with backoff;
+ * permanent ones are non-retryable {@code ApplicationFailure}s raised by the activities.
+ */
+public final class MigrationActivityOptions {
+
+  /** How long a short forward call may keep failing transiently before the step is in error. */
+  static final Duration FORWARD_SCHEDULE_TO_CLOSE = Duration.ofHours(1);
+  /** How long an undo is retried before it is shown as a failed step. */
+  static final Duration COMPENSATION_SCHEDULE_TO_CLOSE = Duration.ofHours(6);
+
+  /** How long a preflight check waits for a worker of its region to pick it up. */
+  static final Duration PREFLIGHT_SCHEDULE_TO_START = Duration.ofMinutes(2);
+
+  private static final RetryOptions FORWARD_RETRY =
+      RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setBackoffCoefficient(2.0)
+          .setMaximumInterval(Duration.ofMinutes(1))
+          .build();
+
+  private static final RetryOptions COMPENSATION_RETRY =
+      RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(2))
+          .setBackoffCoefficient(2.0)
+          .setMaximumInterval(Duration.ofMinutes(5))
+          .build();
+
+  private MigrationActivityOptions() {}
+
+  /** A short forward action: an API call or two. */
+  public static ActivityOptions forward(String region, String summary) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(AppMigrationWorkflow.regionTaskQueue(region))
+        .setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setScheduleToCloseTimeout(FORWARD_SCHEDULE_TO_CLOSE)
+        .setRetryOptions(FORWARD_RETRY)
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+        .setSummary(summary)
+        .build();
+  }
+
+  /**
+   * A preflight check. No worker polls the queue of a region nobody configured, so a check that
+   * is not picked up in time fails the preflight instead of waiting for ever.
+   */
+  public static ActivityOptions preflight(String region, String summary) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(AppMigrationWorkflow.regionTaskQueue(region))
+        .setScheduleToStartTimeout(PREFLIGHT_SCHEDULE_TO_START)
+        .setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setScheduleToCloseTimeout(Duration.ofMinutes(10))
+        .setRetryOptions(FORWARD_RETRY)
+        .setSummary(summary)
+        .build();
+  }
+
+  /** A long data action (backup, restore, verify): heartbeats, so abort stops it promptly. */
+  public static ActivityOptions longRunning(String region, String summary, Duration heartbeatTimeout) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(AppMigrationWorkflow.regionTaskQueue(region))
+        .setStartToCloseTimeout(Duration.ofHours(12))
+        .setHeartbeatTimeout(heartbeatTimeout)
+        .setRetryOptions(FORWARD_RETRY)
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+        .setSummary(summary)
+        .build();
+  }
+
+  /** An undo: retried patiently, since giving up leaves something behind. */
+  public static ActivityOptions compensation(String region, String summary) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(AppMigrationWorkflow.regionTaskQueue(region))
+        .setStartToCloseTimeout(Duration.ofMinutes(10))
+        .setScheduleToCloseTimeout(COMPENSATION_SCHEDULE_TO_CLOSE)
+        .setRetryOptions(COMPENSATION_RETRY)
+        .setSummary(summary)
+        .build();
+  }
+}
