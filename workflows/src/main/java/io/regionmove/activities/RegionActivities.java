@@ -25,7 +25,19 @@ public interface RegionActivities {
 
   StepResult createApp(MoveInput input);
 
+  /**
+   * Deletes an app this migration created (its reference is the migration id): the destination
+   * app, when prepare is undone. Any other app of that name is left untouched, so a destination
+   * name that was already taken is never deleted; an app already gone is fine.
+   */
   StepResult deleteApp(AppInput input);
+
+  /**
+   * Source region, after the redirect window: deletes the old source app, but only once the
+   * destination app this migration made ({@code move.destinationApp()}, reference = migration id)
+   * exists; otherwise a non-retryable {@code INVALID_REQUEST} failure. An app already gone is fine.
+   */
+  StepResult deleteSourceApp(MoveInput input);
 
   StepResult copyConfig(ConfigInput input);
 
