@@ -1,0 +1,12 @@
+package io.regionmove.activities.region;
+
+import java.util.List;
+
+/** An addon provider offered in a region, with the plans and versions it offers there. */
+public record AddonProvider(String id, List<String> plans, List<String> versions) {
+
+  public AddonProvider {
+    plans = plans == null ? List.of() : List.copyOf(plans);
+    versions = versions == null ? List.of() : List.copyOf(versions);
+  }
+}

@@ -1,0 +1,10 @@
+package io.regionmove.activities.region;
+
+import io.regionmove.activities.config.RegionConfig;
+
+/** Makes the client of one region; {@code RegionClient::new} in production, a stub in tests. */
+@FunctionalInterface
+public interface RegionClientFactory {
+
+  RegionClient create(RegionConfig region);
+}
