@@ -314,8 +314,9 @@ public class RegionClient {
               + " "
               + path
               + " within "
-              + requestTimeout.toSeconds()
-              + " s.",
+              + (requestTimeout.toMillis() < 1000
+                  ? requestTimeout.toMillis() + " ms."
+                  : requestTimeout.toSeconds() + " s."),
           e);
     } catch (ConnectException e) {
       throw new RegionUnavailableException(
