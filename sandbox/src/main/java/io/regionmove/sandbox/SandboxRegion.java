@@ -1,0 +1,151 @@
+package io.regionmove.sandbox;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.regionmove.sandbox.api.ApiException;
+import io.regionmove.sandbox.api.AppRouter;
+import io.regionmove.sandbox.api.RegionApi;
+import io.regionmove.sandbox.postgres.AddonDatabaseProvisioner;
+import io.regionmove.sandbox.state.RegionState;
+import io.regionmove.sandbox.state.StateFile;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One sandbox region: the Region API under {@code /v1} (bearer token) and the app router, on one port,
+ * with its state in {@code <stateDir>/<region>.json}.
+ */
+public final class SandboxRegion implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SandboxRegion.class);
+
+    private final SandboxOptions options;
+    private final String token;
+    private final Javalin server;
+    private final ObjectMapper json;
+
+    private SandboxRegion(SandboxOptions options, String token, Javalin server, ObjectMapper json) {
+        this.options = options;
+        this.token = token;
+        this.server = server;
+        this.json = json;
+    }
+
+    public static SandboxRegion start(SandboxOptions options) {
+        StateFile file = new StateFile(options.stateDir(), options.region());
+        RegionState state = file.load(options.region());
+        String token = options.token();
+        if (token == null || token.isBlank()) {
+            if (state.token == null) {
+                byte[] bytes = new byte[24];
+                new SecureRandom().nextBytes(bytes);
+                state.token = HexFormat.of().formatHex(bytes);
+                file.save(state);
+            }
+            token = state.token;
+        }
+        ObjectMapper json = new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        Clock clock = Clock.systemUTC();
+        Javalin server = Javalin.create(config -> config.showJavalinBanner = false);
+        SandboxRegion region = new SandboxRegion(options, token, server, json);
+        AddonDatabaseProvisioner databases =
+                options.postgres() == null ? null : new AddonDatabaseProvisioner(options.postgres());
+        RegionApi api = new RegionApi(options.region(), state, file, options.providers(), databases,
+                server::port, json, clock);
+        region.routes(api, new AppRouter(options.region(), api, clock));
+        server.start(options.host(), options.port());
+        log.info("Sandbox region {} listening on {} (state {})", options.region(), region.apiUrl(), file.path());
+        return region;
+    }
+
+    private void routes(RegionApi api, AppRouter router) {
+        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        server.before(ctx -> {
+            Optional<String> app = router.appOf(ctx.header("Host"));
+            if (app.isPresent()) {
+                router.handle(ctx, app.get());
+                ctx.skipRemainingHandlers();
+                return;
+            }
+            String authorization = ctx.header("Authorization");
+            if (ctx.path().startsWith("/v1/") && (authorization == null
+                    || !MessageDigest.isEqual(expected, authorization.getBytes(StandardCharsets.UTF_8)))) {
+                throw new ApiException(401, authorization == null
+                        ? "A bearer token is required: send the header 'Authorization: Bearer <token>'."
+                        : "The bearer token is not valid for region " + options.region() + ".");
+            }
+        });
+        api.register(server);
+        server.exception(ApiException.class, (e, ctx) -> {
+            if (e.status() >= 500) {
+                log.error("{} {} failed: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
+            }
+            error(ctx, e.status(), e.getMessage());
+        });
+        server.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
+                e.getStatus() == 404 ? "No such endpoint: " + ctx.method() + " " + ctx.path() + "."
+                        : e.getStatus() == 405 ? "The method " + ctx.method() + " is not allowed on " + ctx.path() + "."
+                        : e.getMessage()));
+        server.exception(Exception.class, (e, ctx) -> {
+            log.error("{} {} failed", ctx.method(), ctx.path(), e);
+            error(ctx, 500, "The sandbox region failed to handle this request: " + e.getMessage());
+        });
+    }
+
+    private void error(Context ctx, int status, String message) {
+        try {
+            ctx.status(status).contentType("application/json").result(json.writeValueAsString(Map.of("error", message)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            ctx.status(status).result("{\"error\":\"internal error\"}");
+        }
+    }
+
+    public String name() {
+        return options.region();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** {@code http://127.0.0.1:<port>} (or the configured host when it is not a wildcard address). */
+    public String apiUrl() {
+        return "http://" + urlHost() + ":" + port();
+    }
+
+    /** {@code http://<app>.<region>.localhost:<port>/}. */
+    public String routerUrl(String app) {
+        return "http://" + app + "." + options.region() + ".localhost:" + port() + "/";
+    }
+
+    public String token() {
+        return token;
+    }
+
+    public SandboxOptions options() {
+        return options;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    private String urlHost() {
+        String host = options.host();
+        return host.isBlank() || host.equals("0.0.0.0") || host.equals("::") ? SandboxOptions.DEFAULT_HOST : host;
+    }
+}
