@@ -1,0 +1,95 @@
+import io.regionmove.activities.AddonInput;
+import io.regionmove.activities.AppInput;
+import io.regionmove.activities.BackupResult;
+import io.regionmove.activities.DataActivities;
+import io.regionmove.activities.MoveInput;
+import io.regionmove.activities.RestoreInput;
+import io.regionmove.activities.VerifyResult;
+import io.regionmove.activities.data.AddonDatabases;
+import io.regionmove.activities.data.DataActivitiesImpl;
+import io.regionmove.activities.data.DataOptions;
+import io.regionmove.activities.data.DirectoryBackupStore;
+import io.regionmove.activities.data.DumpFormat;
+import io.regionmove.model.Addon;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.testing.TestActivityEnvironment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Runs the data step's three activities (backup, restore, verify) through DataActivitiesImpl in a
+ * TestActivityEnvironment and prints their wall times as key=value lines for bench/data-step.sh.
+ *
+ * <p>Arguments: sourceUrl destinationUrl pgBinDir [format] [jobs]
+ */
+public class DataStepBench {
+
+  public static void main(String[] args) throws Exception {
+    String sourceUrl = args[0];
+    String destinationUrl = args[1];
+    Path bin = Path.of(args[2]);
+    DataOptions options = DataOptions.defaults();
+    if (args.length > 3) {
+      options = options.withFormat(DumpFormat.valueOf(args[3].toUpperCase(Locale.ROOT)));
+    }
+    if (args.length > 4) {
+      options = options.withJobs(Integer.parseInt(args[4]));
+    }
+    Path backups = Files.createTempDirectory("regionmove-bench-backups");
+    AddonDatabases databases = new AddonDatabases() {
+      @Override
+      public String sourceUrl(AppInput sourceApp, Addon addon) {
+        return sourceUrl;
+      }
+
+      @Override
+      public String destinationUrl(MoveInput move, Addon sourceAddon) {
+        return destinationUrl;
+      }
+    };
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try {
+      env.registerActivitiesImplementations(
+          new DataActivitiesImpl(databases, new DirectoryBackupStore(backups), bin, options));
+      DataActivities activities = env.newActivityStub(DataActivities.class, ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofHours(2))
+          .setHeartbeatTimeout(Duration.ofSeconds(30))
+          .build());
+      MoveInput move = new MoveInput(UUID.randomUUID().toString(), "agora-fr1", "bench", "osc-fr1", "bench");
+      AddonInput addon = new AddonInput(move, new Addon("pg-bench", Addon.POSTGRESQL, "bench", "15"));
+
+      long t0 = System.nanoTime();
+      BackupResult backup = activities.backupAddon(addon);
+      long t1 = System.nanoTime();
+      activities.restoreAddon(new RestoreInput(addon, backup.backupId()));
+      long t2 = System.nanoTime();
+      VerifyResult verified = activities.verifyAddon(addon);
+      long t3 = System.nanoTime();
+      activities.deleteBackup(addon);
+
+      System.out.printf(Locale.ROOT, "format=%s%njobs=%d%n", options.format(), options.jobs());
+      System.out.printf(Locale.ROOT, "backup_bytes=%d%n", backup.sizeBytes());
+      System.out.printf(Locale.ROOT, "rows=%d%n", verified.rows());
+      System.out.printf(Locale.ROOT, "backup_s=%.2f%n", (t1 - t0) / 1e9);
+      System.out.printf(Locale.ROOT, "restore_s=%.2f%n", (t2 - t1) / 1e9);
+      System.out.printf(Locale.ROOT, "verify_s=%.2f%n", (t3 - t2) / 1e9);
+      System.out.printf(Locale.ROOT, "ours_s=%.2f%n", (t3 - t0) / 1e9);
+    } finally {
+      env.close();
+      DirectoryBackupStoreCleanup.delete(backups);
+    }
+    System.exit(0);
+  }
+
+  /** Deletes the benchmark's backup directory. */
+  static final class DirectoryBackupStoreCleanup {
+    static void delete(Path dir) throws java.io.IOException {
+      try (var paths = Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}
