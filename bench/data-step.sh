@@ -55,7 +55,8 @@ CP_FILE="$WORK/classpath"
 (cd "$ROOT" && mvn -q -pl activities dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" >/dev/null)
 CP="$ROOT/activities/target/classes:$(cat "$CP_FILE")"
 
-sync
+# Each run starts without dirty buffers or a pending checkpoint from the one before.
+"$BIN/psql" -qc checkpoint postgres; sync
 echo "== (a) pg_dump -Fc src | pg_restore -d dst_a"
 A_START=$(date +%s.%N)
 "$BIN/pg_dump" -Fc src | "$BIN/pg_restore" -d dst_a
@@ -63,7 +64,7 @@ A_END=$(date +%s.%N)
 HAND=$(awk -v s="$A_START" -v e="$A_END" 'BEGIN { printf "%.2f", e - s }')
 echo "hand_s=$HAND"
 
-sync
+"$BIN/psql" -qc checkpoint postgres; sync
 echo "== (b) DataActivitiesImpl backup + restore + verify ($FORMAT, $JOBS jobs)"
 OUT="$WORK/ours.txt"
 java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dlogback.configurationFile="$ROOT/bench/logback-bench.xml" \
@@ -73,7 +74,7 @@ java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dlogback.configurationFile="
 get() { sed -n "s/^$1=//p" "$OUT"; }
 OURS=$(get ours_s); VERIFY=$(get verify_s)
 
-echo "== summary (SIZE_GB=$SIZE_GB, scale $SCALE, $(nproc) cores)"
+echo "== summary (SIZE_GB=$SIZE_GB, scale $SCALE, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 awk -v hand="$HAND" -v ours="$OURS" -v verify="$VERIFY" -v b="$(get backup_s)" -v r="$(get restore_s)" 'BEGIN {
   printf "hand-run pg_dump -Fc | pg_restore : %6.2f s\n", hand
   printf "ours backup                       : %6.2f s\n", b

@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,8 @@ final class ToolProcess {
 
   private static final Logger log = LoggerFactory.getLogger(ToolProcess.class);
   private static final int KEPT_LINES = 40;
+  private static final List<String> WORKER_CONNECTION_VARIABLES =
+      List.of("PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGSERVICE", "PGOPTIONS");
 
   private final String name;
   private final Process process;
@@ -52,7 +56,8 @@ final class ToolProcess {
     command.add(tools.program(program).toString());
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    builder.environment().keySet().removeIf(k -> k.startsWith("PG"));
+    // The worker's own connection settings must not leak into the addon's connection.
+    builder.environment().keySet().removeAll(WORKER_CONNECTION_VARIABLES);
     builder.environment().putAll(env);
     log.debug("starting {} {}", program, args);
     return new ToolProcess(program, builder.start(), onLine);
@@ -88,7 +93,10 @@ final class ToolProcess {
     for (ProcessHandle handle : tree) {
       try {
         handle.onExit().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | TimeoutException e) {
         log.warn("{} process {} did not exit after SIGKILL", name, handle.pid());
       }
     }
