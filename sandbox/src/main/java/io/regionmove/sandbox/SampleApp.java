@@ -45,6 +45,9 @@ public final class SampleApp {
     private SampleApp() {}
 
     public static void seed(String apiUrl, String token, String app, int rows) {
+        if (rows < 10) {
+            throw new IllegalArgumentException("The sample database needs at least 10 rows, not " + rows + ".");
+        }
         RegionHttp api = new RegionHttp(apiUrl, token);
         String base = "/v1/apps/" + app;
         if (api.call("GET", base, null).status() == 404) {
