@@ -8,6 +8,7 @@ import io.regionmove.activities.MoveInput;
 import io.regionmove.activities.config.Regions;
 import io.regionmove.activities.data.AddonDatabases;
 import io.regionmove.model.Addon;
+import java.util.Optional;
 
 /**
  * Finds the database URLs of PostgreSQL addons through the Region API, for the data activities.
@@ -37,9 +38,12 @@ public class RegionAddonDatabases implements AddonDatabases {
         () -> {
           RegionClient destination = clients.of(move.destination());
           String reference = RegionActivitiesImpl.addonReference(move, sourceAddon);
+          Optional<RegionAddon> found =
+              destination.findApp(move.newName()).isEmpty()
+                  ? Optional.empty()
+                  : RegionActivitiesImpl.findByReference(destination, move.newName(), reference);
           RegionAddon made =
-              RegionActivitiesImpl.findByReference(destination, move.newName(), reference)
-                  .orElseThrow(
+              found.orElseThrow(
                       () ->
                           invalidRequest(
                               "No addon has been provisioned for source addon "
