@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * destination addon with reference = migration id + ":" + source addon id. Everything written to
  * the destination is written only to an app carrying this migration's reference, and every undo
  * leaves alone an app that does not carry it, so a destination name that was already taken is
- * never touched. Secret values (variables, TLS keys, notifier URLs, addon URLs) are copied inside
+ * never touched. A forward action done twice returns what it returned the first time (except
+ * {@code stopApp}, which on the second call can only say the app is already stopped); an undo
+ * says what it found. Secret values (variables, TLS keys, notifier URLs, addon URLs) are copied inside
  * the activity; results and logs name them only.
  */
 public class RegionActivitiesImpl implements RegionActivities {
@@ -265,12 +267,10 @@ public class RegionActivitiesImpl implements RegionActivities {
         () -> {
           RegionClient source = clients.of(input.region());
           RegionApp app = source.getApp(input.app());
-          if (app.migrating()) {
-            return StepResult.of(
-                "App " + input.app() + " in region " + input.region() + " was already frozen.");
+          if (!app.migrating()) {
+            source.freeze(input.app());
+            log.info("froze app {} in {}", input.app(), input.region());
           }
-          source.freeze(input.app());
-          log.info("froze app {} in {}", input.app(), input.region());
           return StepResult.of(
               "Froze app "
                   + input.app()
@@ -311,14 +311,7 @@ public class RegionActivitiesImpl implements RegionActivities {
             throw invalidRequest(notOurs(input.newName(), input.destination(), input.migrationId()));
           }
           log.info("created app {} in {} (new: {})", input.newName(), input.destination(), created.isNew());
-          return StepResult.of(
-              created.isNew()
-                  ? "Created app " + input.newName() + " in region " + input.destination() + "."
-                  : "App "
-                      + input.newName()
-                      + " in region "
-                      + input.destination()
-                      + " had already been created by this migration.");
+          return StepResult.of("Created app " + input.newName() + " in region " + input.destination() + ".");
         });
   }
 
@@ -729,21 +722,15 @@ public class RegionActivitiesImpl implements RegionActivities {
                     + " No addon is provisioned for it.");
           }
           String reference = addonReference(move, addon);
-          Optional<RegionAddon> existing = findByReference(destination, move.newName(), reference);
-          if (existing.isPresent()) {
-            return StepResult.of(
-                "The "
-                    + addon.provider()
-                    + " addon for source addon "
-                    + addon.id()
-                    + " was already provisioned as "
-                    + existing.get().id()
-                    + ".");
-          }
-          Created<RegionAddon> created =
-              destination.createAddon(
-                  move.newName(), addon.provider(), addon.plan(), addon.version(), reference);
-          log.info("provisioned addon {} for {} in {}", created.value().id(), move.newName(), move.destination());
+          RegionAddon provisioned =
+              findByReference(destination, move.newName(), reference)
+                  .orElseGet(
+                      () ->
+                          destination
+                              .createAddon(
+                                  move.newName(), addon.provider(), addon.plan(), addon.version(), reference)
+                              .value());
+          log.info("provisioned addon {} for {} in {}", provisioned.id(), move.newName(), move.destination());
           return StepResult.of(
               "Provisioned a "
                   + addon.provider()
@@ -756,7 +743,7 @@ public class RegionActivitiesImpl implements RegionActivities {
                   + " in region "
                   + move.destination()
                   + " as "
-                  + created.value().id()
+                  + provisioned.id()
                   + ".");
         });
   }
