@@ -1,0 +1,142 @@
+package io.regionmove.worker;
+
+import io.regionmove.activities.config.Regions;
+import io.regionmove.activities.data.DataActivitiesImpl;
+import io.regionmove.activities.data.DirectoryBackupStore;
+import io.regionmove.activities.region.RegionActivitiesImpl;
+import io.regionmove.activities.region.RegionAddonDatabases;
+import io.regionmove.activities.region.RegionClient;
+import io.regionmove.workflows.AppMigrationLockWorkflowImpl;
+import io.regionmove.workflows.AppMigrationWorkflow;
+import io.regionmove.workflows.AppMigrationWorkflowImpl;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running regionmove worker: one {@link WorkerFactory} polling the migrations task queue (the
+ * migration and lock workflows) and, for each region it serves, that region's activity task queue
+ * (region and data activities).
+ *
+ * <p>The activities of a region's queue may reach every configured region (a preflight on the
+ * source checks the destination), so they are built over all of {@link Regions}; {@link
+ * Options#regions()} only chooses which queues this worker polls.
+ */
+public final class RegionmoveWorker implements AutoCloseable {
+
+  /** How long {@link #close} lets running tasks end before interrupting them. */
+  static final Duration GRACEFUL_SHUTDOWN = Duration.ofSeconds(20);
+
+  private static final Duration FORCED_SHUTDOWN = Duration.ofSeconds(10);
+  private static final Logger log = LoggerFactory.getLogger(RegionmoveWorker.class);
+
+  /**
+   * @param regions the regions whose activity queues this worker polls; empty for all in {@link
+   *     Regions}
+   * @param backupDir where backups are kept; null for {@code REGIONMOVE_BACKUP_DIR}, else {@code
+   *     .regionmove/backups}
+   */
+  public record Options(Set<String> regions, Path backupDir) {
+
+    public Options {
+      regions = regions == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(regions));
+    }
+
+    /** Every configured region, backups where the environment says. */
+    public static Options defaults() {
+      return new Options(Set.of(), null);
+    }
+  }
+
+  private final WorkerFactory factory;
+  private final Set<String> regions;
+  private final Path backupDir;
+  private boolean closed;
+
+  private RegionmoveWorker(WorkerFactory factory, Set<String> regions, Path backupDir) {
+    this.factory = factory;
+    this.regions = regions;
+    this.backupDir = backupDir;
+  }
+
+  /**
+   * Registers the workflows and activities and starts polling.
+   *
+   * @throws io.regionmove.activities.config.UnknownRegionException when a region asked for is not
+   *     in {@code regions}
+   */
+  public static RegionmoveWorker start(WorkflowClient client, Regions regions, Options options) {
+    Options opts = options == null ? Options.defaults() : options;
+    Set<String> served = new LinkedHashSet<>();
+    if (opts.regions().isEmpty()) {
+      served.addAll(regions.names());
+    } else {
+      for (String name : opts.regions()) {
+        served.add(regions.get(name).name());
+      }
+    }
+    DirectoryBackupStore store =
+        opts.backupDir() == null
+            ? DirectoryBackupStore.fromEnvironment()
+            : new DirectoryBackupStore(opts.backupDir());
+
+    RegionActivitiesImpl regionActivities = new RegionActivitiesImpl(regions, RegionClient::new);
+    DataActivitiesImpl dataActivities =
+        new DataActivitiesImpl(new RegionAddonDatabases(regions, RegionClient::new), store);
+
+    WorkerFactory factory = WorkerFactory.newInstance(client);
+    Worker migrations = factory.newWorker(AppMigrationWorkflow.TASK_QUEUE);
+    migrations.registerWorkflowImplementationTypes(
+        AppMigrationWorkflowImpl.class, AppMigrationLockWorkflowImpl.class);
+    for (String region : served) {
+      Worker worker = factory.newWorker(AppMigrationWorkflow.regionTaskQueue(region));
+      worker.registerActivitiesImplementations(regionActivities, dataActivities);
+    }
+    factory.start();
+    log.info(
+        "Worker started: task queue {} and the activity queues of {} (backups in {})",
+        AppMigrationWorkflow.TASK_QUEUE,
+        String.join(", ", served),
+        store.root());
+    return new RegionmoveWorker(factory, Collections.unmodifiableSet(served), store.root());
+  }
+
+  /** The regions whose activity queues this worker polls. */
+  public Set<String> regions() {
+    return regions;
+  }
+
+  /** The directory backups are kept in. */
+  public Path backupDir() {
+    return backupDir;
+  }
+
+  /**
+   * Stops polling, lets running tasks end for up to {@link #GRACEFUL_SHUTDOWN}, then interrupts
+   * what still runs (a heartbeating data activity then kills its tool). Safe to call twice.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    log.info("Worker stopping");
+    factory.shutdown();
+    factory.awaitTermination(GRACEFUL_SHUTDOWN.toMillis(), TimeUnit.MILLISECONDS);
+    if (!factory.isTerminated()) {
+      log.warn("Tasks still running after {} s; interrupting them", GRACEFUL_SHUTDOWN.toSeconds());
+      factory.shutdownNow();
+      factory.awaitTermination(FORCED_SHUTDOWN.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    log.info("Worker stopped");
+  }
+}

@@ -1,0 +1,140 @@
+package io.regionmove.worker;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.regionmove.workflows.MigrationSearchAttributes;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.common.SearchAttributeKey;
+import io.temporal.envconfig.ClientConfigProfile;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one factory for Temporal clients: the worker, the CLI and the dev stack all connect here.
+ *
+ * <p>{@link #fromEnvironment()} reads the SDK's environment configuration ({@code
+ * TEMPORAL_ADDRESS}, {@code TEMPORAL_NAMESPACE}, {@code TEMPORAL_API_KEY}, the {@code
+ * TEMPORAL_TLS_*} variables, {@code TEMPORAL_PROFILE} and the profiles of {@code
+ * TEMPORAL_CONFIG_FILE}); with nothing set it connects to {@value #DEFAULT_ADDRESS}, namespace
+ * {@value #DEFAULT_NAMESPACE}. Every client returned has answered a health check.
+ */
+public final class TemporalClients {
+
+  public static final String DEFAULT_ADDRESS = "127.0.0.1:7233";
+  public static final String DEFAULT_NAMESPACE = "default";
+
+  /** How long a client waits for the server to answer its first health check. */
+  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  private static final Logger log = LoggerFactory.getLogger(TemporalClients.class);
+
+  private TemporalClients() {}
+
+  /**
+   * A client configured from the environment, connected.
+   *
+   * @throws TemporalUnreachableException when the server does not answer within {@link
+   *     #CONNECT_TIMEOUT}
+   * @throws IllegalArgumentException when the environment configuration cannot be read
+   */
+  public static WorkflowClient fromEnvironment() {
+    ClientConfigProfile profile;
+    try {
+      profile = ClientConfigProfile.load();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "The Temporal client configuration cannot be read (" + e.getMessage()
+              + "); check TEMPORAL_CONFIG_FILE and TEMPORAL_PROFILE.",
+          e);
+    }
+    WorkflowServiceStubsOptions stubs = profile.toWorkflowServiceStubsOptions();
+    if (stubs.getTarget() == null && stubs.getChannel() == null) {
+      stubs = WorkflowServiceStubsOptions.newBuilder(stubs).setTarget(DEFAULT_ADDRESS).build();
+    }
+    WorkflowClientOptions client = profile.toWorkflowClientOptions();
+    return connect(stubs, client);
+  }
+
+  /** A client of {@code namespace} on the server at {@code address} ({@code host:port}, plain text), connected. */
+  public static WorkflowClient connect(String address, String namespace) {
+    return connect(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(address).build(),
+        WorkflowClientOptions.newBuilder()
+            .setNamespace(namespace == null || namespace.isBlank() ? DEFAULT_NAMESPACE : namespace)
+            .build());
+  }
+
+  private static WorkflowClient connect(
+      WorkflowServiceStubsOptions stubsOptions, WorkflowClientOptions clientOptions) {
+    String address = stubsOptions.getTarget() == null ? "the configured channel" : stubsOptions.getTarget();
+    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(stubsOptions);
+    try {
+      stubs.connect(CONNECT_TIMEOUT);
+    } catch (StatusRuntimeException e) {
+      stubs.shutdownNow();
+      throw new TemporalUnreachableException(
+          address,
+          "Cannot reach the Temporal server at " + address + " within "
+              + CONNECT_TIMEOUT.toSeconds() + " s (" + e.getStatus().getCode()
+              + "); start it (regionmove dev, temporal server start-dev) or set TEMPORAL_ADDRESS.",
+          e);
+    }
+    WorkflowClient client = WorkflowClient.newInstance(stubs, clientOptions);
+    log.debug("Connected to Temporal at {}, namespace {}", address, client.getOptions().getNamespace());
+    return client;
+  }
+
+  /**
+   * Registers the Keyword search attributes of {@link MigrationSearchAttributes} in the client's
+   * namespace. Idempotent: an attribute that already exists is left as it is. A server without
+   * the operator service does nothing.
+   *
+   * @throws StatusRuntimeException for any other refusal (for example, missing permission)
+   */
+  public static void registerSearchAttributes(WorkflowClient client) {
+    WorkflowServiceStubs stubs = client.getWorkflowServiceStubs();
+    // Same target, TLS, API key and metadata as the client's own connection.
+    OperatorServiceStubs operator =
+        OperatorServiceStubs.newServiceStubs(
+            OperatorServiceStubsOptions.newBuilder(stubs.getOptions()).build());
+    String namespace = client.getOptions().getNamespace();
+    try {
+      for (SearchAttributeKey<String> key : MigrationSearchAttributes.ALL) {
+        try {
+          operator
+              .blockingStub()
+              .addSearchAttributes(
+                  AddSearchAttributesRequest.newBuilder()
+                      .setNamespace(namespace)
+                      .putSearchAttributes(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+                      .build());
+          log.info("Registered search attribute {} in namespace {}", key.getName(), namespace);
+        } catch (StatusRuntimeException e) {
+          Status.Code code = e.getStatus().getCode();
+          if (code == Status.Code.ALREADY_EXISTS) {
+            log.debug("Search attribute {} already registered", key.getName());
+          } else if (code == Status.Code.UNIMPLEMENTED) {
+            log.debug("The server has no operator service; search attributes not registered");
+            return;
+          } else {
+            throw e;
+          }
+        }
+      }
+    } finally {
+      operator.shutdown();
+      operator.awaitTermination(2, TimeUnit.SECONDS);
+    }
+  }
+}
