@@ -87,6 +87,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   private boolean dataMigrated;
   private final Compensations compensations = new Compensations();
   private AppMigrationLockWorkflow lock;
+  private Promise<String> lockHeld;
 
   @Override
   public Migration run(MigrationRequest request) {
@@ -240,7 +241,8 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   private Migration runRequested(Phase asked) {
     requested = asked;
     int ticket = ++accepted;
-    Workflow.await(() -> ended >= ticket);
+    // A step interrupted by abort answers once the abort has ended, so its caller sees "aborted".
+    Workflow.await(() -> ended >= ticket && (!abortRequested || status == MigrationStatus.ABORTED));
     return status();
   }
 
@@ -391,13 +393,13 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   private void prepareDestination() {
     String src = request.source();
     String dst = request.destination();
-    compensations.register(
+    undoable(
         "unfreeze-source",
         "Unfreeze source app " + request.app(),
         () -> undo(src, "unfreeze source app").unfreezeSource(sourceApp()));
     step("Freeze source app " + request.app(), () -> region(src, "freeze source app").freezeSource(sourceApp()));
 
-    compensations.register(
+    undoable(
         "delete-destination-app",
         "Delete destination app " + request.newName() + " in " + dst,
         () -> undo(dst, "delete destination app").deleteApp(destinationApp()));
@@ -407,7 +409,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
 
     for (ConfigKind kind : ConfigKind.values()) {
       ConfigInput input = new ConfigInput(move(), kind);
-      compensations.register(
+      undoable(
           "remove-" + kind.name().toLowerCase(),
           "Remove copied " + kind.label(),
           () -> undo(dst, "remove copied " + kind.label()).removeConfig(input));
@@ -442,7 +444,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     String src = request.source();
     AddonInput input = new AddonInput(move(), addon);
     String label = addon.provider() + " addon " + addon.id();
-    compensations.register(
+    undoable(
         "deprovision-" + addon.id(),
         "Deprovision " + label + " in " + dst,
         () -> undo(dst, "deprovision " + label).deprovisionAddon(input));
@@ -452,7 +454,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     if (!addon.holdsData()) {
       return;
     }
-    compensations.register(
+    undoable(
         "delete-backup-" + addon.id(),
         "Delete backup of " + label,
         () -> dataUndo(src, "delete backup of " + label).deleteBackup(input));
@@ -474,7 +476,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
       stopSource();
     }
     Formation formation = sourceFormation;
-    compensations.register(
+    undoable(
         "stop-destination",
         "Stop destination app " + request.newName(),
         () -> undo(dst, "stop destination app").stopApp(destinationApp()));
@@ -483,7 +485,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
         () -> region(dst, "start destination app").startApp(new StartAppInput(destinationApp(), formation)));
 
     Instant until = now().plus(request.settings().redirectWindow());
-    compensations.register(
+    undoable(
         "remove-redirect",
         "Remove redirect of " + request.app(),
         () -> undo(src, "remove redirect").removeRedirect(sourceApp()));
@@ -511,7 +513,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
               f -> List.of(describe(f)));
     }
     Formation formation = sourceFormation;
-    compensations.register(
+    undoable(
         "restart-source",
         "Restart source app " + request.app() + " (" + describe(formation) + ")",
         () -> undo(src, "restart source app").startApp(new StartAppInput(sourceApp(), formation)));
@@ -549,11 +551,22 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
       step("Remove redirect of " + request.app(), () -> undo(src, "remove redirect").removeRedirect(sourceApp()));
       step(
           "Delete old app " + request.app() + " in " + src,
-          () -> undo(src, "delete old app").deleteApp(sourceApp()));
+          () -> undo(src, "delete old app").deleteSourceApp(move()));
     } catch (ActivityFailure e) {
       errors.add("cleanup after the redirect window: " + describe(e));
       log.error("Cleanup failed: {}", describe(e));
     }
+  }
+
+  /**
+   * Registers the undo of the action about to run. Once abort has cancelled the phase nothing new
+   * is registered or started, so abort undoes only what was done.
+   */
+  private void undoable(String key, String name, Supplier<StepResult> undo) {
+    if (CancellationScope.current().isCancelRequested()) {
+      throw new CanceledFailure("the migration is aborting");
+    }
+    compensations.register(key, name, undo);
   }
 
   // ---- the lock -----------------------------------------------------------------------------
@@ -568,7 +581,11 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
                 .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE)
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
                 .build());
-    Async.function(lock::hold, request.migrationId());
+    // Detached: cancelling the migration must not drop its lock before its undo actions have run.
+    AppMigrationLockWorkflow holder = lock;
+    Workflow.newDetachedCancellationScope(
+            () -> lockHeld = Async.function(holder::hold, request.migrationId()))
+        .run();
     try {
       Workflow.getWorkflowExecution(lock).get();
       return true;
@@ -582,9 +599,17 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   }
 
   private void releaseLock() {
-    if (lock != null) {
-      lock.release();
-      lock = null;
+    if (lock == null) {
+      return;
+    }
+    AppMigrationLockWorkflow holder = lock;
+    lock = null;
+    try {
+      holder.release();
+      lockHeld.get();
+    } catch (ApplicationFailure | ChildWorkflowFailure e) {
+      // The lock already ended (terminated by hand, say): there is nothing left to release.
+      log.warn("Could not release the app lock: {}", e.getMessage());
     }
   }
 
@@ -601,7 +626,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     steps.add(new Step(index + 1, phase, name, StepStatus.RUNNING, List.of(), started, null));
     try {
       R result = action.get();
-      steps.set(index, new Step(index + 1, phase, name, StepStatus.DONE, logsOf.apply(result), started, now()));
+      steps.set(index, new Step(index + 1, phase, name, StepStatus.DONE, result == null ? List.of() : logsOf.apply(result), started, now()));
       return result;
     } catch (ActivityFailure e) {
       String message = abortRequested && isCancellation(e) ? "stopped by abort" : describe(e);
@@ -628,10 +653,11 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
             + request.destination());
   }
 
+  /** Releases the app's lock before the terminal status shows, so a new migration can start at once. */
   private void finish(MigrationStatus terminal) {
+    releaseLock();
     finishedAt = now();
     setStatus(terminal);
-    releaseLock();
   }
 
   private RegionActivities region(String regionName, String summary) {
