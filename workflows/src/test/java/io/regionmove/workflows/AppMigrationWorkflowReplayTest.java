@@ -1,0 +1,39 @@
+package io.regionmove.workflows;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.WorkflowReplayer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Replays recorded histories against the current workflow code: a change that would break
+ * migrations already running fails here and must go behind {@code Workflow.getVersion}.
+ *
+ * <p>The histories are written to {@code workflows/target/histories/} by {@link
+ * AppMigrationWorkflowTest}; copy them here only when a change is meant to be incompatible.
+ */
+class AppMigrationWorkflowReplayTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"happy-path", "abort-after-prepare", "abort-after-data", "error-then-abort"})
+  void recordedHistoryReplays(String name) throws Exception {
+    WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(read("/histories/" + name + ".json"));
+    assertTrue(history.getEvents().size() > 10, "the recording holds a real migration");
+
+    WorkflowReplayer.replayWorkflowExecution(history, AppMigrationWorkflowImpl.class);
+  }
+
+  private static String read(String resource) throws IOException {
+    try (InputStream in = AppMigrationWorkflowReplayTest.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IOException("missing test resource " + resource);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}
