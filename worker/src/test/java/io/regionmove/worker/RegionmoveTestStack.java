@@ -1,0 +1,358 @@
+package io.regionmove.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.regionmove.activities.config.RegionConfig;
+import io.regionmove.activities.config.Regions;
+import io.regionmove.model.Migration;
+import io.regionmove.model.MigrationRequest;
+import io.regionmove.model.MigrationSettings;
+import io.regionmove.model.MigrationStatus;
+import io.regionmove.sandbox.SampleApp;
+import io.regionmove.sandbox.SandboxOptions;
+import io.regionmove.sandbox.SandboxRegion;
+import io.regionmove.sandbox.postgres.LocalPostgres;
+import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.workflows.AppMigrationWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testserver.TestServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything a migration needs, on loopback, for one test class: Temporal's test server bound to
+ * a free port (real time), two sandbox regions ({@value #SOURCE}, {@value #DESTINATION}) sharing
+ * the test PostgreSQL server, their regions file, a backup directory and a client with the search
+ * attributes registered. No worker runs until a test starts one ({@link #startWorker()} in this
+ * JVM, {@link #startWorkerProcess()} in another). Without PostgreSQL, {@link #start()} throws, so
+ * the tests fail rather than skip.
+ */
+public final class RegionmoveTestStack implements AutoCloseable {
+
+  public static final String SOURCE = "agora-fr1";
+  public static final String DESTINATION = "osc-fr1";
+  public static final String NAMESPACE = "default";
+
+  /** Short, so a killed worker's data activity is retried within seconds. */
+  public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(4);
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger log = LoggerFactory.getLogger(RegionmoveTestStack.class);
+
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  private Path dir;
+  private int temporalPort;
+  private WorkflowClient client;
+  private PostgresServer postgres;
+  private SandboxRegion source;
+  private SandboxRegion destination;
+  private Regions regions;
+  private Path regionsFile;
+  private Path backupDir;
+
+  private RegionmoveTestStack() {}
+
+  public static RegionmoveTestStack start() {
+    RegionmoveTestStack stack = new RegionmoveTestStack();
+    try {
+      stack.startAll();
+      return stack;
+    } catch (RuntimeException | Error e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startAll() {
+    try {
+      dir = Files.createTempDirectory("regionmove-it");
+      backupDir = Files.createDirectories(dir.resolve("backups"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    postgres = LocalPostgres.forTests();
+
+    temporalPort = freePort();
+    TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(temporalPort);
+    resources.add(server);
+    client = TemporalClients.connect(temporalAddress(), NAMESPACE);
+    resources.add(() -> client.getWorkflowServiceStubs().shutdownNow());
+    TemporalClients.registerSearchAttributes(client);
+
+    source = startRegion(SOURCE);
+    destination = startRegion(DESTINATION);
+    regions = Regions.of(config(source), config(destination));
+    regionsFile = dir.resolve("regions.json");
+    regions.write(regionsFile);
+    log.info(
+        "Test stack: Temporal on {}, {} on {}, {} on {}, state in {}",
+        temporalAddress(), SOURCE, source.apiUrl(), DESTINATION, destination.apiUrl(), dir);
+  }
+
+  private SandboxRegion startRegion(String name) {
+    SandboxRegion region =
+        SandboxRegion.start(
+            SandboxOptions.defaults(name, 0, dir.resolve("regions"), postgres).withToken(randomToken()));
+    resources.add(region);
+    return region;
+  }
+
+  private static RegionConfig config(SandboxRegion region) {
+    return new RegionConfig(
+        region.name(), region.apiUrl(), region.token(), "http://" + region.name() + ".localhost:" + region.port());
+  }
+
+  // ---- workers ------------------------------------------------------------------------------
+
+  /** A worker in this JVM for every region; closed with the stack. */
+  public RegionmoveWorker startWorker() {
+    RegionmoveWorker worker =
+        RegionmoveWorker.start(client, regions, new RegionmoveWorker.Options(Set.of(), backupDir));
+    resources.add(worker);
+    return worker;
+  }
+
+  /** A worker in a separate JVM ({@link WorkerMain}), logging to a file in the stack's directory. */
+  public WorkerProcess startWorkerProcess() {
+    WorkerProcess process = WorkerProcess.start(this);
+    resources.add(process);
+    return process;
+  }
+
+  // ---- apps and migrations ------------------------------------------------------------------
+
+  /** Seeds the sample app {@code app} with {@code rows} rows in the source region. */
+  public void seedSourceApp(String app, int rows) {
+    SampleApp.seed(source.apiUrl(), source.token(), app, rows);
+  }
+
+  /** Starts a migration of {@code app} from the source to the destination; returns its typed stub. */
+  public AppMigrationWorkflow startMigration(String app) {
+    String id = UUID.randomUUID().toString();
+    MigrationRequest request =
+        new MigrationRequest(
+            id, app, app, SOURCE, DESTINATION, new MigrationSettings(null, null, HEARTBEAT_TIMEOUT));
+    AppMigrationWorkflow stub =
+        client.newWorkflowStub(
+            AppMigrationWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(AppMigrationWorkflow.workflowId(id))
+                .setTaskQueue(AppMigrationWorkflow.TASK_QUEUE)
+                .build());
+    WorkflowClient.start(stub::run, request);
+    return stub;
+  }
+
+  /** Polls the {@code status} query until {@code done} holds; fails after {@code timeout}. */
+  public static Migration awaitStatus(
+      AppMigrationWorkflow stub, Predicate<Migration> done, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    Migration last = null;
+    while (Instant.now().isBefore(deadline)) {
+      last = stub.status();
+      if (done.test(last)) {
+        return last;
+      }
+      sleep(Duration.ofMillis(200));
+    }
+    throw new AssertionError("timed out after " + timeout + "; last status: " + last);
+  }
+
+  /** Waits for preflight to end and fails unless it passed. */
+  public static Migration awaitPreflightSuccess(AppMigrationWorkflow stub) {
+    Migration m =
+        awaitStatus(
+            stub,
+            s -> s.status() != MigrationStatus.CREATED && s.status() != MigrationStatus.RUNNING,
+            Duration.ofSeconds(60));
+    if (m.status() != MigrationStatus.PREFLIGHT_SUCCESS) {
+      throw new AssertionError("preflight did not pass: " + m.status() + " " + m.checks() + " " + m.errors());
+    }
+    return m;
+  }
+
+  // ---- reading the regions ------------------------------------------------------------------
+
+  /** One Region API GET, parsed; {@code null} for a 404. */
+  public JsonNode regionGet(SandboxRegion region, String path) {
+    HttpResponse<String> answer =
+        send(
+            HttpRequest.newBuilder(URI.create(region.apiUrl() + path))
+                .header("Authorization", "Bearer " + region.token())
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build());
+    if (answer.statusCode() == 404) {
+      return null;
+    }
+    if (answer.statusCode() != 200) {
+      throw new AssertionError("GET " + path + " in " + region.name() + ": " + answer.statusCode() + " " + answer.body());
+    }
+    try {
+      return JSON.readTree(answer.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The whole configuration of an app as the Region API shows it (app, variables, collaborators,
+   * domains, notifiers, containers, addons with their details), or {@code null} when it does not exist.
+   */
+  public JsonNode appConfiguration(SandboxRegion region, String app) {
+    JsonNode view = regionGet(region, "/v1/apps/" + app);
+    if (view == null) {
+      return null;
+    }
+    ObjectNode all = JSON.createObjectNode();
+    all.set("app", view.path("app"));
+    for (String part : List.of("variables", "collaborators", "domains", "notifiers", "containers")) {
+      all.set(part, regionGet(region, "/v1/apps/" + app + "/" + part).path(part));
+    }
+    var addons = JSON.createArrayNode();
+    for (JsonNode addon : regionGet(region, "/v1/apps/" + app + "/addons").path("addons")) {
+      addons.add(regionGet(region, "/v1/apps/" + app + "/addons/" + addon.path("id").asText()).path("addon"));
+    }
+    all.set("addons", addons);
+    return all;
+  }
+
+  /** The connection URLs of the app's postgresql addons (secrets: for assertions only). */
+  public List<String> databaseUrls(SandboxRegion region, String app) {
+    List<String> urls = new ArrayList<>();
+    for (JsonNode addon : regionGet(region, "/v1/apps/" + app + "/addons").path("addons")) {
+      if ("postgresql".equals(addon.path("provider").asText())) {
+        String id = addon.path("id").asText();
+        urls.add(regionGet(region, "/v1/apps/" + app + "/addons/" + id).path("addon").path("url").asText());
+      }
+    }
+    return urls;
+  }
+
+  /**
+   * GETs {@code url} the way a browser would reach a sandbox router: to 127.0.0.1 on the URL's
+   * port, with the URL's host name in the Host header (no DNS for {@code *.localhost} needed).
+   */
+  public HttpResponse<String> routerGet(String url) {
+    URI uri = URI.create(url);
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    return send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + uri.getPort() + path))
+            .header("Host", uri.getHost())
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build());
+  }
+
+  private HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---- accessors ----------------------------------------------------------------------------
+
+  public WorkflowClient client() {
+    return client;
+  }
+
+  public String temporalAddress() {
+    return "127.0.0.1:" + temporalPort;
+  }
+
+  public SandboxRegion source() {
+    return source;
+  }
+
+  public SandboxRegion destination() {
+    return destination;
+  }
+
+  public Regions regions() {
+    return regions;
+  }
+
+  public Path regionsFile() {
+    return regionsFile;
+  }
+
+  public Path backupDir() {
+    return backupDir;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public PostgresServer postgres() {
+    return postgres;
+  }
+
+  /** Closes workers first, then the regions, then Temporal: last started, first closed. */
+  @Override
+  public void close() {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        log.warn("closing {} failed: {}", resources.get(i), e.toString());
+      }
+    }
+    resources.clear();
+  }
+
+  static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String randomToken() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+}
