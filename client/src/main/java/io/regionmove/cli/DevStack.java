@@ -1,0 +1,201 @@
+package io.regionmove.cli;
+
+import io.regionmove.activities.config.RegionConfig;
+import io.regionmove.activities.config.Regions;
+import io.regionmove.sandbox.SampleApp;
+import io.regionmove.sandbox.SandboxOptions;
+import io.regionmove.sandbox.SandboxRegion;
+import io.regionmove.sandbox.postgres.LocalPostgres;
+import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.worker.RegionmoveWorker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded stack of SPEC §6 in this process: Temporal, two sandbox regions over one
+ * PostgreSQL server, a worker for every queue, and the sample app.
+ */
+final class DevStack implements AutoCloseable {
+
+  static final String SOURCE = "agora-fr1";
+  static final String DESTINATION = "osc-fr1";
+  static final List<String> REGIONS = List.of(SOURCE, DESTINATION);
+
+  /**
+   * @param temporalPort 0 for a free port
+   * @param uiPort Temporal Web's port; 0 for a free one
+   * @param apiPortBase the first region's port, the second's is the next; 0 for free ports
+   */
+  record Options(
+      Path home, int temporalPort, int uiPort, int apiPortBase, boolean embeddedTemporal, String sampleApp, int rows) {}
+
+  private static final Logger log = LoggerFactory.getLogger(DevStack.class);
+
+  private final Options options;
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private DevTemporal temporal;
+  private PostgresServer postgres;
+  private final List<SandboxRegion> sandboxes = new ArrayList<>();
+  private Regions regions;
+  private Path regionsFile;
+
+  private DevStack(Options options) {
+    this.options = options;
+  }
+
+  static DevStack start(Options options, Console console) {
+    DevStack stack = new DevStack(options);
+    try {
+      stack.startAll(console);
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startAll(Console console) {
+    Path home = options.home().toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(home);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create " + home + ": " + e.getMessage(), e);
+    }
+    int temporalPort = options.temporalPort() == 0 ? FreePorts.find() : options.temporalPort();
+    int uiPort = options.uiPort() == 0 ? FreePorts.find() : options.uiPort();
+    console.println("Starting Temporal on 127.0.0.1:" + temporalPort + " ...");
+    temporal = DevTemporal.start(home, temporalPort, uiPort, options.embeddedTemporal());
+    started.push(temporal);
+
+    String pgUrl = System.getenv(LocalPostgres.PG_URL_ENV);
+    if (pgUrl != null && !pgUrl.isBlank()) {
+      postgres = PostgresServer.fromUrl(pgUrl);
+    } else {
+      console.println("Starting PostgreSQL in " + home.resolve("pg") + " ...");
+      try {
+        LocalPostgres local = LocalPostgres.start(home.resolve("pg"));
+        started.push(local);
+        postgres = local.server();
+      } catch (IllegalStateException | UncheckedIOException e) {
+        throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
+      }
+    }
+
+    List<RegionConfig> configs = new ArrayList<>();
+    for (int i = 0; i < REGIONS.size(); i++) {
+      String name = REGIONS.get(i);
+      int port = options.apiPortBase() == 0 ? 0 : options.apiPortBase() + i;
+      SandboxRegion sandbox;
+      try {
+        sandbox = SandboxRegion.start(SandboxOptions.defaults(name, port, home, postgres));
+      } catch (RuntimeException e) {
+        throw new CliException(
+            ExitCodes.FAILED, "Cannot start the sandbox region " + name + " on port " + port + " (" + e.getMessage() + "); is the port taken?", e);
+      }
+      started.push(sandbox);
+      sandboxes.add(sandbox);
+      configs.add(
+          new RegionConfig(name, sandbox.apiUrl(), sandbox.token(), "http://" + name + ".localhost:" + sandbox.port()));
+    }
+    regions = Regions.of(configs);
+    regionsFile = home.resolve("regions.json");
+    regions.write(regionsFile);
+
+    RegionmoveWorker worker =
+        RegionmoveWorker.start(
+            temporal.client(), regions, new RegionmoveWorker.Options(Set.of(), home.resolve("backups")));
+    started.push(worker);
+
+    if (options.sampleApp() != null) {
+      RegionConfig source = regions.get(SOURCE);
+      if (new RegionApi(source).app(options.sampleApp()).isEmpty()) {
+        console.println("Seeding " + options.sampleApp() + " in " + SOURCE + " (" + options.rows() + " rows) ...");
+        SampleApp.seed(source.apiUrl(), source.token(), options.sampleApp(), options.rows());
+      }
+    }
+    log.info("Dev stack started in {}", home);
+  }
+
+  DevTemporal temporal() {
+    return temporal;
+  }
+
+  Regions regions() {
+    return regions;
+  }
+
+  Path regionsFile() {
+    return regionsFile;
+  }
+
+  PostgresServer postgres() {
+    return postgres;
+  }
+
+  Path home() {
+    return options.home().toAbsolutePath().normalize();
+  }
+
+  /** Every address, and the export lines for another terminal. */
+  void describe(Console console) {
+    console.println("");
+    console.println(console.bold("regionmove dev stack"));
+    console.println("  Temporal:      " + temporal.address() + " (namespace default)");
+    if (temporal.hasWeb()) {
+      console.println("  Temporal Web:  " + temporal.webUrl());
+    } else {
+      console.println(
+          "  Temporal Web:  not available with the in-JVM test server; install the temporal CLI"
+              + " (https://docs.temporal.io/cli) or run `docker compose up` for the Web UI.");
+    }
+    for (SandboxRegion sandbox : sandboxes) {
+      console.println(
+          "  Region " + pad(sandbox.name()) + " API " + sandbox.apiUrl() + ", apps at " + sandbox.routerUrl("<app>"));
+    }
+    console.println("  PostgreSQL:    " + postgres.host() + ":" + postgres.port());
+    console.println("  Regions file:  " + regionsFile);
+    console.println("  Logs:          " + home().resolve("regionmove.log"));
+    if (options.sampleApp() != null) {
+      console.println("  Sample app:    " + options.sampleApp() + " in " + SOURCE + " at " + sandboxes.get(0).routerUrl(options.sampleApp()));
+    }
+    console.println("");
+    console.println("In another terminal:");
+    console.println("  export " + Regions.ENV + "=" + regionsFile);
+    console.println("  export TEMPORAL_ADDRESS=" + temporal.address());
+    console.println("  export " + RegionmoveCli.HOME_ENV + "=" + home());
+    console.println("  export REGIONMOVE_REGION=" + SOURCE);
+    console.println("  export REGIONMOVE_APP=" + (options.sampleApp() == null ? "my-app" : options.sampleApp()));
+    String launcher = System.getenv("REGIONMOVE_LAUNCHER");
+    if (launcher != null && !launcher.isBlank()) {
+      console.println("  alias regionmove='" + launcher + "'");
+    }
+    console.println("then:");
+    console.println("  regionmove migration-create --to " + DESTINATION);
+    console.println("");
+  }
+
+  private static String pad(String name) {
+    return String.format("%-10s", name);
+  }
+
+  @Override
+  public void close() {
+    while (!started.isEmpty()) {
+      AutoCloseable next = started.pop();
+      try {
+        next.close();
+      } catch (Exception e) {
+        log.warn("Could not stop {}: {}", next.getClass().getSimpleName(), e.getMessage(), e);
+      }
+    }
+  }
+}

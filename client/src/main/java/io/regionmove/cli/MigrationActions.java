@@ -1,0 +1,330 @@
+package io.regionmove.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.regionmove.client.MigrationClient;
+import io.regionmove.client.MigrationClient.Step;
+import io.regionmove.client.MigrationClient.StepHandle;
+import io.regionmove.model.CnameChange;
+import io.regionmove.model.Migration;
+import io.regionmove.model.MigrationSettings;
+import io.regionmove.model.MigrationStatus;
+import io.temporal.client.WorkflowQueryException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The migration commands' work and output (SPEC §3), shared by the subcommands and the demo: run
+ * the step with live progress, then print its outcome and the commands that come next. Each
+ * method returns the exit code.
+ */
+final class MigrationActions {
+
+  static final Duration POLL = Duration.ofMillis(300);
+  private static final Duration PREFLIGHT_TIMEOUT = Duration.ofMinutes(15);
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final MigrationClient client;
+  private final Console console;
+  private final boolean json;
+
+  MigrationActions(MigrationClient client, Console console, boolean json) {
+    this.client = client;
+    this.console = console;
+    this.json = json;
+  }
+
+  /** Starts a migration, shows its preflight and says whether it can go ahead. */
+  Migration create(String app, String source, String destination, String newName) {
+    String id = client.create(app, source, destination, newName, settingsFromEnvironment());
+    if (!json) {
+      console.println("Migration ID: " + id);
+      console.println("Migrating app: " + app);
+      console.println("Destination: " + destination);
+    }
+    ProgressPrinter progress = new ProgressPrinter(console, 0);
+    Migration migration =
+        client.awaitPreflight(id, m -> showProgress(progress, m), PREFLIGHT_TIMEOUT);
+    progress.update(migration);
+    progress.finish();
+    return migration;
+  }
+
+  /** Prints the outcome of a create; the exit code. */
+  int reportCreate(Migration m) {
+    if (json) {
+      printJson(m);
+    }
+    if (m.status() == MigrationStatus.PREFLIGHT_SUCCESS) {
+      if (!json) {
+        console.println("Your app can be migrated to the " + m.destination() + " zone.");
+        console.println("To start the migration launch:");
+        console.println("  " + NextCommands.run(m, "prepare"));
+      }
+      return ExitCodes.OK;
+    }
+    Optional<String> running =
+        m.checks().stream().anyMatch(c -> c.contains("already has a migration in progress"))
+            ? client.runningMigrationOf(m.app(), m.source())
+            : Optional.empty();
+    if (!json) {
+      console.println("The migration cannot go ahead:");
+      m.checks().forEach(c -> console.println("  - " + c));
+      running.ifPresent(
+          r -> {
+            console.println("Running migration: " + r);
+            console.println("Follow it or abort it with:");
+            console.println("  " + NextCommands.follow(m.source(), m.app(), r));
+            console.println("  " + NextCommands.base(m.source(), m.app()) + " migration-abort " + r);
+          });
+    }
+    if (running.isPresent()) {
+      console.error(
+          "App " + m.app() + " in " + m.source() + " already has a migration in progress ("
+              + running.get() + "); finish or abort it first.");
+    } else {
+      String first = m.checks().isEmpty() ? "the preflight checks failed" : m.checks().get(0);
+      String more = m.checks().size() > 1 ? " (and " + (m.checks().size() - 1) + " more check(s) listed above)" : "";
+      console.error("The migration cannot go ahead: " + stripDot(first) + more + ".");
+    }
+    return ExitCodes.FAILED;
+  }
+
+  /**
+   * Runs one step with live progress: the workflow accepts or rejects it at once, then the status
+   * query is polled until the step ends.
+   */
+  Migration run(String id, Step step) {
+    Migration before = client.status(id);
+    ProgressPrinter progress = new ProgressPrinter(console, before.steps().size());
+    StepHandle handle = client.startStep(id, step);
+    CompletableFuture<Migration> result = CompletableFuture.supplyAsync(handle::await);
+    while (true) {
+      try {
+        Migration done = result.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
+        showProgress(progress, done);
+        progress.finish();
+        return done;
+      } catch (TimeoutException e) {
+        try {
+          showProgress(progress, client.status(id));
+        } catch (WorkflowQueryException ignored) {
+          // the next poll will tell
+        }
+      } catch (ExecutionException e) {
+        progress.finish();
+        throw unwrap(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CliException(ExitCodes.FAILED, "Interrupted; the step goes on in the workflow.");
+      }
+    }
+  }
+
+  /** Prints what a step ended with and what comes next; the exit code. */
+  int report(Migration m) {
+    if (json) {
+      printJson(m);
+      return exitCodeOf(m);
+    }
+    switch (m.status()) {
+      case PREFLIGHT_SUCCESS -> {
+        console.println("Your app can be migrated to the " + m.destination() + " zone.");
+        console.println("To start the migration launch:");
+        console.println("  " + NextCommands.run(m, "prepare"));
+      }
+      case PREPARED -> {
+        console.println("Application on region '" + m.destination() + "' has been prepared, you can now:");
+        console.println("- migrate the data (optional):");
+        console.println("  " + NextCommands.run(m, "data"));
+        console.println("- or finalize the migration:");
+        console.println("  " + NextCommands.run(m, "finalize"));
+      }
+      case DATA_MIGRATED -> {
+        console.println("Data has been migrated to the '" + m.destination() + "' region");
+        console.println("To finalize the migration launch:");
+        console.println("  " + NextCommands.run(m, "finalize"));
+      }
+      case DONE -> {
+        console.println("Your application is now available at: " + m.url());
+        for (CnameChange cname : m.cnames()) {
+          console.println("CNAME record of " + cname.domain() + " should be changed to " + cname.host());
+        }
+      }
+      case ABORTED -> {
+        if (!m.errors().isEmpty()) {
+          console.println("Some undo steps failed:");
+          m.errors().forEach(e -> console.println("  - " + e));
+        }
+        console.println("The migration '" + m.id() + "' has been aborted");
+        if (m.abortReason() != null) {
+          console.println("Reason: " + m.abortReason());
+        }
+        console.println("You can retry it with:");
+        console.println("  " + NextCommands.create(m));
+      }
+      case ERROR -> {
+        console.println("The migration failed because of the following errors:");
+        m.errors().forEach(e -> console.println("  - " + e));
+        console.println("Fix the cause, then run the step again:");
+        console.println("  " + NextCommands.run(m, m.failedPhase() == null ? "prepare" : m.failedPhase().wireName()));
+        console.println("or abort the migration:");
+        console.println("  " + NextCommands.abort(m));
+      }
+      case PREFLIGHT_ERROR -> {
+        console.println("The migration cannot go ahead:");
+        m.checks().forEach(c -> console.println("  - " + c));
+      }
+      case CREATED, RUNNING, ABORTING -> {
+        console.println("The migration is " + m.status() + "; follow it with:");
+        console.println("  " + NextCommands.follow(m.source(), m.app(), m.id()));
+      }
+    }
+    int code = exitCodeOf(m);
+    if (code != ExitCodes.OK) {
+      console.error(errorSentence(m));
+    }
+    return code;
+  }
+
+  /** Shows the whole migration, then follows it while a step runs; the exit code. */
+  int follow(String id) {
+    Migration m = client.status(id);
+    if (!json) {
+      console.println("Migration ID: " + m.id());
+      console.println("Migrating app: " + m.app());
+      console.println("Destination: " + m.destination());
+      console.println("Status: " + m.status());
+    }
+    ProgressPrinter progress = new ProgressPrinter(console, 0);
+    showProgress(progress, m);
+    while (m.status() == MigrationStatus.CREATED
+        || m.status() == MigrationStatus.RUNNING
+        || m.status() == MigrationStatus.ABORTING) {
+      sleep(POLL);
+      m = client.status(id);
+      showProgress(progress, m);
+    }
+    progress.finish();
+    return report(m);
+  }
+
+  /** The table of an app's migrations; the exit code. */
+  int list(String app, String source) {
+    List<Migration> migrations = client.list(app, source);
+    if (json) {
+      printJson(migrations);
+      return ExitCodes.OK;
+    }
+    if (migrations.isEmpty()) {
+      console.println("No migration of app " + app + " in " + source + " yet. Start one with:");
+      console.println("  " + NextCommands.base(source, app) + " migration-create --to REGION");
+      return ExitCodes.OK;
+    }
+    String format = "%-36s  %-14s  %-19s  %-19s  %s";
+    console.println(String.format(format, "ID", "Destination", "Started At", "Finished At", "Status"));
+    for (Migration m : migrations) {
+      console.println(
+          String.format(
+              format, m.id(), m.destination(), time(m.startedAt()), time(m.finishedAt()), m.status()));
+    }
+    return ExitCodes.OK;
+  }
+
+  static int exitCodeOf(Migration m) {
+    return switch (m.status()) {
+      case PREFLIGHT_SUCCESS, PREPARED, DATA_MIGRATED, DONE -> ExitCodes.OK;
+      case ABORTED -> m.errors().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+      default -> ExitCodes.FAILED;
+    };
+  }
+
+  private static String errorSentence(Migration m) {
+    return switch (m.status()) {
+      case ERROR ->
+          "The " + (m.failedPhase() == null ? "last" : m.failedPhase().wireName()) + " step of migration "
+              + m.id() + " failed: " + stripDot(m.errors().isEmpty() ? "see the step lines above" : m.errors().get(0)) + ".";
+      case ABORTED -> "Migration " + m.id() + " was aborted, but some undo steps failed; see the lines above.";
+      case PREFLIGHT_ERROR -> "Migration " + m.id() + " did not pass its preflight checks.";
+      default -> "Migration " + m.id() + " is " + m.status() + ".";
+    };
+  }
+
+  private void showProgress(ProgressPrinter progress, Migration m) {
+    if (!json) {
+      progress.update(m);
+    }
+  }
+
+  void printJson(Object value) {
+    try {
+      console.println(JSON.writeValueAsString(value));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot print the migration as JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static String time(Instant instant) {
+    return instant == null ? "-" : TIME.format(instant);
+  }
+
+  private static String stripDot(String s) {
+    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  private static RuntimeException unwrap(Throwable e) {
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCodes.FAILED, "Interrupted; the migration goes on in the workflow.");
+    }
+  }
+
+  /** REGIONMOVE_IDLE_LIMIT, REGIONMOVE_REDIRECT_WINDOW, REGIONMOVE_HEARTBEAT_TIMEOUT as ISO-8601 durations (PT30S, P7D). */
+  static MigrationSettings settingsFromEnvironment() {
+    return new MigrationSettings(
+        duration("REGIONMOVE_IDLE_LIMIT"),
+        duration("REGIONMOVE_REDIRECT_WINDOW"),
+        duration("REGIONMOVE_HEARTBEAT_TIMEOUT"));
+  }
+
+  private static Duration duration(String variable) {
+    String value = System.getenv(variable);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      String v = value.trim().toUpperCase(java.util.Locale.ROOT);
+      return v.startsWith("P") ? Duration.parse(v) : Duration.parse(v.contains("D") ? "P" + v : "PT" + v);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          variable + " is '" + value + "', which is not a duration; use ISO-8601 such as P7D, PT12H or 30s.");
+    }
+  }
+}

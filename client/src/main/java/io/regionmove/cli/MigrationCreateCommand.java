@@ -1,0 +1,42 @@
+package io.regionmove.cli;
+
+import io.regionmove.activities.config.Regions;
+import io.regionmove.model.Migration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(
+    name = "migration-create",
+    mixinStandardHelpOptions = true,
+    description = "Starts a migration of the app to another region and runs its preflight checks.")
+final class MigrationCreateCommand implements Callable<Integer> {
+
+  @ParentCommand RegionmoveCli root;
+
+  @Option(names = "--to", required = true, paramLabel = "REGION", description = "The destination region.")
+  String destination;
+
+  @Option(names = "--new-name", paramLabel = "NAME", description = "The app's name in the destination (default: the same).")
+  String newName;
+
+  @Override
+  public Integer call() {
+    String region = root.requireRegion();
+    String app = root.requireApp();
+    try (Session session = root.session()) {
+      Optional<Regions> regions = session.regions();
+      // The source region must be known here: no worker polls the queue of an unknown region.
+      regions.ifPresent(
+          r -> {
+            new RegionApi(session.region(r, region)).probe();
+            r.find(destination).ifPresent(d -> new RegionApi(d).probe());
+          });
+      MigrationActions actions = new MigrationActions(session.migrations(), root.console(), root.json);
+      Migration migration = actions.create(app, region, destination, newName);
+      return actions.reportCreate(migration);
+    }
+  }
+}

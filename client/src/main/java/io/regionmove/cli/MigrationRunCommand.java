@@ -1,0 +1,85 @@
+package io.regionmove.cli;
+
+import io.regionmove.client.MigrationClient;
+import io.regionmove.client.MigrationClient.Step;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(
+    name = "migration-run",
+    mixinStandardHelpOptions = true,
+    description = "Runs one step of a migration: --prepare, --data or --finalize.")
+final class MigrationRunCommand implements Callable<Integer> {
+
+  static final class Which {
+    @Option(names = "--prepare", required = true, description = "Freeze the source and prepare the destination app.")
+    boolean prepare;
+
+    @Option(names = "--data", required = true, description = "Stop the source and copy its databases.")
+    boolean data;
+
+    @Option(names = "--finalize", required = true, description = "Start the destination and redirect the old URL.")
+    boolean finalize;
+
+    Step step() {
+      return prepare ? Step.PREPARE : data ? Step.DATA : Step.FINALIZE;
+    }
+  }
+
+  @ParentCommand RegionmoveCli root;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Which which;
+
+  @Parameters(paramLabel = "MIGRATION_ID", description = "The migration id that migration-create printed.")
+  String id;
+
+  @Override
+  public Integer call() {
+    Step step = which.step();
+    try (Session session = root.session()) {
+      MigrationClient client = session.migrations();
+      if (session.console().isTerminal() && !root.yes && !root.json) {
+        var m = client.status(id);
+        session.console().println(
+            "This will run the " + step.wireName() + " step of migration " + id + " (" + m.app() + ": "
+                + m.source() + " → " + m.destination() + "):");
+        operations(step).forEach(o -> session.console().println("  - " + o));
+        if (!session.console().confirm("Continue?")) {
+          throw new CliException(ExitCodes.FAILED, "Cancelled; nothing was done.");
+        }
+      }
+      MigrationActions actions = new MigrationActions(client, session.console(), root.json);
+      return actions.report(actions.run(id, step));
+    }
+  }
+
+  static List<String> operations(Step step) {
+    return switch (step) {
+      case PREPARE ->
+          List.of(
+              "freeze the source app (configuration and addon changes are refused)",
+              "create the destination app, not started",
+              "copy env variables, accepted collaborators, domains with TLS certificates, settings, formation and notifiers");
+      case DATA ->
+          List.of(
+              "stop the source app (its formation is remembered)",
+              "provision each addon in the destination",
+              "back up each PostgreSQL database, restore it in the destination and verify row counts and checksums");
+      case FINALIZE ->
+          List.of(
+              "stop the source app if it still runs",
+              "start the destination app with the copied formation",
+              "redirect the old URL to the new one for the redirect window, then delete the old app");
+      case ABORT ->
+          List.of(
+              "undo every step done so far, last first",
+              "restart and unfreeze the source app, delete the destination app and its addons");
+    };
+  }
+}

@@ -1,0 +1,36 @@
+package io.regionmove.cli;
+
+import io.regionmove.model.Migration;
+
+/** The commands a person pastes next, built from the migration so they name the right app and region. */
+final class NextCommands {
+
+  static final String PROGRAM = "regionmove";
+
+  private NextCommands() {}
+
+  static String base(Migration m) {
+    return base(m.source(), m.app());
+  }
+
+  static String base(String region, String app) {
+    return PROGRAM + " --region " + region + " --app " + app;
+  }
+
+  static String run(Migration m, String step) {
+    return base(m) + " migration-run --" + step + " " + m.id();
+  }
+
+  static String abort(Migration m) {
+    return base(m) + " migration-abort " + m.id();
+  }
+
+  static String follow(String region, String app, String id) {
+    return base(region, app) + " migration-follow " + id;
+  }
+
+  static String create(Migration m) {
+    String rename = m.newName() != null && !m.newName().equals(m.app()) ? " --new-name " + m.newName() : "";
+    return base(m) + " migration-create --to " + m.destination() + rename;
+  }
+}

@@ -1,0 +1,182 @@
+package io.regionmove.cli;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.regionmove.client.MigrationNotFoundException;
+import io.regionmove.client.MigrationRejectedException;
+import io.regionmove.worker.TemporalUnreachableException;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code regionmove} executable (SPEC §3). */
+@Command(
+    name = "regionmove",
+    mixinStandardHelpOptions = true,
+    version = "regionmove 0.1.0",
+    description = "Moves an app from one region to another, step by step, as a durable Temporal workflow.",
+    subcommands = {
+      MigrationCreateCommand.class,
+      MigrationRunCommand.class,
+      MigrationAbortCommand.class,
+      MigrationsCommand.class,
+      MigrationFollowCommand.class,
+      MigrationHistoryCommand.class,
+      WorkerCommand.class,
+      DevCommand.class,
+      DemoCommand.class,
+      SandboxCommand.class,
+      SandboxSeedCommand.class,
+      AutoComplete.GenerateCompletion.class
+    })
+public final class RegionmoveCli {
+
+  static final String HOME_ENV = "REGIONMOVE_HOME";
+  static final String LOG_FILE_PROPERTY = "regionmove.log.file";
+  static final String CONSOLE_LEVEL_PROPERTY = "regionmove.console.level";
+
+  @Option(
+      names = "--region",
+      defaultValue = "${env:REGIONMOVE_REGION}",
+      description = "The app's region (default: REGIONMOVE_REGION).")
+  String region;
+
+  @Option(
+      names = "--app",
+      defaultValue = "${env:REGIONMOVE_APP}",
+      description = "The app (default: REGIONMOVE_APP).")
+  String app;
+
+  @Option(names = "--json", description = "Print the migration object as JSON instead of the progress lines.")
+  boolean json;
+
+  @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+  boolean yes;
+
+  @Option(names = {"-v", "--verbose"}, description = "Also show the logs on stderr (they always go to the log file).")
+  boolean verbose;
+
+  private final Console console = Console.system();
+
+  Console console() {
+    return console;
+  }
+
+  /** Where the index, logs and dev state live: REGIONMOVE_HOME, else {@code .regionmove}. */
+  static Path home() {
+    String home = System.getenv(HOME_ENV);
+    return Path.of(home == null || home.isBlank() ? ".regionmove" : home);
+  }
+
+  String requireRegion() {
+    if (region == null || region.isBlank()) {
+      throw new CliException(ExitCodes.USAGE, "No region given: pass --region REGION or set REGIONMOVE_REGION.");
+    }
+    return region;
+  }
+
+  String requireApp() {
+    if (app == null || app.isBlank()) {
+      throw new CliException(ExitCodes.USAGE, "No app given: pass --app APP or set REGIONMOVE_APP.");
+    }
+    return app;
+  }
+
+  Session session() {
+    return new Session(home(), console);
+  }
+
+  public static void main(String[] args) {
+    configureLogging(args);
+    System.exit(run(args));
+  }
+
+  static int run(String... args) {
+    RegionmoveCli root = new RegionmoveCli();
+    CommandLine cli = new CommandLine(root);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setParameterExceptionHandler(
+        (e, arguments) -> {
+          CommandLine command = e.getCommandLine();
+          String name = command.getCommandSpec().qualifiedName();
+          String message = e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".";
+          root.console.error(message + " See '" + name + " --help'.");
+          return ExitCodes.USAGE;
+        });
+    cli.setExecutionExceptionHandler((e, command, parsed) -> handle(root.console, e));
+    return cli.execute(args);
+  }
+
+  /** One sentence on stderr and the exit code; the stack trace goes to the log file only. */
+  static int handle(Console console, Exception e) {
+    Logger log = LoggerFactory.getLogger(RegionmoveCli.class);
+    log.debug("Command failed", e);
+    int code;
+    String message;
+    if (e instanceof CliException cli) {
+      code = cli.exitCode();
+      message = cli.getMessage();
+    } else if (e instanceof TemporalUnreachableException) {
+      code = ExitCodes.UNREACHABLE;
+      message = e.getMessage();
+    } else if (e instanceof MigrationRejectedException || e instanceof MigrationNotFoundException) {
+      code = ExitCodes.FAILED;
+      message = e.getMessage();
+    } else if (unavailable(e)) {
+      code = ExitCodes.UNREACHABLE;
+      message = "The Temporal server stopped answering (" + rootMessage(e) + "); check that it runs and try again.";
+    } else {
+      log.error("Unexpected failure", e);
+      code = ExitCodes.FAILED;
+      message =
+          "Unexpected error: " + rootMessage(e) + "; the details are in "
+              + System.getProperty(LOG_FILE_PROPERTY, "the log file") + ".";
+    }
+    console.error(message);
+    return code;
+  }
+
+  private static boolean unavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException s) {
+        Status.Code c = s.getStatus().getCode();
+        return c == Status.Code.UNAVAILABLE || c == Status.Code.DEADLINE_EXCEEDED;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    m = m.replaceAll("\\s+", " ").trim();
+    return m.endsWith(".") ? m.substring(0, m.length() - 1) : m;
+  }
+
+  /**
+   * Sets the log file ({@code <home>/regionmove.log}; dev and demo use their {@code --home}) and
+   * whether logs also reach the console, before Logback reads its configuration.
+   */
+  static void configureLogging(String[] args) {
+    Path home = home();
+    boolean verbose = false;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--home") && i + 1 < args.length) {
+        home = Path.of(args[i + 1]);
+      } else if (args[i].startsWith("--home=")) {
+        home = Path.of(args[i].substring("--home=".length()));
+      } else if (args[i].equals("--verbose") || args[i].equals("-v")) {
+        verbose = true;
+      }
+    }
+    System.setProperty(LOG_FILE_PROPERTY, home.resolve("regionmove.log").toAbsolutePath().toString());
+    System.setProperty(CONSOLE_LEVEL_PROPERTY, verbose ? "INFO" : "OFF");
+  }
+}

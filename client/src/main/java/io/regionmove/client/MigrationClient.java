@@ -1,0 +1,289 @@
+package io.regionmove.client;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.regionmove.model.Migration;
+import io.regionmove.model.MigrationRequest;
+import io.regionmove.model.MigrationSettings;
+import io.regionmove.model.MigrationStatus;
+import io.regionmove.workflows.AppMigrationLockWorkflow;
+import io.regionmove.workflows.AppMigrationWorkflow;
+import io.regionmove.workflows.MigrationSearchAttributes;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowQueryException;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateHandle;
+import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.common.SearchAttributes;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A small Java API over {@link WorkflowClient} for migrations: start one, drive its steps with
+ * Updates, read it with the {@code status} query, list the migrations of an app.
+ *
+ * <p>Steps are split in two calls so a caller can show progress while a step runs: {@link
+ * #startStep} returns once the workflow has accepted (validated) the step, {@link StepHandle#await}
+ * once it has ended. {@link #prepare} and the others do both.
+ */
+public final class MigrationClient {
+
+  /** A step the workflow accepted and that is running. */
+  public interface StepHandle {
+    Migration await();
+  }
+
+  /** The user steps, named as the Updates and the CLI flags are. */
+  public enum Step {
+    PREPARE("prepare"),
+    DATA("data"),
+    FINALIZE("finalize"),
+    ABORT("abort");
+
+    private final String wireName;
+
+    Step(String wireName) {
+      this.wireName = wireName;
+    }
+
+    public String wireName() {
+      return wireName;
+    }
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(MigrationClient.class);
+  private static final Duration PREFLIGHT_POLL = Duration.ofMillis(300);
+
+  private final WorkflowClient client;
+  private final MigrationIndex index;
+
+  public MigrationClient(WorkflowClient client, MigrationIndex index) {
+    this.client = client;
+    this.index = index;
+  }
+
+  public WorkflowClient workflowClient() {
+    return client;
+  }
+
+  /**
+   * Starts a migration (its preflight checks run at once) and returns its id. Search attributes
+   * are set at start, so the migration is listed before its first workflow task runs.
+   */
+  public String create(
+      String app, String source, String destination, String newName, MigrationSettings settings) {
+    String id = UUID.randomUUID().toString();
+    MigrationRequest request = new MigrationRequest(id, app, newName, source, destination, settings);
+    WorkflowOptions options =
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(AppMigrationWorkflow.workflowId(id))
+            .setTaskQueue(AppMigrationWorkflow.TASK_QUEUE)
+            .setTypedSearchAttributes(
+                SearchAttributes.newBuilder()
+                    .set(MigrationSearchAttributes.APP, app)
+                    .set(MigrationSearchAttributes.SOURCE, source)
+                    .set(MigrationSearchAttributes.DESTINATION, destination)
+                    .set(MigrationSearchAttributes.STATUS, MigrationStatus.CREATED.wireName())
+                    .build())
+            .setStaticSummary("Migrate " + app + ": " + source + " → " + destination)
+            .build();
+    AppMigrationWorkflow workflow = client.newWorkflowStub(AppMigrationWorkflow.class, options);
+    WorkflowClient.start(workflow::run, request);
+    index.add(new MigrationIndex.Entry(id, app, source, destination));
+    log.info("Started migration {} of {} from {} to {}", id, app, source, destination);
+    return id;
+  }
+
+  /** Starts a step: returns once the workflow accepted it; a refusal is a {@link MigrationRejectedException}. */
+  public StepHandle startStep(String id, Step step) {
+    AppMigrationWorkflow workflow = stub(id);
+    UpdateOptions<Migration> options =
+        UpdateOptions.<Migration>newBuilder().setWaitForStage(WorkflowUpdateStage.ACCEPTED).build();
+    WorkflowUpdateHandle<Migration> handle =
+        call(
+            id,
+            () ->
+                switch (step) {
+                  case PREPARE -> WorkflowClient.startUpdate(workflow::prepare, options);
+                  case DATA -> WorkflowClient.startUpdate(workflow::data, options);
+                  case FINALIZE -> WorkflowClient.startUpdate(workflow::finalizeMigration, options);
+                  case ABORT -> WorkflowClient.startUpdate(workflow::abort, options);
+                });
+    return () -> call(id, handle::getResult);
+  }
+
+  public Migration prepare(String id) {
+    return startStep(id, Step.PREPARE).await();
+  }
+
+  public Migration data(String id) {
+    return startStep(id, Step.DATA).await();
+  }
+
+  public Migration finalize(String id) {
+    return startStep(id, Step.FINALIZE).await();
+  }
+
+  public Migration abort(String id) {
+    return startStep(id, Step.ABORT).await();
+  }
+
+  /** The migration as the workflow sees it now. */
+  public Migration status(String id) {
+    return call(id, () -> stub(id).status());
+  }
+
+  /**
+   * The migration once its preflight has ended. The workflow may not have run its first task
+   * yet, so a query that finds no state is retried until {@code timeout}.
+   */
+  public Migration awaitPreflight(String id, java.util.function.Consumer<Migration> progress, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Migration migration = null;
+      try {
+        migration = status(id);
+        progress.accept(migration);
+      } catch (WorkflowQueryException e) {
+        log.debug("Migration {} not queryable yet: {}", id, e.getMessage());
+      }
+      if (migration != null
+          && migration.status() != MigrationStatus.CREATED
+          && migration.status() != MigrationStatus.RUNNING) {
+        return migration;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "The preflight checks of migration " + id + " did not end within " + timeout.toSeconds()
+                + " s; is a worker running (regionmove worker or regionmove dev)?");
+      }
+      sleep(PREFLIGHT_POLL);
+    }
+  }
+
+  public WorkflowExecutionHistory fetchHistory(String id) {
+    return call(id, () -> client.fetchHistory(AppMigrationWorkflow.workflowId(id)));
+  }
+
+  /** The migrations of {@code app} in {@code source}, oldest first. */
+  public List<Migration> list(String app, String source) {
+    List<String> ids;
+    try {
+      String query =
+          "WorkflowType=\"" + AppMigrationWorkflow.WORKFLOW_TYPE + "\" AND "
+              + MigrationSearchAttributes.APP.getName() + "=\"" + quote(app) + "\" AND "
+              + MigrationSearchAttributes.SOURCE.getName() + "=\"" + quote(source) + "\"";
+      ids = client.listExecutions(query).map(WorkflowExecutionMetadata::getExecution)
+          .map(e -> e.getWorkflowId()).distinct().toList();
+    } catch (RuntimeException e) {
+      if (!isUnimplemented(e)) {
+        throw e;
+      }
+      log.debug("The server has no visibility queries; reading the local index {}", index.file());
+      ids = index.find(app, source).stream().map(MigrationIndex.Entry::id).toList();
+    }
+    List<Migration> migrations = new ArrayList<>();
+    for (String id : ids) {
+      try {
+        migrations.add(status(id));
+      } catch (MigrationNotFoundException e) {
+        log.debug("Migration {} from the index is gone from the server", id);
+      }
+    }
+    migrations.sort(Comparator.comparing(Migration::startedAt, Comparator.nullsLast(Comparator.naturalOrder())));
+    return migrations;
+  }
+
+  /** The id of the migration holding the per-app lock of {@code app} in {@code source}, if any. */
+  public Optional<String> runningMigrationOf(String app, String source) {
+    try {
+      WorkflowExecutionDescription description =
+          client.newUntypedWorkflowStub(AppMigrationLockWorkflow.lockId(source, app)).describe();
+      if (description.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+          || description.getParentExecution() == null) {
+        return Optional.empty();
+      }
+      return Optional.of(description.getParentExecution().getWorkflowId());
+    } catch (WorkflowNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  private AppMigrationWorkflow stub(String id) {
+    return client.newWorkflowStub(AppMigrationWorkflow.class, AppMigrationWorkflow.workflowId(id));
+  }
+
+  /** Runs a client call, turning Temporal's failures into this API's exceptions. */
+  private <T> T call(String id, java.util.function.Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (WorkflowUpdateException e) {
+      throw new MigrationRejectedException(sentence(e), e);
+    } catch (WorkflowNotFoundException e) {
+      throw new MigrationNotFoundException(id, e);
+    } catch (WorkflowServiceException e) {
+      if (e.getCause() instanceof StatusRuntimeException s
+          && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        throw new MigrationNotFoundException(id, e);
+      }
+      throw e;
+    } catch (WorkflowQueryException e) {
+      if (e.getCause() instanceof StatusRuntimeException s
+          && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        throw new MigrationNotFoundException(id, e);
+      }
+      throw e;
+    }
+  }
+
+  /** The validator's own sentence, without Temporal's decoration. */
+  static String sentence(WorkflowUpdateException e) {
+    Throwable cause = e.getCause();
+    String message =
+        cause instanceof ApplicationFailure failure ? failure.getOriginalMessage() : e.getMessage();
+    if (message == null || message.isBlank()) {
+      return "The workflow refused the step.";
+    }
+    message = Character.toUpperCase(message.charAt(0)) + message.substring(1);
+    return message.endsWith(".") ? message : message + ".";
+  }
+
+  static boolean isUnimplemented(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String quote(String value) {
+    return value.replace("\\", "\\\\").replace("\"", "\\\"");
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for the migration.", e);
+    }
+  }
+
+}
