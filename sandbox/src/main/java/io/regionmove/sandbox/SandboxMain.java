@@ -7,7 +7,10 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs one sandbox region until interrupted:
- * {@code --region R --port P [--host H] [--state-dir D] [--token T] [--pg-url URL]}.
+ * {@code --region R --port P [--host H] [--state-dir D] [--token T] [--pg-url URL]} and fault options
+ * ({@code --fault-rate 0.3 --fault-latency-ms 50-200 --fault-hang-rate 0.01 --fault-hang-ms 300000
+ * --fault-after-commit --fault-router --fault-seed 42}), each overriding the same item of
+ * {@code REGIONMOVE_SANDBOX_FAULTS} (see {@link FaultOptions#parse}).
  * Without {@code --pg-url} (or {@code REGIONMOVE_PG_URL}) it starts a private PostgreSQL cluster in
  * {@code <state-dir>/pg}; without PostgreSQL binaries it runs without one and postgresql addons answer 422.
  */
@@ -22,6 +25,12 @@ public final class SandboxMain {
         Path stateDir = Path.of(".regionmove");
         String token = null;
         String pgUrl = System.getenv(LocalPostgres.PG_URL_ENV);
+        FaultOptions faults = FaultOptions.NONE;
+        try {
+            faults = FaultOptions.fromEnvironment();
+        } catch (IllegalArgumentException e) {
+            usageError(FaultOptions.ENV + ": " + e.getMessage());
+        }
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -31,6 +40,10 @@ public final class SandboxMain {
                 case "--state-dir" -> stateDir = Path.of(value(args, ++i, arg));
                 case "--token" -> token = value(args, ++i, arg);
                 case "--pg-url" -> pgUrl = value(args, ++i, arg);
+                case "--fault-rate", "--fault-latency-ms", "--fault-hang-rate", "--fault-hang-ms", "--fault-seed" ->
+                        faults = fault(faults, arg, value(args, ++i, arg));
+                case "--fault-after-commit" -> faults = faults.withAfterCommit(true);
+                case "--fault-router" -> faults = faults.withRouter(true);
                 case "-h", "--help" -> {
                     System.out.println(usage());
                     return;
@@ -55,7 +68,7 @@ public final class SandboxMain {
             }
         }
         SandboxOptions options = new SandboxOptions(region, host, port, token, stateDir, pg,
-                SandboxOptions.defaultProviders());
+                SandboxOptions.defaultProviders(), faults);
         SandboxRegion sandbox = SandboxRegion.start(options);
         LocalPostgres startedPg = local;
         CountDownLatch stopped = new CountDownLatch(1);
@@ -73,6 +86,9 @@ public final class SandboxMain {
         if (pg != null) {
             System.out.println("  PostgreSQL: " + pg.host() + ":" + pg.port());
         }
+        if (faults.active()) {
+            System.out.println("  Faults: " + faults.toSpec() + "  (change them with PUT /_sandbox/faults)");
+        }
         System.out.println("Press Ctrl-C to stop.");
         stopped.await();
     }
@@ -82,6 +98,29 @@ public final class SandboxMain {
             usageError(option + " needs a value.");
         }
         return args[i];
+    }
+
+    private static FaultOptions fault(FaultOptions faults, String option, String value) {
+        String item = switch (option) {
+            case "--fault-rate" -> "rate";
+            case "--fault-latency-ms" -> "latency";
+            case "--fault-hang-rate" -> "hang";
+            case "--fault-hang-ms" -> "hang-time";
+            default -> "seed";
+        };
+        try {
+            FaultOptions one = FaultOptions.parse(item + "=" + value);
+            return switch (item) {
+                case "rate" -> faults.withErrorRate(one.errorRate());
+                case "latency" -> faults.withLatency(one.minLatency(), one.maxLatency());
+                case "hang" -> faults.withHangRate(one.hangRate());
+                case "hang-time" -> faults.withHangTime(one.hangTime());
+                default -> faults.withSeed(one.seed());
+            };
+        } catch (IllegalArgumentException e) {
+            usageError(option + ": " + e.getMessage());
+            return faults;
+        }
     }
 
     private static int port(String text) {
@@ -104,6 +143,11 @@ public final class SandboxMain {
     }
 
     private static String usage() {
-        return "usage: sandbox --region NAME --port PORT [--host HOST] [--state-dir DIR] [--token TOKEN] [--pg-url URL]";
+        return "usage: sandbox --region NAME --port PORT [--host HOST] [--state-dir DIR] [--token TOKEN] [--pg-url URL]\n"
+                + "       [--fault-rate SHARE] [--fault-latency-ms MS|MIN-MAX] [--fault-hang-rate SHARE]"
+                + " [--fault-hang-ms MS]\n"
+                + "       [--fault-after-commit] [--fault-router] [--fault-seed N]\n"
+                + "Faults also come from " + FaultOptions.ENV + ", e.g. rate=0.3,latency=50-200,hang=0.01,after-commit;"
+                + " flags override it item by item.";
     }
 }

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param stateDir  where the region keeps its state ({@code <region>.json})
  * @param postgres  the PostgreSQL server holding postgresql addons; null makes postgresql addons answer 422
  * @param providers the addon providers offered
+ * @param faults    the faults injected into requests ({@link FaultOptions#NONE} when null); they can be
+ *                  changed while the region runs with {@link SandboxRegion#setFaults} or {@code PUT /_sandbox/faults}
  */
 public record SandboxOptions(
         String region,
@@ -24,7 +26,8 @@ public record SandboxOptions(
         String token,
         Path stateDir,
         PostgresServer postgres,
-        List<AddonProvider> providers) {
+        List<AddonProvider> providers,
+        FaultOptions faults) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -33,6 +36,13 @@ public record SandboxOptions(
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(stateDir, "stateDir");
         providers = List.copyOf(providers);
+        faults = faults == null ? FaultOptions.NONE : faults;
+    }
+
+    /** Options without faults. */
+    public SandboxOptions(String region, String host, int port, String token, Path stateDir, PostgresServer postgres,
+                          List<AddonProvider> providers) {
+        this(region, host, port, token, stateDir, postgres, providers, FaultOptions.NONE);
     }
 
     /** postgresql plans starter-512 and business-1024 in versions 14 and 15, redis starter-256 in version 7. */
@@ -47,10 +57,14 @@ public record SandboxOptions(
     }
 
     public SandboxOptions withToken(String newToken) {
-        return new SandboxOptions(region, host, port, newToken, stateDir, postgres, providers);
+        return new SandboxOptions(region, host, port, newToken, stateDir, postgres, providers, faults);
     }
 
     public SandboxOptions withProviders(List<AddonProvider> newProviders) {
-        return new SandboxOptions(region, host, port, token, stateDir, postgres, newProviders);
+        return new SandboxOptions(region, host, port, token, stateDir, postgres, newProviders, faults);
+    }
+
+    public SandboxOptions withFaults(FaultOptions newFaults) {
+        return new SandboxOptions(region, host, port, token, stateDir, postgres, providers, newFaults);
     }
 }
