@@ -57,14 +57,23 @@ final class RegionApi {
     } catch (IOException e) {
       throw new CliException(
           ExitCodes.UNREACHABLE,
-          "Region " + region.name() + " cannot be reached at " + region.apiUrl() + " ("
-              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+          "Region " + region.name() + " cannot be reached at " + region.apiUrl() + " (" + reason(e)
               + "); start it or fix its api_url in the regions file.",
           e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException(ExitCodes.FAILED, "Interrupted while calling region " + region.name() + ".");
     }
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof java.net.ConnectException) {
+      return "connection refused";
+    }
+    if (e instanceof java.net.http.HttpTimeoutException) {
+      return "no answer within " + TIMEOUT.toSeconds() + " s";
+    }
+    return e.getMessage() == null ? "I/O error" : e.getMessage();
   }
 
   /** The connection URL of the app's first postgresql addon, if it has one. */

@@ -115,16 +115,26 @@ public final class MigrationClient {
     AppMigrationWorkflow workflow = stub(id);
     UpdateOptions<Migration> options =
         UpdateOptions.<Migration>newBuilder().setWaitForStage(WorkflowUpdateStage.ACCEPTED).build();
-    WorkflowUpdateHandle<Migration> handle =
-        call(
-            id,
-            () ->
-                switch (step) {
-                  case PREPARE -> WorkflowClient.startUpdate(workflow::prepare, options);
-                  case DATA -> WorkflowClient.startUpdate(workflow::data, options);
-                  case FINALIZE -> WorkflowClient.startUpdate(workflow::finalizeMigration, options);
-                  case ABORT -> WorkflowClient.startUpdate(workflow::abort, options);
-                });
+    WorkflowUpdateHandle<Migration> handle;
+    try {
+      handle =
+          call(
+              id,
+              () ->
+                  switch (step) {
+                    case PREPARE -> WorkflowClient.startUpdate(workflow::prepare, options);
+                    case DATA -> WorkflowClient.startUpdate(workflow::data, options);
+                    case FINALIZE -> WorkflowClient.startUpdate(workflow::finalizeMigration, options);
+                    case ABORT -> WorkflowClient.startUpdate(workflow::abort, options);
+                  });
+    } catch (MigrationNotFoundException e) {
+      // A closed workflow takes no update; say why in the validator's words when it exists.
+      Migration closed = status(id);
+      throw new MigrationRejectedException(
+          (step == Step.ABORT ? "Cannot abort" : "Cannot run " + step.wireName())
+              + ": the migration is " + closed.status() + ".",
+          e);
+    }
     return () -> call(id, handle::getResult);
   }
 
