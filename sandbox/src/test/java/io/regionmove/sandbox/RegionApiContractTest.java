@@ -307,6 +307,12 @@ class RegionApiContractTest {
         });
         s.put("listAddonProviders", (r, app) ->
                 answers(r.call("GET", "/v1/addon_providers"), unauthorized(r, "GET", "/v1/addon_providers")));
+        s.put("getSandboxFaults", (r, app) ->
+                answers(r.call("GET", "/_sandbox/faults"), unauthorized(r, "GET", "/_sandbox/faults")));
+        s.put("setSandboxFaults", (r, app) -> answers(
+                r.call("PUT", "/_sandbox/faults", Map.of("faults", Map.of())),
+                r.call("PUT", "/_sandbox/faults", Map.of("faults", Map.of("error_rate", 2))),
+                unauthorized(r, "PUT", "/_sandbox/faults")));
         return s;
     }
 
@@ -426,6 +432,11 @@ class RegionApiContractTest {
             case "boolean" -> {
                 if (!value.isBoolean()) {
                     problems.add(where + " is not a boolean");
+                }
+            }
+            case "number" -> {
+                if (!value.isNumber()) {
+                    problems.add(where + " is not a number");
                 }
             }
             case "integer" -> {

@@ -51,8 +51,29 @@ final class SandboxFixture implements AutoCloseable {
     }
 
     static SandboxFixture start(Path stateDir, PostgresServer pg) {
-        return new SandboxFixture(SandboxRegion.start(
-                SandboxOptions.defaults(REGION, 0, stateDir, pg).withToken(TOKEN)));
+        return start(SandboxOptions.defaults(REGION, 0, stateDir, pg).withToken(TOKEN));
+    }
+
+    static SandboxFixture start(SandboxOptions options) {
+        return new SandboxFixture(SandboxRegion.start(options));
+    }
+
+    /** The region's whole state as saved on disk. */
+    String stateFile() {
+        try {
+            return java.nio.file.Files.readString(region.options().stateDir().resolve(region.name() + ".json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    URI uri(String path) {
+        return URI.create(region.apiUrl() + path);
+    }
+
+    /** Sends a request built by the test as it is (no token added). */
+    Answer raw(HttpRequest request) {
+        return send(request);
     }
 
     Answer call(String method, String path) {
@@ -64,8 +85,17 @@ final class SandboxFixture implements AutoCloseable {
     }
 
     Answer callAs(String token, String method, String path, Object body) {
+        return callAs(token, method, path, body, Duration.ofSeconds(60));
+    }
+
+    /** Calls with a client time-out; throws {@link UncheckedIOException} caused by HttpTimeoutException on one. */
+    Answer call(String method, String path, Object body, Duration timeout) {
+        return callAs(TOKEN, method, path, body, timeout);
+    }
+
+    Answer callAs(String token, String method, String path, Object body, Duration timeout) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(region.apiUrl() + path))
-                .timeout(Duration.ofSeconds(60));
+                .timeout(timeout);
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
