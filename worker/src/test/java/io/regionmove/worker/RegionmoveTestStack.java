@@ -20,7 +20,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.testserver.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,7 +40,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything a migration needs, on loopback, for one test class: Temporal's test server bound to
- * a free port (real time), two sandbox regions ({@value #SOURCE}, {@value #DESTINATION}) sharing
+ * a free port (real time; or a real dev server, {@link #startOnDevServer()}), two sandbox regions ({@value #SOURCE}, {@value #DESTINATION}) sharing
  * the test PostgreSQL server, their regions file, a backup directory and a client with the search
  * attributes registered. No worker runs until a test starts one ({@link #startWorker()} in this
  * JVM, {@link #startWorkerProcess()} in another). Without PostgreSQL, {@link #start()} throws, so
@@ -67,7 +66,7 @@ public final class RegionmoveTestStack implements AutoCloseable {
           .build();
 
   private Path dir;
-  private int temporalPort;
+  private String temporalAddress;
   private WorkflowClient client;
   private PostgresServer postgres;
   private SandboxRegion source;
@@ -78,10 +77,23 @@ public final class RegionmoveTestStack implements AutoCloseable {
 
   private RegionmoveTestStack() {}
 
+  /** On Temporal's Java test server, in this JVM. */
   public static RegionmoveTestStack start() {
+    return start(false);
+  }
+
+  /**
+   * On a real Temporal server ({@code temporal server start-dev}), for tests that kill workers:
+   * only a real server moves a dead worker's sticky workflow tasks back to the shared queue.
+   */
+  public static RegionmoveTestStack startOnDevServer() {
+    return start(true);
+  }
+
+  private static RegionmoveTestStack start(boolean devServer) {
     RegionmoveTestStack stack = new RegionmoveTestStack();
     try {
-      stack.startAll();
+      stack.startAll(devServer);
       return stack;
     } catch (RuntimeException | Error e) {
       stack.close();
@@ -89,7 +101,7 @@ public final class RegionmoveTestStack implements AutoCloseable {
     }
   }
 
-  private void startAll() {
+  private void startAll(boolean devServer) {
     try {
       dir = Files.createTempDirectory("regionmove-it");
       backupDir = Files.createDirectories(dir.resolve("backups"));
@@ -98,10 +110,19 @@ public final class RegionmoveTestStack implements AutoCloseable {
     }
     postgres = LocalPostgres.forTests();
 
-    temporalPort = freePort();
-    TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(temporalPort);
-    resources.add(server);
-    client = TemporalClients.connect(temporalAddress(), NAMESPACE);
+    if (devServer) {
+      TemporalDevServer server = TemporalDevServer.start(dir);
+      resources.add(server);
+      temporalAddress = server.address();
+      client =
+          TemporalDevServer.untilUp(
+              server, () -> TemporalClients.connect(temporalAddress, NAMESPACE), Duration.ofSeconds(60));
+    } else {
+      int port = TemporalDevServer.freePort();
+      resources.add(TestServer.createPortBoundServer(port));
+      temporalAddress = "127.0.0.1:" + port;
+      client = TemporalClients.connect(temporalAddress, NAMESPACE);
+    }
     resources.add(() -> client.getWorkflowServiceStubs().shutdownNow());
     TemporalClients.registerSearchAttributes(client);
 
@@ -287,8 +308,9 @@ public final class RegionmoveTestStack implements AutoCloseable {
     return client;
   }
 
+  /** {@code host:port} of the Temporal frontend. */
   public String temporalAddress() {
-    return "127.0.0.1:" + temporalPort;
+    return temporalAddress;
   }
 
   public SandboxRegion source() {
@@ -338,15 +360,6 @@ public final class RegionmoveTestStack implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

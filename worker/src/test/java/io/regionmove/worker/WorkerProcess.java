@@ -88,20 +88,26 @@ public final class WorkerProcess implements AutoCloseable {
     }
   }
 
+  /** A process the worker had started, with its command line as it was before the kill. */
+  public record Descendant(ProcessHandle handle, String command) {}
+
   /**
    * SIGKILLs the worker and every process it started. The descendants are listed before the kill:
    * once the JVM is gone they are re-parented and can no longer be found from it.
    *
    * @return the descendants that were killed
    */
-  public List<ProcessHandle> kill() {
-    List<ProcessHandle> descendants = process.descendants().toList();
+  public List<Descendant> kill() {
+    List<Descendant> descendants =
+        process.descendants()
+            .map(p -> new Descendant(p, p.info().commandLine().or(() -> p.info().command()).orElse("?")))
+            .toList();
     process.destroyForcibly();
-    descendants.forEach(ProcessHandle::destroyForcibly);
+    descendants.forEach(d -> d.handle().destroyForcibly());
     try {
       process.waitFor(10, TimeUnit.SECONDS);
-      for (ProcessHandle child : descendants) {
-        child.onExit().get(10, TimeUnit.SECONDS);
+      for (Descendant child : descendants) {
+        child.handle().onExit().get(10, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
