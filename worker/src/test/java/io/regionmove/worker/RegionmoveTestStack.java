@@ -52,6 +52,9 @@ public final class RegionmoveTestStack implements AutoCloseable {
   public static final String DESTINATION = "osc-fr1";
   public static final String NAMESPACE = "default";
 
+  /** Set to true to keep the stack's directory (regions file, backups, logs) after the tests. */
+  public static final String KEEP_PROPERTY = "regionmove.it.keep";
+
   /** Short, so a killed worker's data activity is retried within seconds. */
   public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(4);
 
@@ -341,7 +344,11 @@ public final class RegionmoveTestStack implements AutoCloseable {
     return postgres;
   }
 
-  /** Closes workers first, then the regions, then Temporal: last started, first closed. */
+  /**
+   * Closes workers first, then the regions, then Temporal (last started, first closed), then
+   * deletes the stack's directory unless {@value #KEEP_PROPERTY} is true (to read the worker and
+   * server logs after a failure).
+   */
   @Override
   public void close() {
     for (int i = resources.size() - 1; i >= 0; i--) {
@@ -352,6 +359,13 @@ public final class RegionmoveTestStack implements AutoCloseable {
       }
     }
     resources.clear();
+    if (dir != null && !Boolean.getBoolean(KEEP_PROPERTY)) {
+      try (var paths = Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        log.warn("could not delete {}: {}", dir, e.toString());
+      }
+    }
   }
 
   static void sleep(Duration duration) {
