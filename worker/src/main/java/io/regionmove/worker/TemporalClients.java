@@ -46,7 +46,9 @@ public final class TemporalClients {
    *
    * @throws TemporalUnreachableException when the server does not answer within {@link
    *     #CONNECT_TIMEOUT}
-   * @throws IllegalArgumentException when the environment configuration cannot be read
+   * @throws UncheckedIOException when the configuration file cannot be read
+   * @throws IllegalArgumentException when the configuration is not valid (for example, a profile
+   *     the file does not define)
    */
   public static WorkflowClient fromEnvironment() {
     ClientConfigProfile profile;

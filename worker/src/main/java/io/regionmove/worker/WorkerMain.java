@@ -5,6 +5,7 @@ import io.regionmove.activities.config.Regions;
 import io.regionmove.activities.config.RegionsConfigException;
 import io.regionmove.activities.config.UnknownRegionException;
 import io.temporal.client.WorkflowClient;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -53,6 +54,11 @@ public final class WorkerMain {
     } catch (TemporalUnreachableException e) {
       System.err.println(e.getMessage());
       System.exit(EXIT_UNREACHABLE);
+      return;
+    } catch (UncheckedIOException | IllegalArgumentException e) {
+      // An unreadable TEMPORAL_CONFIG_FILE, a TEMPORAL_PROFILE it does not define, a bad TLS file.
+      System.err.println(e.getMessage());
+      System.exit(EXIT_USAGE);
       return;
     }
     try {
