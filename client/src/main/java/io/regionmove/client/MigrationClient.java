@@ -105,7 +105,12 @@ public final class MigrationClient {
             .build();
     AppMigrationWorkflow workflow = client.newWorkflowStub(AppMigrationWorkflow.class, options);
     WorkflowClient.start(workflow::run, request);
-    index.add(new MigrationIndex.Entry(id, app, source, destination));
+    try {
+      index.add(new MigrationIndex.Entry(id, app, source, destination));
+    } catch (java.io.UncheckedIOException e) {
+      // The index only serves servers without visibility; the migration runs without it.
+      log.warn("Migration {} not added to the local index: {}", id, e.getMessage());
+    }
     log.info("Started migration {} of {} from {} to {}", id, app, source, destination);
     return id;
   }
