@@ -4,6 +4,7 @@ import io.regionmove.client.MigrationClient;
 import io.regionmove.client.MigrationClient.Step;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -15,6 +16,9 @@ final class MigrationAbortCommand implements Callable<Integer> {
 
   @ParentCommand RegionmoveCli root;
 
+  @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+  boolean yes;
+
   @Parameters(paramLabel = "MIGRATION_ID")
   String id;
 
@@ -22,7 +26,7 @@ final class MigrationAbortCommand implements Callable<Integer> {
   public Integer call() {
     try (Session session = root.session()) {
       MigrationClient client = session.migrations();
-      if (session.console().isTerminal() && !root.yes && !root.json) {
+      if (session.console().isTerminal() && !root.yes && !yes && !root.json) {
         var m = client.status(id);
         session.console().println(
             "This will abort migration " + id + " (" + m.app() + ": " + m.source() + " → " + m.destination() + "):");

@@ -33,6 +33,9 @@ final class MigrationRunCommand implements Callable<Integer> {
 
   @ParentCommand RegionmoveCli root;
 
+  @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+  boolean yes;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Which which;
 
@@ -44,7 +47,7 @@ final class MigrationRunCommand implements Callable<Integer> {
     Step step = which.step();
     try (Session session = root.session()) {
       MigrationClient client = session.migrations();
-      if (session.console().isTerminal() && !root.yes && !root.json) {
+      if (session.console().isTerminal() && !root.yes && !yes && !root.json) {
         var m = client.status(id);
         session.console().println(
             "This will run the " + step.wireName() + " step of migration " + id + " (" + m.app() + ": "

@@ -73,6 +73,8 @@ class RegionmoveCliIT {
       dev.destroy();
       if (!dev.waitFor(60, TimeUnit.SECONDS)) {
         dev.destroyForcibly();
+      } else {
+        DemoCommand.deleteRecursively(home);
       }
     }
   }
