@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.workflows.AppMigrationWorkflow;
+import io.regionmove.workflows.MigrationSearchAttributes;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.SearchAttributes;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +49,11 @@ class MigrationWithoutDataIT {
     Migration done = migration.finalizeMigration();
     assertEquals(MigrationStatus.DONE, done.status(), () -> "finalize: " + done);
     assertEquals(MigrationStatus.DONE, migration.status().status());
+    SearchAttributes attributes = WorkflowStub.fromTyped(migration).describe().getTypedSearchAttributes();
+    assertEquals("done", attributes.get(MigrationSearchAttributes.STATUS));
+    assertEquals("my-app", attributes.get(MigrationSearchAttributes.APP));
+    assertEquals(RegionmoveTestStack.SOURCE, attributes.get(MigrationSearchAttributes.SOURCE));
+    assertEquals(RegionmoveTestStack.DESTINATION, attributes.get(MigrationSearchAttributes.DESTINATION));
     String newUrl = stack.destination().routerUrl("my-app");
     assertEquals(newUrl, done.url());
 
