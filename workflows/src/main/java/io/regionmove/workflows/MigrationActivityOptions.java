@@ -20,7 +20,10 @@ public final class MigrationActivityOptions {
   static final Duration COMPENSATION_SCHEDULE_TO_CLOSE = Duration.ofHours(6);
 
   /** How long a preflight check waits for a worker of its region to pick it up. */
-  static final Duration PREFLIGHT_SCHEDULE_TO_START = Duration.ofMinutes(2);
+  static final Duration PREFLIGHT_SCHEDULE_TO_START = Duration.ofMinutes(1);
+
+  /** A region that stays unavailable this long fails the preflight: creating should answer soon. */
+  static final Duration PREFLIGHT_SCHEDULE_TO_CLOSE = Duration.ofMinutes(2);
 
   private static final RetryOptions FORWARD_RETRY =
       RetryOptions.newBuilder()
@@ -59,7 +62,7 @@ public final class MigrationActivityOptions {
         .setTaskQueue(AppMigrationWorkflow.regionTaskQueue(region))
         .setScheduleToStartTimeout(PREFLIGHT_SCHEDULE_TO_START)
         .setStartToCloseTimeout(Duration.ofMinutes(2))
-        .setScheduleToCloseTimeout(Duration.ofMinutes(10))
+        .setScheduleToCloseTimeout(PREFLIGHT_SCHEDULE_TO_CLOSE)
         .setRetryOptions(FORWARD_RETRY)
         .setSummary(summary)
         .build();

@@ -273,8 +273,13 @@ public final class DataActivitiesImpl implements DataActivities {
 
       PostgresUrl url = PostgresUrl.parse(databases.destinationUrl(addon.move(), addon.addon()));
       int leftovers;
+      int orphans;
       try (DatabaseInspector destination = connect(url)) {
+        orphans = destination.endOtherSessions();
         leftovers = destination.tables().size();
+      }
+      if (orphans > 0) {
+        log.warn("Ended {} leftover sessions in the destination addon before restoring {}", orphans, backupId);
       }
 
       // --clean --if-exists drops whatever an interrupted attempt restored before creating

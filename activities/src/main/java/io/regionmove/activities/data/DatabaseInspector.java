@@ -91,6 +91,17 @@ final class DatabaseInspector implements AutoCloseable {
         });
   }
 
+  /**
+   * Ends every other session of this database: a pg_restore orphaned by a killed worker must not
+   * keep writing while a new attempt restores. The addon's own role may end its own sessions.
+   */
+  int endOtherSessions() throws SQLException {
+    return query(
+        "select count(pg_terminate_backend(pid)) from pg_stat_activity"
+            + " where datname = current_database() and pid <> pg_backend_pid()",
+        rs -> rs.next() ? rs.getInt(1) : 0);
+  }
+
   long countRows(TableName table) throws SQLException {
     return query("select count(*) from " + table.sql(), rs -> rs.next() ? rs.getLong(1) : 0L);
   }
