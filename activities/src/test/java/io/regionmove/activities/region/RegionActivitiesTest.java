@@ -169,30 +169,12 @@ class RegionActivitiesTest {
         failedMessages(check.checks()));
   }
 
+  /**
+   * A region refuses an expired certificate when it is added, so a source whose certificate
+   * expired since is seen through a clock set past its expiry.
+   */
   @Test
   void checkSourceWithAnExpiredCertificateSaysWhichDomain() {
-    MoveInput move = seededMove();
-    source.addDomain(
-        move.app(),
-        new Domain(
-            "old-" + move.app() + ".example.com",
-            false,
-            SandboxRegions.resource("expired.cert.pem"),
-            SandboxRegions.resource("expired.key.pem"),
-            null));
-
-    SourceCheck check = run(() -> activities.checkSource(move.sourceApp()));
-
-    assertEquals(
-        List.of(
-            "The TLS certificate of domain old-"
-                + move.app()
-                + ".example.com expired on 2020-01-31; renew it before migrating."),
-        failedMessages(check.checks()));
-  }
-
-  @Test
-  void checkSourceUsesTheGivenClockForCertificates() {
     MoveInput move = seededMove();
     TestActivityEnvironment later = TestActivityEnvironment.newInstance();
     try {
@@ -207,7 +189,12 @@ class RegionActivitiesTest {
               ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
       SourceCheck check = inTheFuture.checkSource(move.sourceApp());
       assertEquals(1, failedMessages(check.checks()).size());
-      assertTrue(failedMessages(check.checks()).get(0).contains(move.app() + ".example.com expired on"));
+      String message = failedMessages(check.checks()).get(0);
+      assertTrue(
+          message.matches(
+              "The TLS certificate of domain " + java.util.regex.Pattern.quote(move.app() + ".example.com")
+                  + " expired on \\d{4}-\\d{2}-\\d{2}; renew it before migrating\\."),
+          message);
     } finally {
       later.close();
     }
