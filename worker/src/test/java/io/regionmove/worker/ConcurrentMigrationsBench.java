@@ -1,0 +1,127 @@
+package io.regionmove.worker;
+
+import io.regionmove.model.Migration;
+import io.regionmove.model.MigrationStatus;
+import io.regionmove.workflows.AppMigrationWorkflow;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Benchmark, not a test (never run by CI): N migrations (no data step) of N different sample
+ * apps at once through one worker process on the Temporal dev server. Prints the wall time from
+ * the first create to the last {@code done}, and the worker's peak resident memory (VmHWM).
+ *
+ * <p>Run with {@code bench/concurrency.sh [N]}.
+ */
+public final class ConcurrentMigrationsBench {
+
+  public static void main(String[] args) throws Exception {
+    int count = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+    try (RegionmoveTestStack stack = RegionmoveTestStack.startOnDevServer()) {
+      long seedStart = System.nanoTime();
+      ExecutorService seeders = Executors.newFixedThreadPool(4);
+      List<Future<?>> seeded = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        String app = app(i);
+        seeded.add(seeders.submit(() -> stack.seedSourceApp(app, 10)));
+      }
+      for (Future<?> f : seeded) {
+        f.get();
+      }
+      seeders.shutdown();
+      System.out.printf(Locale.ROOT, "seeded %d apps in %.1f s%n", count, seconds(seedStart));
+
+      WorkerProcess worker = stack.startWorkerProcess().awaitStarted(Duration.ofSeconds(60));
+      long pid = worker.process().pid();
+      AtomicLong peakKb = new AtomicLong();
+      Thread sampler = new Thread(() -> sampleMemory(pid, peakKb), "memory-sampler");
+      sampler.setDaemon(true);
+      sampler.start();
+
+      ExecutorService drivers = Executors.newFixedThreadPool(count);
+      long start = System.nanoTime();
+      List<Future<Migration>> runs = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        String app = app(i);
+        runs.add(
+            drivers.submit(
+                () -> {
+                  AppMigrationWorkflow stub = stack.startMigration(app);
+                  RegionmoveTestStack.awaitPreflightSuccess(stub);
+                  stub.prepare();
+                  return stub.finalizeMigration();
+                }));
+      }
+      int done = 0;
+      List<String> failures = new ArrayList<>();
+      for (Future<Migration> run : runs) {
+        try {
+          Migration m = run.get();
+          if (m.status() == MigrationStatus.DONE) {
+            done++;
+          } else {
+            failures.add(m.app() + ": " + m.status() + " " + m.errors());
+          }
+        } catch (java.util.concurrent.ExecutionException e) {
+          failures.add(String.valueOf(e.getCause()));
+        }
+      }
+      double wall = seconds(start);
+      drivers.shutdownNow();
+      long peak = Math.max(peakKb.get(), readKb(pid, "VmHWM"));
+      System.out.printf(
+          Locale.ROOT,
+          "%d of %d migrations done in %.1f s wall time (target 60 s); worker peak RSS %.0f MB (target 512 MB)%n",
+          done, count, wall, peak / 1024.0);
+      failures.stream().limit(10).forEach(f -> System.out.println("  failed: " + f));
+      if (done != count) {
+        System.exit(1);
+      }
+    }
+  }
+
+  private static String app(int i) {
+    return String.format(Locale.ROOT, "bench-app-%03d", i);
+  }
+
+  private static void sampleMemory(long pid, AtomicLong peakKb) {
+    while (!Thread.currentThread().isInterrupted()) {
+      long hwm = readKb(pid, "VmHWM");
+      peakKb.accumulateAndGet(hwm, Math::max);
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** A field of /proc/PID/status in kB, or 0 once the process is gone. */
+  private static long readKb(long pid, String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith(field + ":")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+    return 0;
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private ConcurrentMigrationsBench() {}
+}
