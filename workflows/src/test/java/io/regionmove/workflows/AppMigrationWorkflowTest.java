@@ -587,6 +587,30 @@ class AppMigrationWorkflowTest {
   }
 
   @Test
+  void twoCreatesOfTheSameAppAtTheSameInstantLetExactlyOneThrough() throws Exception {
+    harness.start();
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+    java.util.concurrent.ExecutorService creators = java.util.concurrent.Executors.newFixedThreadPool(2);
+    List<java.util.concurrent.Future<AppMigrationWorkflow>> creates = new java.util.ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      creates.add(creators.submit(() -> {
+        together.await();
+        return harness.begin();
+      }));
+    }
+    List<MigrationStatus> outcomes = new java.util.ArrayList<>();
+    for (java.util.concurrent.Future<AppMigrationWorkflow> create : creates) {
+      AppMigrationWorkflow workflow = create.get(30, TimeUnit.SECONDS);
+      outcomes.add(harness.await(workflow, s -> s != MigrationStatus.CREATED && s != MigrationStatus.RUNNING).status());
+    }
+    creators.shutdown();
+
+    assertEquals(1, outcomes.stream().filter(s -> s == MigrationStatus.PREFLIGHT_SUCCESS).count(), outcomes::toString);
+    assertEquals(1, outcomes.stream().filter(s -> s == MigrationStatus.PREFLIGHT_ERROR).count(), outcomes::toString);
+    verify(harness.region, times(1)).checkSource(any());
+  }
+
+  @Test
   void workflowCancelledFromOutsideStillCompensates() {
     harness.start();
     AppMigrationWorkflow workflow = harness.created();
