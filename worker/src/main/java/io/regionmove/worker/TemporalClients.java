@@ -2,12 +2,17 @@ package io.regionmove.worker;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.regionmove.worker.codec.AesGcmPayloadCodec;
+import io.regionmove.worker.codec.EncryptionKeys;
 import io.regionmove.workflows.MigrationSearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.common.SearchAttributeKey;
+import io.temporal.common.converter.CodecDataConverter;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
@@ -16,6 +21,8 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * TEMPORAL_TLS_*} variables, {@code TEMPORAL_PROFILE} and the profiles of {@code
  * TEMPORAL_CONFIG_FILE}); with nothing set it connects to {@value #DEFAULT_ADDRESS}, namespace
  * {@value #DEFAULT_NAMESPACE}. Every client returned has answered a health check.
+ *
+ * <p>When {@value EncryptionKeys#KEY_ENV} is set, every client encrypts its payloads with {@link
+ * AesGcmPayloadCodec} (see {@link EncryptionKeys} for the variables); unset, payloads are plain
+ * JSON. Workers and clients of one namespace must share the keys.
  */
 public final class TemporalClients {
 
@@ -48,9 +59,10 @@ public final class TemporalClients {
    *     #CONNECT_TIMEOUT}
    * @throws UncheckedIOException when the configuration file cannot be read
    * @throws IllegalArgumentException when the configuration is not valid (for example, a profile
-   *     the file does not define)
+   *     the file does not define, or an encryption key that is not 32 bytes of base64)
    */
   public static WorkflowClient fromEnvironment() {
+    Optional<EncryptionKeys> keys = EncryptionKeys.fromEnvironment();
     ClientConfigProfile profile;
     try {
       profile = ClientConfigProfile.load();
@@ -64,17 +76,46 @@ public final class TemporalClients {
     if (stubs.getTarget() == null && stubs.getChannel() == null) {
       stubs = WorkflowServiceStubsOptions.newBuilder(stubs).setTarget(DEFAULT_ADDRESS).build();
     }
-    WorkflowClientOptions client = profile.toWorkflowClientOptions();
+    WorkflowClientOptions client = withEncryption(profile.toWorkflowClientOptions(), keys);
     return connect(stubs, client);
   }
 
-  /** A client of {@code namespace} on the server at {@code address} ({@code host:port}, plain text), connected. */
+  /**
+   * A client of {@code namespace} on the server at {@code address} ({@code host:port}, plain text),
+   * connected, encrypting payloads when the environment sets a key.
+   */
   public static WorkflowClient connect(String address, String namespace) {
+    return connect(address, namespace, EncryptionKeys.fromEnvironment());
+  }
+
+  /** As {@link #connect(String, String)}, with the given keys (empty: no encryption) instead of the environment's. */
+  public static WorkflowClient connect(String address, String namespace, Optional<EncryptionKeys> keys) {
     return connect(
         WorkflowServiceStubsOptions.newBuilder().setTarget(address).build(),
-        WorkflowClientOptions.newBuilder()
-            .setNamespace(namespace == null || namespace.isBlank() ? DEFAULT_NAMESPACE : namespace)
-            .build());
+        withEncryption(
+            WorkflowClientOptions.newBuilder()
+                .setNamespace(namespace == null || namespace.isBlank() ? DEFAULT_NAMESPACE : namespace)
+                .build(),
+            keys));
+  }
+
+  /**
+   * The data converter of every client: Temporal's default, its payloads encrypted with {@code
+   * keys} when there are keys. Failure messages and stack traces are encrypted too: they may name
+   * apps and hosts.
+   */
+  public static DataConverter dataConverter(Optional<EncryptionKeys> keys) {
+    DataConverter json = DefaultDataConverter.newDefaultInstance();
+    return keys.<DataConverter>map(k -> new CodecDataConverter(json, List.of(new AesGcmPayloadCodec(k)), true))
+        .orElse(json);
+  }
+
+  private static WorkflowClientOptions withEncryption(WorkflowClientOptions options, Optional<EncryptionKeys> keys) {
+    if (keys.isEmpty()) {
+      return options;
+    }
+    log.debug("Payloads encrypted with key {}", keys.get().currentId());
+    return WorkflowClientOptions.newBuilder(options).setDataConverter(dataConverter(keys)).build();
   }
 
   private static WorkflowClient connect(
