@@ -10,12 +10,15 @@ import io.regionmove.workflows.AppMigrationLockWorkflowImpl;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.regionmove.workflows.AppMigrationWorkflowImpl;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -43,11 +46,19 @@ public final class RegionmoveWorker implements AutoCloseable {
    *     Regions}
    * @param backupDir where backups are kept; null for {@code REGIONMOVE_BACKUP_DIR}, else {@code
    *     .regionmove/backups}
+   * @param interceptors worker interceptors, outermost first (tests use one to crash the worker at
+   *     chosen points); empty for none
    */
-  public record Options(Set<String> regions, Path backupDir) {
+  public record Options(Set<String> regions, Path backupDir, List<WorkerInterceptor> interceptors) {
 
     public Options {
       regions = regions == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(regions));
+      interceptors = interceptors == null ? List.of() : List.copyOf(interceptors);
+    }
+
+    /** No interceptors. */
+    public Options(Set<String> regions, Path backupDir) {
+      this(regions, backupDir, List.of());
     }
 
     /** Every configured region, backups where the environment says. */
@@ -92,7 +103,12 @@ public final class RegionmoveWorker implements AutoCloseable {
     DataActivitiesImpl dataActivities =
         new DataActivitiesImpl(new RegionAddonDatabases(regions, RegionClient::new), store);
 
-    WorkerFactory factory = WorkerFactory.newInstance(client);
+    WorkerFactory factory =
+        WorkerFactory.newInstance(
+            client,
+            WorkerFactoryOptions.newBuilder()
+                .setWorkerInterceptors(opts.interceptors().toArray(new WorkerInterceptor[0]))
+                .build());
     Worker migrations = factory.newWorker(AppMigrationWorkflow.TASK_QUEUE);
     migrations.registerWorkflowImplementationTypes(
         AppMigrationWorkflowImpl.class, AppMigrationLockWorkflowImpl.class);

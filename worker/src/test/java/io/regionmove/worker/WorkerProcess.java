@@ -60,6 +60,43 @@ public final class WorkerProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Like {@link #start(RegionmoveTestStack)}, but runs {@code mainClass} (a test main that starts a
+   * {@link RegionmoveWorker}) with {@code extraEnvironment} on top of the operator's configuration.
+   */
+  static WorkerProcess start(
+      RegionmoveTestStack stack, Class<?> mainClass, java.util.Map<String, String> extraEnvironment) {
+    String classPath = System.getProperty("java.class.path");
+    if (!classPath.contains(File.pathSeparator)) {
+      throw new IllegalStateException(
+          "The test class path is a single entry (" + classPath + "): run the ITs with"
+              + " failsafe's useManifestOnlyJar=false so a child JVM can reuse it.");
+    }
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> command =
+        List.of(
+            java.toString(),
+            "-Xmx256m",
+            "-XX:TieredStopAtLevel=1",
+            "-Dlogback.configurationFile=logback-worker.xml",
+            "-cp",
+            classPath,
+            mainClass.getName());
+    Path logFile = stack.dir().resolve("worker-" + COUNT.incrementAndGet() + ".log");
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put(Regions.ENV, stack.regionsFile().toString());
+    builder.environment().put(DirectoryBackupStore.ROOT_VARIABLE, stack.backupDir().toString());
+    builder.environment().put("TEMPORAL_ADDRESS", stack.temporalAddress());
+    builder.environment().put("TEMPORAL_NAMESPACE", RegionmoveTestStack.NAMESPACE);
+    builder.environment().putAll(extraEnvironment);
+    builder.redirectErrorStream(true).redirectOutput(logFile.toFile());
+    try {
+      return new WorkerProcess(builder.start(), logFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Waits until the worker logs that it polls its queues; fails if it exits first. */
   public WorkerProcess awaitStarted(Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
