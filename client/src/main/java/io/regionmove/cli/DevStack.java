@@ -149,7 +149,7 @@ final class DevStack implements AutoCloseable {
   void describe(Console console) {
     console.println("");
     console.println(console.bold("regionmove dev stack"));
-    console.println("  Temporal:      " + temporal.address() + " (namespace default)");
+    console.println("  Temporal:      " + temporal.address() + " (namespace default, " + temporal.description() + ")");
     if (temporal.hasWeb()) {
       console.println("  Temporal Web:  " + temporal.webUrl());
     } else {

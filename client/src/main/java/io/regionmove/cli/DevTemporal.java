@@ -153,6 +153,13 @@ final class DevTemporal implements AutoCloseable {
     return webUrl;
   }
 
+  /** Which server runs, for the dev stack's summary (tests check it says the Temporal CLI). */
+  String description() {
+    return process != null
+        ? "Temporal CLI dev server, pid " + process.pid()
+        : "in-JVM Temporal test server: no Temporal Web, no visibility queries";
+  }
+
   boolean hasWeb() {
     return webUrl != null;
   }

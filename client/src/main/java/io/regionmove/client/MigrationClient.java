@@ -102,6 +102,7 @@ public final class MigrationClient {
                     .set(MigrationSearchAttributes.STATUS, MigrationStatus.CREATED.wireName())
                     .build())
             .setStaticSummary("Migrate " + app + ": " + source + " → " + destination)
+            .setStaticDetails(staticDetails(id, app, source, destination, newName))
             .build();
     AppMigrationWorkflow workflow = client.newWorkflowStub(AppMigrationWorkflow.class, options);
     WorkflowClient.start(workflow::run, request);
@@ -113,6 +114,23 @@ public final class MigrationClient {
     }
     log.info("Started migration {} of {} from {} to {}", id, app, source, destination);
     return id;
+  }
+
+  /**
+   * The workflow's Details in Temporal Web (Markdown): what moves where, and how to drive it from
+   * there (the signals) or from a terminal.
+   */
+  static String staticDetails(String id, String app, String source, String destination, String newName) {
+    String base = "regionmove --region " + source + " --app " + app;
+    return "**" + app + "** moves from region **" + source + "** to **" + destination + "**"
+        + (newName == null || newName.equals(app) ? "" : " as **" + newName + "**") + ".\n\n"
+        + "- App: `" + app + "`\n"
+        + "- Source region: `" + source + "`\n"
+        + "- Destination region: `" + destination + "`\n"
+        + "- Name in the destination: `" + (newName == null ? app : newName) + "`\n\n"
+        + "Steps: `prepare`, then `data` (optional), then `finalize`; `abort` at any time. Send them as"
+        + " signals from here, or run `" + base + " migration-run --prepare " + id + "` (and `--data`,"
+        + " `--finalize`, `migration-abort`).";
   }
 
   /** Starts a step: returns once the workflow accepted it; a refusal is a {@link MigrationRejectedException}. */
