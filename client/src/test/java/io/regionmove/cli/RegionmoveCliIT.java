@@ -51,14 +51,23 @@ class RegionmoveCliIT {
   void startDevStack() throws Exception {
     home = newHome("it-dev");
     int temporalPort = FreePorts.find();
+    int uiPort = FreePorts.find();
     dev =
         CliProcess.startAndAwait(
             CliProcess.env("REGIONMOVE_HOME", home),
             List.of("dev", "--home", home.toString(), "--temporal-port", Integer.toString(temporalPort),
-                "--ui-port", Integer.toString(FreePorts.find()), "--api-port-base", "0"),
+                "--ui-port", Integer.toString(uiPort), "--api-port-base", "0"),
             "regionmove dev is ready",
             Duration.ofMinutes(3),
             devOutput);
+    // The suite runs against the real dev server (visibility, Temporal Web): without the temporal
+    // CLI, `dev` falls back to the in-JVM test server and these assertions fail the build.
+    String started;
+    synchronized (devOutput) {
+      started = devOutput.toString();
+    }
+    assertTrue(started.contains("Temporal CLI dev server"), "dev should use `temporal server start-dev`:\n" + started);
+    assertTrue(started.contains("Temporal Web:  http://127.0.0.1:" + uiPort), "Temporal Web on its port:\n" + started);
     env =
         CliProcess.env(
             "REGIONMOVE_REGIONS", home.resolve("regions.json"),
@@ -122,6 +131,12 @@ class RegionmoveCliIT {
     CliProcess.Result list = cli("--region", SOURCE, "--app", app, "migrations");
     assertEquals(0, list.exitCode(), list.toString());
     assertTrue(list.stdout().contains(id) && list.stdout().contains("done"), list.toString());
+    // From a home without the local index (migrations.json), only a visibility query can find it.
+    Map<String, String> noIndex = new java.util.HashMap<>(env);
+    noIndex.put("REGIONMOVE_HOME", newHome("it-no-index").toString());
+    CliProcess.Result listed = CliProcess.run(noIndex, List.of("--region", SOURCE, "--app", app, "migrations"));
+    assertEquals(0, listed.exitCode(), listed.toString());
+    assertTrue(listed.stdout().contains(id) && listed.stdout().contains("done"), "listed through visibility:\n" + listed);
 
     Path history = home.resolve("history-" + id + ".json");
     CliProcess.Result exported = cli("migration-history", id, "--output", history.toString());
