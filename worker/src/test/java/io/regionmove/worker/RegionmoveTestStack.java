@@ -305,6 +305,104 @@ public final class RegionmoveTestStack implements AutoCloseable {
     }
   }
 
+  // ---- faults, aborts and traces ------------------------------------------------------------
+
+  /**
+   * The databases on the test PostgreSQL server that {@code region} made for addons of {@code
+   * app}: the sandbox names them {@code rm_<region>_<app>_<8 hex digits>} (non-alphanumerics as
+   * underscores, the prefix cut at 48 characters).
+   */
+  public List<String> addonDatabaseNames(SandboxRegion region, String app) {
+    String prefix = ("rm_" + region.name() + "_" + app).replaceAll("[^a-z0-9]", "_");
+    if (prefix.length() > 48) {
+      prefix = prefix.substring(0, 48);
+    }
+    List<String> names = new ArrayList<>();
+    try (java.sql.Connection c = postgres.connect("postgres");
+        java.sql.PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT datname FROM pg_database WHERE left(datname, ?) = ? AND datname ~ ? ORDER BY 1")) {
+      ps.setInt(1, prefix.length());
+      ps.setString(2, prefix);
+      ps.setString(3, "^.{" + prefix.length() + "}_[0-9a-f]{8}$");
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          names.add(rs.getString(1));
+        }
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot list the databases of " + app + ": " + e.getMessage(), e);
+    }
+    return names;
+  }
+
+  /** One Region API request with a JSON body (or none); the answer as it came. */
+  public HttpResponse<String> regionSend(SandboxRegion region, String method, String path, String jsonBody) {
+    return send(
+        HttpRequest.newBuilder(URI.create(region.apiUrl() + path))
+            .header("Authorization", "Bearer " + region.token())
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                jsonBody == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(jsonBody))
+            .build());
+  }
+
+  /** Appends {@code count} rows to the events table of the app's sample database, server-side. */
+  public void addSampleEvents(SandboxRegion region, String app, int count) {
+    String url = databaseUrls(region, app).get(0);
+    PostgresServer server = PostgresServer.fromUrl(url);
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(
+                server.jdbcUrl(PostgresServer.databaseOf(url)), server.user(), server.password());
+        java.sql.Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO events (id, kind, payload, score, happened_at)"
+              + " SELECT 1000000 + n, 'bulk-' || (n % 7),"
+              + " jsonb_build_object('n', n, 'text', md5(n::text), 'ok', n % 2 = 0),"
+              + " n * 0.25, timestamp '2024-01-01' + n * interval '1 second'"
+              + " FROM generate_series(1, " + count + ") AS n");
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot add rows to the database of " + app + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Stops the region named {@code name} and starts it again on the same port, token and state,
+   * offering {@code providers}: a region that changed its offer while a migration waited.
+   */
+  public SandboxRegion restartRegion(String name, List<io.regionmove.sandbox.AddonProvider> providers) {
+    SandboxRegion old = name.equals(SOURCE) ? source : destination;
+    int port = old.port();
+    resources.remove(old);
+    old.close();
+    SandboxRegion region =
+        SandboxRegion.start(
+            SandboxOptions.defaults(name, port, dir.resolve("regions"), postgres)
+                .withToken(old.token())
+                .withProviders(providers));
+    resources.add(region);
+    if (name.equals(SOURCE)) {
+      source = region;
+    } else {
+      destination = region;
+    }
+    return region;
+  }
+
+  /** The pg_dump and pg_restore processes started by this JVM (its workers) that still run. */
+  public static List<String> runningPostgresTools() {
+    return ProcessHandle.current()
+        .descendants()
+        .filter(ProcessHandle::isAlive)
+        .map(p -> p.info().commandLine().orElse(p.info().command().orElse("")))
+        .filter(c -> c.contains("pg_dump") || c.contains("pg_restore"))
+        .toList();
+  }
+
   // ---- accessors ----------------------------------------------------------------------------
 
   public WorkflowClient client() {
