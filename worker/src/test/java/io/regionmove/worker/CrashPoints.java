@@ -24,7 +24,7 @@ record CrashPoints(List<Point> points) {
   /** What a crashing worker prints on stdout just before it blocks, then the type and moment. */
   static final String MARKER = "CRASH-POINT";
 
-  private static final Pattern MARKER_LINE = Pattern.compile(MARKER + " (\\w+) (before|after|inside) (\\d+)");
+  private static final Pattern MARKER_LINE = Pattern.compile(MARKER + " (\\w+) (before|after|inside) (\\d+)\\R");
 
   /** When, inside one activity attempt, the worker dies. */
   enum When {

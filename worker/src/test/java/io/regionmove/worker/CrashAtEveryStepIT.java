@@ -1,0 +1,542 @@
+package io.regionmove.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.regionmove.model.Migration;
+import io.regionmove.model.MigrationStatus;
+import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.workflows.AppMigrationLockWorkflow;
+import io.regionmove.workflows.AppMigrationWorkflow;
+import io.regionmove.workflows.MigrationSearchAttributes;
+import io.regionmove.worker.CrashPoints.Point;
+import io.regionmove.worker.CrashPoints.When;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.PendingActivityState;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.ResetStickyTaskQueueRequest;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateHandle;
+import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SIGKILLs the worker process once at every activity boundary of a whole migration with data
+ * (create, prepare, data, finalize) and once inside each long data activity, starts a new worker
+ * each time, and checks that every migration still ends {@code done} with its data verified, one
+ * destination app, one set of addons and exactly one complete backup per database addon.
+ *
+ * <p>One migration per crash moment: the first kills the worker before every activity call (each
+ * call's first attempt), the second after every call did its work but before its result reached
+ * Temporal, the third at the first heartbeat of the backup, the restore and the verification. The
+ * worker is {@link CrashingWorkerMain}: it prints a marker and blocks at its next crash point; the
+ * test kills it (with its pg_dump or pg_restore), then starts the next worker with the points still
+ * ahead. The test asserts it killed exactly once per planned point, and Temporal's history agrees:
+ * exactly one activity was retried per kill.
+ *
+ * <p>Two waits that only measure Temporal, not regionmove, are cut short so the whole class fits a
+ * CI budget: a killed worker's sticky workflow queue is reset (as a worker shutting down cleanly
+ * does) instead of waiting 5 s for it to time out, and the dead attempt of a short activity (no
+ * heartbeat, 2 minutes start-to-close) is failed by id as its timeout would. The long data
+ * activities are left to their heartbeat timeout, as in production.
+ */
+class CrashAtEveryStepIT {
+
+  /** Rows of the sample database of the first two migrations: enough to be real, quick to move. */
+  private static final int ROWS = 3_000;
+
+  /**
+   * Extra rows for the third migration, so that the backup, the restore and the verification each
+   * run past their first heartbeat (2 s).
+   */
+  private static final int INSIDE_EXTRA_EVENTS = 1_000_000;
+
+  /** Every activity call of a migration with one postgresql addon, in the order they run. */
+  private static final List<String> CALLS =
+      List.of(
+          // create: preflight
+          "CheckSource", "CheckDestination",
+          // prepare
+          "FreezeSource", "CreateApp",
+          "CopyConfig", "CopyConfig", "CopyConfig", "CopyConfig", "CopyConfig", "CopyConfig",
+          // data
+          "ReadFormation", "StopApp", "ProvisionAddon", "BackupAddon", "RestoreAddon", "VerifyAddon",
+          // finalize
+          "StartApp", "RedirectSource");
+
+  /** Heartbeating activities: their dead attempt is left to the heartbeat timeout. */
+  private static final Set<String> LONG = Set.of("BackupAddon", "RestoreAddon", "VerifyAddon");
+
+  private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(5);
+
+  private static RegionmoveTestStack stack;
+  private static final List<String> summary = Collections.synchronizedList(new ArrayList<>());
+
+  /** One kill: where, when it happened, and how long the next worker took to move past it. */
+  private record Kill(Point point, Instant at, Duration recovered, List<String> killedChildren) {}
+
+  @BeforeAll
+  static void startStack() {
+    stack = RegionmoveTestStack.startOnDevServer();
+  }
+
+  @AfterAll
+  static void stopStack() {
+    if (!summary.isEmpty()) {
+      String text = String.join("\n", summary);
+      System.out.println("CrashAtEveryStepIT summary:\n" + text);
+      try {
+        Files.writeString(Path.of("target", "crash-at-every-step.txt"), text + "\n");
+      } catch (IOException e) {
+        System.err.println("could not write the crash summary: " + e);
+      }
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void aWorkerKilledBeforeEveryActivityStillMovesTheAppOnceWithItsData() throws Exception {
+    CrashPoints plan = new CrashPoints(CALLS.stream().map(c -> new Point(c, When.BEFORE, 1)).toList());
+    assertTrue(plan.size() >= 18, "every activity call of the migration is a crash point");
+    crashRun("crash-before", plan, 0, Set.of());
+  }
+
+  @Test
+  void aWorkerKilledAfterEveryActivityDidItsWorkStillMovesTheAppOnceWithItsData() throws Exception {
+    CrashPoints plan = new CrashPoints(CALLS.stream().map(c -> new Point(c, When.AFTER, 1)).toList());
+    crashRun("crash-after", plan, 0, Set.of());
+  }
+
+  @Test
+  void aWorkerKilledInsideTheBackupTheRestoreAndTheVerificationStillMovesTheData() throws Exception {
+    CrashPoints plan = CrashPoints.at(When.INSIDE, "BackupAddon", "RestoreAddon", "VerifyAddon");
+    crashRun("crash-inside", plan, INSIDE_EXTRA_EVENTS, Set.of("BackupAddon", "VerifyAddon"));
+  }
+
+  // ---- one migration, killed at each of its points ------------------------------------------
+
+  /**
+   * @param slowedBySourceLock the activity types whose first attempt the test slows down by holding
+   *     an exclusive lock on the source's largest table until the worker is killed: they read the
+   *     source, so they wait on it, heartbeating, and their first heartbeat comes whatever this
+   *     machine's speed
+   */
+  private void crashRun(String app, CrashPoints plan, int extraEvents, Set<String> slowedBySourceLock)
+      throws Exception {
+    Instant began = Instant.now();
+    stack.seedSourceApp(app, ROWS);
+    String sourceDatabase = stack.databaseUrls(stack.source(), app).get(0);
+    if (extraEvents > 0) {
+      addEvents(sourceDatabase, extraEvents);
+    }
+    Map<String, DatabaseFingerprints.Table> sourceData = DatabaseFingerprints.of(sourceDatabase);
+    List<String> sourceAddonIds = addonIds(stack.source(), app, false);
+    List<String> sourceDatabaseAddonIds = addonIds(stack.source(), app, true);
+    Duration seeding = Duration.between(began, Instant.now());
+
+    Instant started = Instant.now();
+    CrashPoints remaining = plan;
+    TableLock lock = new TableLock(sourceDatabase, "events");
+    lock.holdWhile(nextIsOneOf(remaining, slowedBySourceLock));
+    WorkerProcess worker = startWorker(remaining);
+    List<Kill> kills = new ArrayList<>();
+    List<WorkerProcess> workers = new ArrayList<>(List.of(worker));
+    try {
+      worker.awaitStarted(Duration.ofSeconds(30));
+      AppMigrationWorkflow migration = stack.startMigration(app);
+      WorkflowStub untyped = WorkflowStub.fromTyped(migration);
+      String id = untyped.getExecution().getWorkflowId();
+      CompletableFuture<Migration> driven = CompletableFuture.supplyAsync(() -> drive(untyped));
+
+      Instant lastKill = null;
+      Point lastPoint = null;
+      List<String> lastChildren = List.of();
+      Instant deadline = Instant.now().plus(PHASE_TIMEOUT.multipliedBy(3));
+      while (!driven.isDone()) {
+        if (Instant.now().isAfter(deadline)) {
+          throw new AssertionError("the migration did not end; worker log:\n" + worker.log());
+        }
+        Optional<Point> reached = CrashPoints.reachedIn(worker.log());
+        if (reached.isEmpty()) {
+          if (!worker.process().isAlive()) {
+            throw new AssertionError("the worker exited on its own:\n" + worker.log());
+          }
+          RegionmoveTestStack.sleep(Duration.ofMillis(25));
+          continue;
+        }
+        Point point = reached.get();
+        if (lastKill != null) {
+          kills.add(new Kill(lastPoint, lastKill, Duration.between(lastKill, Instant.now()), lastChildren));
+        }
+        if (point.when() == When.INSIDE) {
+          awaitHeartbeatRecorded(untyped, point);
+        }
+        lastKill = Instant.now();
+        lastPoint = point;
+        lastChildren =
+            worker.kill().stream().map(WorkerProcess.Descendant::command).map(CrashAtEveryStepIT::program).toList();
+        assertFalse(worker.process().isAlive());
+        remaining = remaining.without(point);
+        lock.holdWhile(nextIsOneOf(remaining, slowedBySourceLock));
+        worker = startWorker(remaining);
+        workers.add(worker);
+        resetStickyQueues(untyped.getExecution(), app);
+        failDeadAttempts(untyped.getExecution());
+        worker.awaitStarted(Duration.ofSeconds(30));
+      }
+      Migration done = driven.get();
+      if (lastKill != null) {
+        kills.add(new Kill(lastPoint, lastKill, Duration.between(lastKill, Instant.now()), lastChildren));
+      }
+      Duration migrationTime = Duration.between(started, Instant.now());
+
+      // Every planned point was reached, in the planned order, and killed there exactly once.
+      assertEquals(
+          plan.points(), kills.stream().map(Kill::point).toList(), () -> "points never reached: " + kills);
+      CrashPoints unreached = remaining;
+      assertTrue(unreached.isEmpty(), () -> "points never reached: " + unreached);
+      assertEquals(kills.size(), retriedActivities(id).values().stream().mapToInt(Integer::intValue).sum(),
+          () -> "Temporal's history shows one retried activity per kill: " + retriedActivities(id));
+
+      assertEquals(MigrationStatus.DONE, done.status(), () -> "migration: " + done);
+      assertEquals(MigrationStatus.DONE.wireName(), searchStatus(untyped));
+      assertMovedOnce(app, id, sourceData, sourceAddonIds, sourceDatabaseAddonIds);
+
+      String line =
+          String.format(
+              "%-13s %2d kills of %2d points, migration %5.1f s (seeding %4.1f s, %,d rows), per kill: %s",
+              app,
+              kills.size(),
+              plan.size(),
+              migrationTime.toMillis() / 1000.0,
+              seeding.toMillis() / 1000.0,
+              sourceData.values().stream().mapToLong(DatabaseFingerprints.Table::rows).sum(),
+              kills.stream()
+                  .map(k -> k.point() + " " + String.format("%.1fs", k.recovered().toMillis() / 1000.0)
+                      + (k.killedChildren().isEmpty() ? "" : " +" + k.killedChildren()))
+                  .collect(Collectors.joining(", ")));
+      summary.add(line);
+      System.out.println(line);
+    } finally {
+      lock.holdWhile(false);
+      for (WorkerProcess w : workers) {
+        w.close();
+      }
+    }
+  }
+
+  private static boolean nextIsOneOf(CrashPoints remaining, Set<String> types) {
+    return !remaining.isEmpty() && types.contains(remaining.points().get(0).activityType());
+  }
+
+  /** An ACCESS EXCLUSIVE lock on one table, held in an open transaction of the test's own. */
+  private static final class TableLock {
+    private final String postgresqlUrl;
+    private final String table;
+    private Connection held;
+
+    TableLock(String postgresqlUrl, String table) {
+      this.postgresqlUrl = postgresqlUrl;
+      this.table = table;
+    }
+
+    void holdWhile(boolean wanted) {
+      try {
+        if (wanted && held == null) {
+          PostgresServer server = PostgresServer.fromUrl(postgresqlUrl);
+          held =
+              DriverManager.getConnection(
+                  server.jdbcUrl(PostgresServer.databaseOf(postgresqlUrl)), server.user(), server.password());
+          held.setAutoCommit(false);
+          try (Statement s = held.createStatement()) {
+            s.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+          }
+        } else if (!wanted && held != null) {
+          held.rollback();
+          held.close();
+          held = null;
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException("table lock on " + table + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Drives the migration like a user: prepare, data, finalize, each an update waited on. */
+  private static Migration drive(WorkflowStub workflow) {
+    awaitSearchStatus(workflow, MigrationStatus.PREFLIGHT_SUCCESS);
+    Migration prepared = update(workflow, "prepare");
+    assertEquals(MigrationStatus.PREPARED, prepared.status(), () -> "prepare: " + prepared);
+    Migration migrated = update(workflow, "data");
+    assertEquals(MigrationStatus.DATA_MIGRATED, migrated.status(), () -> "data: " + migrated);
+    return update(workflow, "finalize");
+  }
+
+  /**
+   * Sends one step's update and waits for its result. The update has a fixed id, so asking again
+   * after a worker died while it was being accepted joins the same update.
+   */
+  private static Migration update(WorkflowStub workflow, String name) {
+    UpdateOptions<Migration> options =
+        UpdateOptions.newBuilder(Migration.class)
+            .setUpdateName(name)
+            .setUpdateId(workflow.getExecution().getWorkflowId() + "-" + name)
+            .setWaitForStage(WorkflowUpdateStage.ACCEPTED)
+            .build();
+    Instant deadline = Instant.now().plus(PHASE_TIMEOUT);
+    while (true) {
+      try {
+        WorkflowUpdateHandle<Migration> handle = workflow.startUpdate(options);
+        return handle.getResult(PHASE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      } catch (WorkflowServiceException e) {
+        // Also WorkflowUpdateTimeoutOrCancelledException: the RPC gave up while no worker was alive.
+        if (Instant.now().isAfter(deadline)) {
+          throw e;
+        }
+        RegionmoveTestStack.sleep(Duration.ofMillis(500));
+      }
+    }
+  }
+
+  /** Waits for the status search attribute (no worker needed to read it); fails on another terminal status. */
+  private static void awaitSearchStatus(WorkflowStub workflow, MigrationStatus wanted) {
+    Instant deadline = Instant.now().plus(PHASE_TIMEOUT);
+    String last = null;
+    while (Instant.now().isBefore(deadline)) {
+      last = searchStatus(workflow);
+      if (wanted.wireName().equals(last)) {
+        return;
+      }
+      if (last != null && MigrationStatus.PREFLIGHT_ERROR.wireName().equals(last)) {
+        throw new AssertionError("preflight failed: " + workflow.query("status", Migration.class));
+      }
+      RegionmoveTestStack.sleep(Duration.ofMillis(200));
+    }
+    throw new AssertionError("status still " + last + " after " + PHASE_TIMEOUT);
+  }
+
+  private static String searchStatus(WorkflowStub workflow) {
+    return workflow.describe().getTypedSearchAttributes().get(MigrationSearchAttributes.STATUS);
+  }
+
+  /** Waits until Temporal holds a heartbeat of the first attempt of {@code point}'s activity. */
+  private static void awaitHeartbeatRecorded(WorkflowStub workflow, Point point) {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+    while (Instant.now().isBefore(deadline)) {
+      boolean recorded =
+          workflow.describe().getRawDescription().getPendingActivitiesList().stream()
+              .anyMatch(
+                  a ->
+                      a.getActivityType().getName().equals(point.activityType())
+                          && a.getAttempt() == point.attempt()
+                          && a.hasHeartbeatDetails()
+                          && a.hasLastHeartbeatTime());
+      if (recorded) {
+        return;
+      }
+      RegionmoveTestStack.sleep(Duration.ofMillis(50));
+    }
+    throw new AssertionError("no heartbeat of " + point + " reached Temporal");
+  }
+
+  // ---- standing in for timers that only measure Temporal -------------------------------------
+
+  /** What a worker shutting down cleanly does; a killed one leaves it to a 5 s timeout. */
+  private static void resetStickyQueues(WorkflowExecution migration, String app) {
+    for (String workflowId :
+        List.of(migration.getWorkflowId(), AppMigrationLockWorkflow.lockId(RegionmoveTestStack.SOURCE, app))) {
+      try {
+        stack
+            .client()
+            .getWorkflowServiceStubs()
+            .blockingStub()
+            .resetStickyTaskQueue(
+                ResetStickyTaskQueueRequest.newBuilder()
+                    .setNamespace(RegionmoveTestStack.NAMESPACE)
+                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                    .build());
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Fails the attempt a killed worker held of each short activity, as its start-to-close timeout
+   * (2 minutes) would: Temporal retries it on the next worker.
+   */
+  private static void failDeadAttempts(WorkflowExecution migration) {
+    WorkflowStub workflow = stack.client().newUntypedWorkflowStub(migration.getWorkflowId());
+    for (PendingActivityInfo activity : workflow.describe().getRawDescription().getPendingActivitiesList()) {
+      if (activity.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
+          && !LONG.contains(activity.getActivityType().getName())) {
+        stack
+            .client()
+            .newActivityCompletionClient()
+            .completeExceptionally(
+                migration.getWorkflowId(),
+                Optional.empty(),
+                activity.getActivityId(),
+                ApplicationFailure.newFailure("the worker running this attempt was SIGKILLed", "WorkerKilled"));
+      }
+    }
+  }
+
+  // ---- what a finished migration must have left ----------------------------------------------
+
+  private static void assertMovedOnce(
+      String app,
+      String migrationId,
+      Map<String, DatabaseFingerprints.Table> sourceData,
+      List<String> sourceAddonIds,
+      List<String> sourceDatabaseAddonIds) {
+    // Data: every table equal, rows and checksums.
+    List<String> destinationDatabases = stack.databaseUrls(stack.destination(), app);
+    assertEquals(sourceDatabaseAddonIds.size(), destinationDatabases.size(), "one database per source database");
+    assertEquals(sourceData, DatabaseFingerprints.of(destinationDatabases.get(0)), "per-table checksums equal");
+
+    // One destination app, made by this migration, and no other app carrying its reference.
+    JsonNode destinationApp = stack.regionGet(stack.destination(), "/v1/apps/" + app);
+    assertNotNull(destinationApp, "the destination app exists");
+    List<String> appsOfThisMigration = new ArrayList<>();
+    for (JsonNode a : stack.regionGet(stack.destination(), "/v1/apps").path("apps")) {
+      if (migrationId.equals(a.path("reference").asText(null))) {
+        appsOfThisMigration.add(a.path("name").asText());
+      }
+    }
+    assertEquals(List.of(app), appsOfThisMigration, "exactly one destination app per migration");
+
+    // One set of addons.
+    assertEquals(sourceAddonIds.size(), addonIds(stack.destination(), app, false).size(), "one set of addons");
+    assertEquals(sourceAddonIds, addonIds(stack.source(), app, false), "the source keeps its addons");
+
+    // Backups: one complete backup per database addon, nothing half-written anywhere.
+    Path backups = stack.backupDir().resolve(migrationId);
+    assertEquals(new TreeSet<>(sourceDatabaseAddonIds), new TreeSet<>(names(backups)), "one backup per database addon");
+    for (String addonId : sourceDatabaseAddonIds) {
+      Path backup = backups.resolve(addonId);
+      assertTrue(Files.isRegularFile(backup.resolve("manifest.json")), () -> "complete backup " + backup);
+    }
+    List<Path> staging = stagingIn(stack.backupDir());
+    assertEquals(List.of(), staging, "no staging or partial backup left");
+
+    // The source stays stopped and redirects to the new app for the redirect window.
+    var old = stack.routerGet(stack.source().routerUrl(app));
+    assertEquals(308, old.statusCode(), old::body);
+    assertEquals(200, stack.routerGet(stack.destination().routerUrl(app)).statusCode());
+  }
+
+  private static List<String> addonIds(io.regionmove.sandbox.SandboxRegion region, String app, boolean databasesOnly) {
+    List<String> ids = new ArrayList<>();
+    for (JsonNode addon : stack.regionGet(region, "/v1/apps/" + app + "/addons").path("addons")) {
+      if (!databasesOnly || "postgresql".equals(addon.path("provider").asText())) {
+        ids.add(addon.path("id").asText());
+      }
+    }
+    Collections.sort(ids);
+    return ids;
+  }
+
+  private static List<String> names(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.map(p -> p.getFileName().toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<Path> stagingIn(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      return paths.filter(p -> p.getFileName().toString().startsWith(".")).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Activity type → how many of its calls were retried, from the workflow's history. */
+  private static Map<String, Integer> retriedActivities(String workflowId) {
+    Map<Long, String> scheduled = new HashMap<>();
+    Map<String, Integer> retried = new TreeMap<>();
+    for (HistoryEvent event : stack.client().fetchHistory(workflowId).getEvents()) {
+      if (event.hasActivityTaskScheduledEventAttributes()) {
+        scheduled.put(event.getEventId(), event.getActivityTaskScheduledEventAttributes().getActivityType().getName());
+      }
+      if (event.hasActivityTaskStartedEventAttributes()) {
+        var started = event.getActivityTaskStartedEventAttributes();
+        if (started.getAttempt() > 1) {
+          retried.merge(scheduled.get(started.getScheduledEventId()), 1, Integer::sum);
+        }
+      }
+    }
+    return retried;
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private static WorkerProcess startWorker(CrashPoints points) {
+    return WorkerProcess.start(stack, CrashingWorkerMain.class, Map.of(CrashPoints.VARIABLE, points.toString()));
+  }
+
+  private static String program(String commandLine) {
+    String first = commandLine.split(" ")[0];
+    return Path.of(first).getFileName().toString();
+  }
+
+  /** Appends {@code count} rows to the sample app's events table, server-side. */
+  private static void addEvents(String postgresqlUrl, int count) throws SQLException {
+    PostgresServer server = PostgresServer.fromUrl(postgresqlUrl);
+    try (Connection c =
+            DriverManager.getConnection(
+                server.jdbcUrl(PostgresServer.databaseOf(postgresqlUrl)), server.user(), server.password());
+        Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO events (id, kind, payload, score, happened_at)"
+              + " SELECT 1000000 + n, 'bulk-' || (n % 7),"
+              + " jsonb_build_object('n', n, 'text', md5(n::text), 'ok', n % 2 = 0),"
+              + " n * 0.25, timestamp '2024-01-01' + n * interval '1 second'"
+              + " FROM generate_series(1, " + count + ") AS n");
+    }
+  }
+}
