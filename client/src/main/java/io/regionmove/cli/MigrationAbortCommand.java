@@ -24,6 +24,7 @@ final class MigrationAbortCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    InputChecks.migrationId(id);
     try (Session session = root.session()) {
       MigrationClient client = session.migrations();
       if (session.console().isTerminal() && !root.yes && !yes && !root.json) {

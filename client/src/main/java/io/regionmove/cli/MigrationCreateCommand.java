@@ -26,13 +26,22 @@ final class MigrationCreateCommand implements Callable<Integer> {
   public Integer call() {
     String region = root.requireRegion();
     String app = root.requireApp();
+    InputChecks.region("--to", destination);
+    if (newName != null) {
+      InputChecks.app("--new-name", newName);
+    }
+    if (destination.equals(region)) {
+      throw new CliException(
+          ExitCodes.FAILED,
+          "Cannot migrate " + app + ": the destination region is the source region (" + region + "); pass another region to --to.");
+    }
     try (Session session = root.session()) {
       Optional<Regions> regions = session.regions();
       // The source region must be known here: no worker polls the queue of an unknown region.
       regions.ifPresent(
           r -> {
             new RegionApi(session.region(r, region)).probe();
-            r.find(destination).ifPresent(d -> new RegionApi(d).probe());
+            new RegionApi(session.region(r, destination)).probe();
           });
       MigrationActions actions = new MigrationActions(session.migrations(), root.console(), root.json);
       Migration migration = actions.create(app, region, destination, newName);

@@ -18,6 +18,7 @@ final class MigrationFollowCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    InputChecks.migrationId(id);
     try (Session session = root.session()) {
       return new MigrationActions(session.migrations(), session.console(), root.json).follow(id);
     }

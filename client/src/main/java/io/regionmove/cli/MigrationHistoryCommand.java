@@ -26,6 +26,7 @@ final class MigrationHistoryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    InputChecks.migrationId(id);
     try (Session session = root.session()) {
       WorkflowExecutionHistory history = session.migrations().fetchHistory(id);
       String json = history.toJson(true);

@@ -45,6 +45,7 @@ final class MigrationRunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Step step = which.step();
+    InputChecks.migrationId(id);
     try (Session session = root.session()) {
       MigrationClient client = session.migrations();
       if (session.console().isTerminal() && !root.yes && !yes && !root.json) {

@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
       DemoCommand.class,
       SandboxCommand.class,
       SandboxSeedCommand.class,
+      CodecServerCommand.class,
       AutoComplete.GenerateCompletion.class
     })
 public final class RegionmoveCli {
@@ -76,14 +77,14 @@ public final class RegionmoveCli {
     if (region == null || region.isBlank()) {
       throw new CliException(ExitCodes.USAGE, "No region given: pass --region REGION or set REGIONMOVE_REGION.");
     }
-    return region;
+    return InputChecks.region("--region", region);
   }
 
   String requireApp() {
     if (app == null || app.isBlank()) {
       throw new CliException(ExitCodes.USAGE, "No app given: pass --app APP or set REGIONMOVE_APP.");
     }
-    return app;
+    return InputChecks.app("--app", app);
   }
 
   Session session() {
