@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.regionmove.client.MigrationNotFoundException;
 import io.regionmove.client.MigrationRejectedException;
 import io.regionmove.worker.TemporalUnreachableException;
+import io.regionmove.worker.codec.EncryptionConfigException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,6 +122,9 @@ public final class RegionmoveCli {
     if (e instanceof CliException cli) {
       code = cli.exitCode();
       message = cli.getMessage();
+    } else if (e instanceof EncryptionConfigException) {
+      code = ExitCodes.USAGE;
+      message = e.getMessage();
     } else if (e instanceof TemporalUnreachableException) {
       code = ExitCodes.UNREACHABLE;
       message = e.getMessage();
