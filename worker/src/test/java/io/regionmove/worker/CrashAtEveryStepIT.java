@@ -445,6 +445,22 @@ class CrashAtEveryStepIT {
     }
     assertEquals(List.of(app), appsOfThisMigration, "exactly one destination app per migration");
 
+    // The configuration copied once: a copy retried after its work was done adds no duplicate.
+    assertEquals(
+        texts(stack.regionGet(stack.source(), "/v1/apps/" + app + "/variables").path("variables"), "name", "generated", "false"),
+        texts(stack.regionGet(stack.destination(), "/v1/apps/" + app + "/variables").path("variables"), "name", "generated", "false"),
+        "variables (not addon-generated) copied once");
+    assertEquals(
+        texts(stack.regionGet(stack.source(), "/v1/apps/" + app + "/collaborators").path("collaborators"), "email", "status", "accepted"),
+        texts(stack.regionGet(stack.destination(), "/v1/apps/" + app + "/collaborators").path("collaborators"), "email", null, null),
+        "accepted collaborators copied once");
+    for (String part : List.of("domains", "notifiers")) {
+      assertEquals(
+          texts(stack.regionGet(stack.source(), "/v1/apps/" + app + "/" + part).path(part), "name", null, null),
+          texts(stack.regionGet(stack.destination(), "/v1/apps/" + app + "/" + part).path(part), "name", null, null),
+          part + " copied once");
+    }
+
     // One set of addons.
     assertEquals(sourceAddonIds.size(), addonIds(stack.destination(), app, false).size(), "one set of addons");
     assertEquals(sourceAddonIds, addonIds(stack.source(), app, false), "the source keeps its addons");
@@ -474,6 +490,18 @@ class CrashAtEveryStepIT {
     }
     Collections.sort(ids);
     return ids;
+  }
+
+  /** The {@code field} of each element (those whose {@code filter} field is {@code value}), sorted, duplicates kept. */
+  private static List<String> texts(JsonNode array, String field, String filter, String value) {
+    List<String> texts = new ArrayList<>();
+    for (JsonNode element : array) {
+      if (filter == null || value.equals(element.path(filter).asText())) {
+        texts.add(element.path(field).asText());
+      }
+    }
+    Collections.sort(texts);
+    return texts;
   }
 
   private static List<String> names(Path dir) {
