@@ -476,6 +476,7 @@ class CrashAtEveryStepIT {
     assertEquals(List.of(), staging, "no staging or partial backup left");
 
     // The source stays stopped and redirects to the new app for the redirect window.
+    assertEquals("stopped", stack.regionGet(stack.source(), "/v1/apps/" + app).path("app").path("status").asText());
     var old = stack.routerGet(stack.source().routerUrl(app));
     assertEquals(308, old.statusCode(), old::body);
     assertEquals(200, stack.routerGet(stack.destination().routerUrl(app)).statusCode());
