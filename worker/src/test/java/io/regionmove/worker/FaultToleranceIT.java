@@ -174,9 +174,9 @@ class FaultToleranceIT {
 
       Migration aborted = migration.abort();
       assertEquals(MigrationStatus.ABORTED, aborted.status(), () -> "abort: " + aborted);
-      // errors() still holds the data step's error after the abort (see the report): only the
-      // abort's own step lines tell whether every undo succeeded.
-      assertEquals(failed.errors(), aborted.errors(), "the abort added no error: every undo succeeded");
+      // After an abort from error, errors() may still hold the failed step's error; the abort
+      // itself must add none, and every undo step must be done.
+      assertTrue(failed.errors().containsAll(aborted.errors()), () -> "no undo failed: " + aborted.errors());
       assertTrue(
           aborted.steps().stream()
               .filter(s -> s.phase() == Phase.ABORT)
@@ -187,6 +187,40 @@ class FaultToleranceIT {
     } finally {
       stack.restartRegion(RegionmoveTestStack.DESTINATION, SandboxOptions.defaultProviders());
     }
+  }
+
+  /**
+   * The undo actions meet the same faults: with 30% of the requests answered 503 after the region
+   * made the change, each retried undo finds its work done and says so, and the source comes back
+   * exactly.
+   */
+  @Test
+  void abortAfterDataUnder30PercentFaultsAfterCommitStillGivesTheSourceBack() {
+    String app = "flaky-abort-app";
+    stack.seedSourceApp(app, 1_000);
+    FaultBaseline before = FaultBaseline.of(stack, app);
+    AppMigrationWorkflow migration = stack.startMigration(app);
+    String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
+    assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
+    assertEquals(MigrationStatus.DATA_MIGRATED, migration.data().status());
+    int retriesBefore = retries(id);
+
+    FaultOptions faults =
+        FaultOptions.errors(0.3).withLatency(Duration.ofMillis(5), Duration.ofMillis(50)).withAfterCommit(true);
+    stack.source().setFaults(faults.withSeed(SEED + 4));
+    stack.destination().setFaults(faults.withSeed(SEED + 5));
+    long started = System.nanoTime();
+    Migration aborted = migration.abort();
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    faultsOff();
+
+    assertEquals(MigrationStatus.ABORTED, aborted.status(), () -> "abort: " + aborted);
+    assertEquals(List.of(), aborted.errors(), "every undo succeeded");
+    int undoRetries = retries(id) - retriesBefore;
+    log.info("Abort after data under 30% after-commit faults: {} s, {} undo retries", took.toSeconds(), undoRetries);
+    assertTrue(undoRetries > 0, "the faults struck the undo actions");
+    before.assertSourceRestored(stack);
+    FaultBaseline.assertNoTraceInDestination(stack, app, id);
   }
 
   /**

@@ -1,0 +1,331 @@
+package io.regionmove.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.regionmove.model.Migration;
+import io.regionmove.model.MigrationStatus;
+import io.regionmove.model.Phase;
+import io.regionmove.model.Step;
+import io.regionmove.model.StepStatus;
+import io.regionmove.workflows.AppMigrationWorkflow;
+import io.temporal.api.enums.v1.PendingActivityState;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateHandle;
+import io.temporal.client.WorkflowUpdateStage;
+import io.regionmove.sandbox.postgres.PostgresServer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Abort from every state a migration can wait in, and from inside each long data activity: the
+ * source app gets back its exact configuration, formation, data and router answer, and the
+ * destination keeps no trace (no app, no addon database, no backup, no pg_dump or pg_restore
+ * still running). One stack for every case, a fresh sample app per case.
+ */
+class AbortEverywhereIT {
+
+  private static final Logger log = LoggerFactory.getLogger(AbortEverywhereIT.class);
+
+  /** Rows added to the sample app for the abort-during cases, so each data activity lasts seconds. */
+  private static final int EXTRA_EVENTS = Integer.getInteger("regionmove.it.abortRows", 600_000);
+
+  /** Rows added for the abort-during-restore case: a restore of them lasts several seconds. */
+  private static final int RESTORE_EVENTS = Integer.getInteger("regionmove.it.abortRestoreRows", 1_500_000);
+
+  private static RegionmoveTestStack stack;
+  private static long startedNanos;
+
+  @BeforeAll
+  static void startStack() {
+    startedNanos = System.nanoTime();
+    stack = RegionmoveTestStack.start();
+    stack.startWorker();
+  }
+
+  @AfterAll
+  static void stopStack() {
+    if (stack != null) {
+      stack.close();
+    }
+    log.info("AbortEverywhereIT took {} s in all", Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds());
+  }
+
+  @Test
+  void abortAfterPreflightChangesNothing() {
+    String app = "abort-preflight-app";
+    FaultBaseline before = seed(app, 200);
+    AppMigrationWorkflow migration = stack.startMigration(app);
+    String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
+
+    abortCleanly(migration);
+    before.assertSourceRestored(stack);
+    FaultBaseline.assertNoTraceInDestination(stack, app, id);
+  }
+
+  @Test
+  void abortAfterPrepareUnfreezesTheSourceAndDeletesTheDestinationApp() {
+    String app = "abort-prepared-app";
+    FaultBaseline before = seed(app, 200);
+    AppMigrationWorkflow migration = stack.startMigration(app);
+    String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
+    assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
+    assertNotNull(stack.appConfiguration(stack.destination(), app));
+
+    abortCleanly(migration);
+    before.assertSourceRestored(stack);
+    FaultBaseline.assertNoTraceInDestination(stack, app, id);
+  }
+
+  @Test
+  void abortAfterDataRestartsTheSourceAndDropsTheDestinationDatabaseAndTheBackup() {
+    String app = "abort-data-app";
+    FaultBaseline before = seed(app, 1_000);
+    AppMigrationWorkflow migration = stack.startMigration(app);
+    String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
+    assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
+    assertEquals(MigrationStatus.DATA_MIGRATED, migration.data().status());
+    assertEquals(1, stack.addonDatabaseNames(stack.destination(), app).size());
+
+    abortCleanly(migration);
+    before.assertSourceRestored(stack);
+    FaultBaseline.assertNoTraceInDestination(stack, app, id);
+  }
+
+  /**
+   * The destination name is taken after preflight, so prepare fails at "Create app" for good;
+   * abort from that error gives the source back and leaves the other owner's app untouched.
+   */
+  @Test
+  void abortAfterAFailedPrepareLeavesAnAppItDidNotCreateUntouched() {
+    String app = "abort-error-app";
+    FaultBaseline before = seed(app, 200);
+    AppMigrationWorkflow migration = stack.startMigration(app);
+    String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
+
+    var taken =
+        stack.regionSend(
+            stack.destination(), "POST", "/v1/apps",
+            "{\"app\":{\"name\":\"" + app + "\",\"reference\":\"someone-else\"}}");
+    assertEquals(201, taken.statusCode(), taken::body);
+    JsonNode othersApp = stack.appConfiguration(stack.destination(), app);
+
+    Migration failed = migration.prepare();
+    assertEquals(MigrationStatus.ERROR, failed.status(), () -> "prepare: " + failed);
+    assertEquals(Phase.PREPARE, failed.failedPhase());
+    assertEquals(
+        List.of(
+            "Create app " + app + " in osc-fr1: osc-fr1 answered 409: The app name '" + app
+                + "' is already taken in region osc-fr1."),
+        failed.errors());
+
+    Migration aborted = migration.abort();
+    assertEquals(MigrationStatus.ABORTED, aborted.status(), () -> "abort: " + aborted);
+    assertTrue(failed.errors().containsAll(aborted.errors()), () -> "no undo failed: " + aborted.errors());
+    assertUndoStepsDone(aborted);
+    before.assertSourceRestored(stack);
+    assertEquals(othersApp, stack.appConfiguration(stack.destination(), app), "the other owner's app is untouched");
+
+    assertEquals(204, stack.regionSend(stack.destination(), "DELETE", "/v1/apps/" + app, null).statusCode());
+    FaultBaseline.assertNoTraceInDestination(stack, app, id);
+  }
+
+  /**
+   * pg_dump reads 600k rows in under 2 s, less than it takes a cancellation to reach a
+   * heartbeating activity (up to 0.8 × the 4 s heartbeat time-out), so a session of the test
+   * holds a lock on the source's events table: pg_dump runs and waits on it until the abort.
+   */
+  @Test
+  void abortDuringBackupKillsPgDumpAndLeavesNoBackup() throws Exception {
+    abortDuring("abort-backup-app", "BackupAddon", "pg_dump", "Back up ", EXTRA_EVENTS, true);
+  }
+
+  /** The restore of 1.5M rows lasts long enough that the abort reaches it while pg_restore runs. */
+  @Test
+  void abortDuringRestoreKillsPgRestoreAndDropsTheDestinationDatabase() throws Exception {
+    abortDuring("abort-restore-app", "RestoreAddon", "pg_restore", "Restore ", RESTORE_EVENTS, false);
+  }
+
+  /**
+   * Verify reads 600k rows in about 1.5 s, less than a heartbeat period, so a session of the test
+   * holds a lock on the source's events table from the restore on: verify waits on it (as on a
+   * busy database) until the abort cancels its query.
+   */
+  @Test
+  void abortDuringVerifyCancelsItsQueriesAndDropsTheDestinationDatabaseAndTheBackup() throws Exception {
+    String app = "abort-verify-app";
+    FaultBaseline before = seed(app, 1_000, EXTRA_EVENTS);
+    String sourceUrl = stack.databaseUrls(stack.source(), app).get(0);
+    String sourceDatabase = PostgresServer.databaseOf(sourceUrl);
+    AppMigrationWorkflow migration = stack.startMigration(app);
+    String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
+    assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
+
+    WorkflowStub untyped = WorkflowStub.fromTyped(migration);
+    WorkflowUpdateHandle<Migration> data =
+        untyped.startUpdate("data", WorkflowUpdateStage.ACCEPTED, Migration.class);
+    awaitRunning(untyped, "RestoreAddon", null);
+    Migration aborted;
+    // taken once the backup is done, so only the verify's reading of the source waits on it
+    try (Connection lock = lockEvents(sourceDatabase)) {
+      awaitRunning(untyped, "VerifyAddon", null);
+      awaitSessionWaitingOnLock(sourceDatabase);
+      aborted = abortCleanly(migration);
+      lock.rollback();
+    }
+    assertInterrupted(aborted, "Verify ");
+    assertEquals(MigrationStatus.ABORTED, data.getResult(30, TimeUnit.SECONDS).status());
+    assertEquals(0, sessionsOn(sourceDatabase, false), "the verify's queries were cancelled, its sessions closed");
+
+    before.assertSourceRestored(stack);
+    FaultBaseline.assertNoTraceInDestination(stack, app, id);
+  }
+
+  /**
+   * Starts the data step, waits until {@code activityType} runs (and its {@code tool}, if any,
+   * runs under this JVM), aborts, and checks that the activity was stopped by the abort and that
+   * everything is as before the migration. With {@code lockSource}, a session of the test holds a
+   * lock on the source's events table meanwhile, so the tool waits on it.
+   */
+  private static void abortDuring(
+      String app, String activityType, String tool, String stepPrefix, int extraEvents, boolean lockSource)
+      throws Exception {
+    FaultBaseline before = seed(app, 1_000, extraEvents);
+    String sourceDatabase = PostgresServer.databaseOf(stack.databaseUrls(stack.source(), app).get(0));
+    AppMigrationWorkflow migration = stack.startMigration(app);
+    String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
+    assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
+
+    WorkflowStub untyped = WorkflowStub.fromTyped(migration);
+    Migration aborted;
+    WorkflowUpdateHandle<Migration> data;
+    try (Connection lock = lockSource ? lockEvents(sourceDatabase) : null) {
+      data = untyped.startUpdate("data", WorkflowUpdateStage.ACCEPTED, Migration.class);
+      awaitRunning(untyped, activityType, tool);
+      if (lockSource) {
+        awaitSessionWaitingOnLock(sourceDatabase);
+      }
+      long abortStarted = System.nanoTime();
+      aborted = abortCleanly(migration);
+      log.info(
+          "Abort during {} of {} took {} ms",
+          activityType, app, Duration.ofNanos(System.nanoTime() - abortStarted).toMillis());
+      if (lock != null) {
+        lock.rollback();
+      }
+    }
+    assertInterrupted(aborted, stepPrefix);
+    assertEquals(MigrationStatus.ABORTED, data.getResult(30, TimeUnit.SECONDS).status(), "the data step answers aborted");
+
+    before.assertSourceRestored(stack);
+    FaultBaseline.assertNoTraceInDestination(stack, app, id);
+  }
+
+  /** A session holding an exclusive lock on the events table of {@code database}, until rolled back. */
+  private static Connection lockEvents(String database) throws SQLException {
+    Connection lock = stack.postgres().connect(database);
+    lock.setAutoCommit(false);
+    try (Statement s = lock.createStatement()) {
+      s.execute("LOCK TABLE events IN ACCESS EXCLUSIVE MODE");
+    }
+    return lock;
+  }
+
+  private static void assertInterrupted(Migration aborted, String stepPrefix) {
+    Step interrupted =
+        aborted.steps().stream()
+            .filter(s -> s.phase() == Phase.DATA && s.name().startsWith(stepPrefix))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no '" + stepPrefix + "' step: " + aborted.steps()));
+    assertEquals(StepStatus.ERROR, interrupted.status(), () -> "the abort stopped it: " + interrupted);
+    assertEquals(List.of("stopped by abort"), interrupted.logs());
+  }
+
+  private static void awaitSessionWaitingOnLock(String database) {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (Instant.now().isBefore(deadline)) {
+      if (sessionsOn(database, true) > 0) {
+        return;
+      }
+      RegionmoveTestStack.sleep(Duration.ofMillis(50));
+    }
+    throw new AssertionError("no verify query waited on the lock of " + database);
+  }
+
+  /** Sessions on {@code database} other than the test's own (only those waiting on a lock, if asked). */
+  private static int sessionsOn(String database, boolean waitingOnLock) {
+    try (Connection c = stack.postgres().connect("postgres");
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()"
+                    + (waitingOnLock ? " AND wait_event_type = 'Lock'" : ""))) {
+      ps.setString(1, database);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void awaitRunning(WorkflowStub workflow, String activityType, String tool) {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+    while (Instant.now().isBefore(deadline)) {
+      boolean started =
+          workflow.describe().getRawDescription().getPendingActivitiesList().stream()
+              .anyMatch(
+                  a ->
+                      a.getActivityType().getName().equals(activityType)
+                          && a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
+      if (started
+          && (tool == null || RegionmoveTestStack.runningPostgresTools().stream().anyMatch(c -> c.contains(tool)))) {
+        return;
+      }
+      RegionmoveTestStack.sleep(Duration.ofMillis(50));
+    }
+    throw new AssertionError(activityType + " did not start in time");
+  }
+
+  private static Migration abortCleanly(AppMigrationWorkflow migration) {
+    Migration aborted = migration.abort();
+    assertEquals(MigrationStatus.ABORTED, aborted.status(), () -> "abort: " + aborted);
+    assertEquals(List.of(), aborted.errors(), "every undo succeeded");
+    assertUndoStepsDone(aborted);
+    return aborted;
+  }
+
+  private static void assertUndoStepsDone(Migration aborted) {
+    assertTrue(
+        aborted.steps().stream()
+            .filter(s -> s.phase() == Phase.ABORT)
+            .allMatch(s -> s.status() == StepStatus.DONE),
+        () -> "every undo step is done: " + aborted.steps());
+  }
+
+  private static FaultBaseline seed(String app, int rows) {
+    return seed(app, rows, 0);
+  }
+
+  private static FaultBaseline seed(String app, int rows, int extraEvents) {
+    stack.seedSourceApp(app, rows);
+    if (extraEvents > 0) {
+      stack.addSampleEvents(stack.source(), app, extraEvents);
+    }
+    return FaultBaseline.of(stack, app);
+  }
+}
