@@ -252,6 +252,41 @@ class FaultToleranceIT {
   }
 
   /**
+   * The destination commits a request and then never answers it: the worker's client gives up at
+   * its 30 s time-out (well within the 2 min start-to-close of the activity), the call is retried
+   * and finds its work done, and the step completes with one destination app.
+   */
+  @Test
+  void aRequestUnansweredAfterTheRegionCommittedIsRetriedAfterTheClientTimeOut() throws Exception {
+    String app = "unanswered-app";
+    stack.seedSourceApp(app, 100);
+    FaultBaseline before = FaultBaseline.of(stack, app);
+    AppMigrationWorkflow migration = stack.startMigration(app);
+    String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
+
+    stack.destination().setFaults(
+        FaultOptions.NONE.withHangRate(1.0).withHangTime(Duration.ofMinutes(3)).withAfterCommit(true));
+    long started = System.nanoTime();
+    WorkflowUpdateHandle<Migration> prepare =
+        WorkflowStub.fromTyped(migration).startUpdate("prepare", WorkflowUpdateStage.ACCEPTED, Migration.class);
+    RegionmoveTestStack.sleep(Duration.ofSeconds(3));
+    stack.destination().setFaults(FaultOptions.NONE);
+
+    Migration prepared = prepare.getResult(3, TimeUnit.MINUTES);
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertEquals(MigrationStatus.PREPARED, prepared.status(), () -> "prepare: " + prepared);
+    assertTrue(took.compareTo(RegionClient.DEFAULT_REQUEST_TIMEOUT) >= 0, "waited for the client time-out: " + took);
+    assertTrue(took.compareTo(Duration.ofSeconds(90)) < 0, "not for the activity's start-to-close: " + took);
+    assertTrue(retries(id) > 0, "the unanswered call was retried");
+    log.info("Prepare with an unanswered destination request: {} s", took.toSeconds());
+    assertEquals(app, stack.regionGet(stack.destination(), "/v1/apps/" + app).path("app").path("name").asText());
+
+    assertEquals(MigrationStatus.ABORTED, migration.abort().status());
+    before.assertSourceRestored(stack);
+    FaultBaseline.assertNoTraceInDestination(stack, app, id);
+  }
+
+  /**
    * A request that gets no answer at all ends at the client's time-out as a retryable failure.
    * The worker's time-out is {@link RegionClient#DEFAULT_REQUEST_TIMEOUT} (30 s, under the 2 min
    * start-to-close of a forward activity); a short one here keeps the test fast.
