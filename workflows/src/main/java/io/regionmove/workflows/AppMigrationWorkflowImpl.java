@@ -522,6 +522,8 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
 
   /** Undoes every registered action, last first; a failed undo is shown and the others still run. */
   private void abortEverything() {
+    // The failed step keeps its message in its own line; errors now reports the undo only.
+    errors.clear();
     phase = Phase.ABORT;
     setStatus(MigrationStatus.ABORTING);
     log.info("Aborting migration {}: {}", request.migrationId(), abortReason);

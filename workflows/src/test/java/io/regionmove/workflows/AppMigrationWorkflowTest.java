@@ -421,6 +421,9 @@ class AppMigrationWorkflowTest {
     Migration aborted = workflow.abort();
 
     assertEquals(MigrationStatus.ABORTED, aborted.status());
+    assertTrue(aborted.errors().isEmpty(), "every undo succeeded: " + aborted.errors());
+    assertTrue(aborted.steps().stream().anyMatch(s -> s.status() == StepStatus.ERROR
+        && s.logs().get(0).contains("certificate rejected")), "the failed step keeps its message");
     InOrder calls = inOrder(harness.region);
     calls.verify(harness.region).freezeSource(src(id));
     calls.verify(harness.region).createApp(move(id));
