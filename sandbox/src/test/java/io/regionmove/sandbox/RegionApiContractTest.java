@@ -249,6 +249,18 @@ class RegionApiContractTest {
             return answers(ok, unauthorized(r, "DELETE", path + "/" + second), missing, r.call("DELETE", path + "/" + second));
         });
         s.put("listContainers", (r, app) -> listScenario(r, app, "containers"));
+        s.put("removeProcessType", (r, app) -> {
+            r.createApp(app);
+            String path = "/v1/apps/" + app + "/containers/";
+            r.expect(200, "POST", "/v1/apps/" + app + "/scale", Map.of("containers", List.of(
+                    Map.of("name", "web", "amount", 1, "size", "M"), Map.of("name", "worker", "amount", 0, "size", "S"),
+                    Map.of("name", "clock", "amount", 0, "size", "S"))));
+            r.freeze(app);
+            Answer ok = r.call("DELETE", path + "worker");
+            Answer missing = r.call("DELETE", path + "worker");
+            Answer running = r.call("DELETE", path + "web");
+            return answers(ok, unauthorized(r, "DELETE", path + "clock"), missing, running);
+        });
         s.put("scaleApp", (r, app) -> {
             r.createApp(app);
             String path = "/v1/apps/" + app + "/scale";

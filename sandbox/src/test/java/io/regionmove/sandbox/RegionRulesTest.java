@@ -133,6 +133,43 @@ class RegionRulesTest {
     }
 
     @Test
+    void onlyAStoppedProcessTypeCanBeRemovedAndTheOthersStayAsTheyWere() {
+        region.createApp("trimmed");
+        String base = "/v1/apps/trimmed";
+        region.expect(200, "POST", base + "/scale", Map.of("containers", List.of(
+                Map.of("name", "web", "amount", 2, "size", "M"), Map.of("name", "worker", "amount", 0, "size", "L"),
+                Map.of("name", "clock", "amount", 0, "size", "S"))));
+        region.freeze("trimmed");
+
+        Answer running = region.call("DELETE", base + "/containers/web", null);
+        assertEquals(409, running.status(), running::toString);
+        assertEquals("The process type web of trimmed runs 2 containers; scale it to 0 before removing it.",
+                running.json().path("error").asText());
+        region.expect(204, "DELETE", base + "/containers/worker", null);
+        assertEquals(404, region.call("DELETE", base + "/containers/worker", null).status());
+        assertEquals(404, region.call("DELETE", "/v1/apps/no-such-app/containers/web", null).status());
+
+        JsonNode app = region.expect(200, "GET", base, null).get("app");
+        assertEquals("running", app.get("status").asText());
+        assertEquals(List.of("web:2:M", "clock:0:S"), formation(app.get("formation")));
+        assertEquals(formation(app.get("formation")),
+                formation(region.expect(200, "GET", base + "/containers", null).get("containers")));
+
+        region.expect(200, "POST", base + "/scale", SandboxFixture.scaleTo("web", 0));
+        region.expect(204, "DELETE", base + "/containers/web", null);
+        region.expect(204, "DELETE", base + "/containers/clock", null);
+        app = region.expect(200, "GET", base, null).get("app");
+        assertEquals("stopped", app.get("status").asText());
+        assertEquals(0, app.get("formation").size());
+    }
+
+    private static List<String> formation(JsonNode containers) {
+        List<String> all = new java.util.ArrayList<>();
+        containers.forEach(c -> all.add(c.get("name").asText() + ":" + c.get("amount").asInt() + ":" + c.get("size").asText()));
+        return all;
+    }
+
+    @Test
     void domainsCarryTheCertificateExpiry() {
         region.createApp("tls");
         JsonNode domain = region.expect(201, "POST", "/v1/apps/tls/domains", Map.of("domain", Map.of(

@@ -31,6 +31,8 @@ class RegionStateSurvivesRestartTest {
             region.expect(201, "POST", base + "/notifiers", Map.of("notifier", Map.of("type", "webhook", "name", "n")));
             region.expect(200, "PUT", base + "/settings", Map.of("settings", Map.of("force_https", true, "sticky_session", true)));
             region.expect(200, "POST", base + "/scale", SandboxFixture.scaleTo("web", 3));
+            region.expect(200, "POST", base + "/scale", SandboxFixture.scaleTo("worker", 0));
+            region.expect(204, "DELETE", base + "/containers/worker", null);
             addonId = region.expect(201, "POST", base + "/addons", SandboxFixture.postgresqlAddon()).at("/addon/id").asText();
             region.expect(200, "PUT", base + "/redirect", Map.of("redirect", Map.of("to", "http://new.example.com/", "until", "2099-01-01T00:00:00Z")));
             region.expect(200, "PUT", base + "/migrating", null);
@@ -54,6 +56,8 @@ class RegionStateSurvivesRestartTest {
             JsonNode app = again.expect(200, "GET", "/v1/apps/kept", null).get("app");
             assertEquals("running", app.get("status").asText());
             assertTrue(app.get("migrating").asBoolean());
+            assertEquals(1, app.get("formation").size(), "the removed process type stays removed");
+            assertEquals("web", app.at("/formation/0/name").asText());
         }
     }
 

@@ -434,7 +434,7 @@ public class RegionActivitiesImpl implements RegionActivities {
                 case COLLABORATORS -> removeCollaborators(source, destination, move);
                 case DOMAINS -> removeDomains(source, destination, move);
                 case SETTINGS -> resetSettings(destination, target.get(), move);
-                case FORMATION -> zeroFormation(destination, move);
+                case FORMATION -> removeFormation(source, destination, move);
                 case NOTIFIERS -> removeNotifiers(source, destination, move);
               };
           log.info("removed {} from {} in {}", input.kind(), move.newName(), move.destination());
@@ -579,23 +579,55 @@ public class RegionActivitiesImpl implements RegionActivities {
   }
 
   /**
-   * The Region API cannot remove a process type, so the undo makes sure none runs; the types
-   * themselves go with the app, which the next compensation deletes.
+   * Removes the process types the copy added: those of the source formation, which the copy put
+   * at 0 containers in the destination (all of them when the source app is gone: the destination
+   * app is this migration's, so every process type in it came from the copy). A process type
+   * that runs containers is never removed: it is left as it is, and the logs say so. Absent
+   * process types (the copy never happened, or this undo already ran) are fine.
    */
-  private static List<String> zeroFormation(RegionClient destination, MoveInput move) {
-    List<Container> containers = destination.listContainers(move.newName());
-    List<Container> running = containers.stream().filter(c -> c.amount() > 0).toList();
+  private static List<String> removeFormation(RegionClient source, RegionClient destination, MoveInput move) {
+    Set<String> copied = copiedNames(source, move, c -> c.listContainers(move.app()), c -> true, Container::name);
+    List<String> removed = new ArrayList<>();
+    List<String> running = new ArrayList<>();
+    for (Container container : destination.listContainers(move.newName())) {
+      if (copied != null && !copied.contains(container.name())) {
+        continue;
+      }
+      if (container.amount() != 0) {
+        running.add(container.name());
+        continue;
+      }
+      try {
+        if (destination.removeProcessType(move.newName(), container.name())) {
+          removed.add(container.name());
+        }
+      } catch (RegionApiException e) {
+        if (e.status() != 409) {
+          throw e;
+        }
+        running.add(container.name()); // started since it was listed
+      }
+    }
+    List<String> logs = new ArrayList<>();
+    logs.add(counted("Removed", removed.size(), "process type", removed));
     if (!running.isEmpty()) {
-      destination.scale(
-          move.newName(), running.stream().map(c -> new Container(c.name(), 0, c.size())).toList());
+      log.warn(
+          "left process types {} of {} in {}: they run containers",
+          running,
+          move.newName(),
+          move.destination());
+      logs.add(
+          "Left "
+              + plural(running.size(), "process type")
+              + " of app "
+              + move.newName()
+              + " in place because "
+              + (running.size() == 1 ? "it runs" : "they run")
+              + " containers (only a process type at 0 containers is removed; stop the app first): "
+              + String.join(", ", running)
+              + ".");
     }
-    if (containers.isEmpty()) {
-      return List.of("App " + move.newName() + " has no process types; nothing to remove.");
-    }
-    return List.of(
-        "Process types "
-            + containers.stream().map(Container::name).collect(Collectors.joining(", "))
-            + " stay at 0 containers until the app is deleted.");
+    return logs;
   }
 
   private static List<String> copyNotifiers(RegionClient source, RegionClient destination, MoveInput move) {

@@ -209,6 +209,15 @@ public class RegionClient {
         Container.class);
   }
 
+  /**
+   * Removes a process type whose amount is 0; {@code false} when the app or the process type does
+   * not exist. A process type that runs containers is refused with 409 (a {@link
+   * RegionApiException}): scale it to 0 first.
+   */
+  public boolean removeProcessType(String app, String name) {
+    return delete(appPath(app) + "/containers/" + segment(name));
+  }
+
   // ---- addons
 
   /** The app's addons, without their connection URLs. */

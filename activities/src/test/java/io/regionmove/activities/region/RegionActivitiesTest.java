@@ -365,25 +365,63 @@ class RegionActivitiesTest {
     activities.provisionAddon(new AddonInput(move, postgresAddonOf(move)));
     activities.freezeSource(move.sourceApp());
     String sourceBefore = snapshot(source, move.app());
-    // The Region API cannot remove a process type: after the undo of FORMATION the types stay at
-    // 0 containers until the app is deleted, so that one kind is compared without the formation.
-    boolean withFormation = kind != ConfigKind.FORMATION;
-    String before = snapshot(destination, move.newName(), withFormation);
-    String fullBefore = snapshot(destination, move.newName());
+    // the whole destination configuration, its formation (containers) included
+    String before = snapshot(destination, move.newName());
 
     StepResult first = run(() -> activities.copyConfig(new ConfigInput(move, kind)));
     String once = snapshot(destination, move.newName());
-    assertNotEquals(fullBefore, once, kind + " copied nothing");
+    assertNotEquals(before, once, kind + " copied nothing");
     StepResult second = run(() -> activities.copyConfig(new ConfigInput(move, kind)));
     assertEquals(once, snapshot(destination, move.newName()));
     assertEquals(first, second);
 
     run(() -> activities.removeConfig(new ConfigInput(move, kind)));
-    assertEquals(before, snapshot(destination, move.newName(), withFormation));
+    assertEquals(before, snapshot(destination, move.newName()));
     run(() -> activities.removeConfig(new ConfigInput(move, kind)));
-    assertEquals(before, snapshot(destination, move.newName(), withFormation));
+    assertEquals(before, snapshot(destination, move.newName()));
     assertEquals(sourceBefore, snapshot(source, move.app()), "the source is only read");
-    assertTrue(destination.listContainers(move.newName()).stream().allMatch(c -> c.amount() == 0));
+  }
+
+  @Test
+  void removeFormationRemovesTheCopiedProcessTypesAndNothingElse() {
+    MoveInput move = seededMove();
+    activities.createApp(move);
+    assertEquals(List.of(), destination.listContainers(move.newName()));
+
+    StepResult copied = run(() -> activities.copyConfig(new ConfigInput(move, ConfigKind.FORMATION)));
+    assertEquals(
+        List.of(
+            "Copied the process types web: 2 × M, worker: 1 × S at 0 containers; the amounts apply when"
+                + " the app starts at finalize."),
+        copied.logs());
+    StepResult removed = run(() -> activities.removeConfig(new ConfigInput(move, ConfigKind.FORMATION)));
+    assertEquals(List.of("Removed 2 process types: web, worker."), removed.logs());
+    assertEquals(List.of(), destination.listContainers(move.newName()));
+    StepResult again = run(() -> activities.removeConfig(new ConfigInput(move, ConfigKind.FORMATION)));
+    assertEquals(List.of("Removed no process types."), again.logs());
+  }
+
+  @Test
+  void removeFormationLeavesARunningProcessTypeAndSaysSo() {
+    MoveInput move = seededMove();
+    activities.createApp(move);
+    run(() -> activities.copyConfig(new ConfigInput(move, ConfigKind.FORMATION)));
+    destination.scale(move.newName(), List.of(new Container("web", 1, "M"), new Container("clock", 0, "S")));
+
+    StepResult removed = run(() -> activities.removeConfig(new ConfigInput(move, ConfigKind.FORMATION)));
+
+    assertEquals(
+        List.of(
+            "Removed 1 process type: worker.",
+            "Left 1 process type of app "
+                + move.newName()
+                + " in place because it runs containers (only a process type at 0 containers is"
+                + " removed; stop the app first): web."),
+        removed.logs());
+    assertEquals(
+        List.of(new Container("web", 1, "M"), new Container("clock", 0, "S")),
+        destination.listContainers(move.newName()),
+        "a running process type and one the copy did not add stay");
   }
 
   @ParameterizedTest

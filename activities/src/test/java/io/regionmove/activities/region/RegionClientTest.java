@@ -138,6 +138,23 @@ class RegionClientTest {
   }
 
   @Test
+  void removesOnlyAStoppedProcessType() {
+    String app = "client-process-types";
+    client.createApp(app, null);
+    client.scale(app, List.of(new Container("web", 1, "M"), new Container("worker", 0, "S")));
+    client.freeze(app);
+
+    RegionApiException running =
+        assertThrows(RegionApiException.class, () -> client.removeProcessType(app, "web"));
+    assertEquals(409, running.status());
+    assertTrue(client.removeProcessType(app, "worker"));
+    assertFalse(client.removeProcessType(app, "worker"));
+    assertFalse(client.removeProcessType("client-no-such-app", "web"));
+    assertEquals(List.of(new Container("web", 1, "M")), client.listContainers(app));
+    client.deleteApp(app);
+  }
+
+  @Test
   void provisionsAddonsOnlyWhenOffered() {
     String app = "client-addons";
     client.createApp(app, null);

@@ -129,10 +129,6 @@ final class SandboxRegions {
    * compared exactly; {@code "absent"} when the app does not exist.
    */
   static String snapshot(RegionClient client, String app) {
-    return snapshot(client, app, true);
-  }
-
-  static String snapshot(RegionClient client, String app, boolean withFormation) {
     Optional<RegionApp> found = client.findApp(app);
     if (found.isEmpty()) {
       return "absent";
@@ -144,9 +140,7 @@ final class SandboxRegions {
     state.put("reference", view.reference());
     state.put("settings", view.settings());
     state.put("redirect", view.redirect());
-    if (withFormation) {
-      state.put("formation", client.listContainers(app));
-    }
+    state.put("formation", client.listContainers(app));
     state.put(
         "variables",
         client.listVariables(app).stream()

@@ -115,6 +115,7 @@ public final class RegionApi {
         app.post("/v1/apps/{app}/notifiers", this::addNotifier);
         app.delete("/v1/apps/{app}/notifiers/{id}", this::removeNotifier);
         app.get("/v1/apps/{app}/containers", this::listContainers);
+        app.delete("/v1/apps/{app}/containers/{name}", this::removeProcessType);
         app.post("/v1/apps/{app}/scale", this::scale);
         app.get("/v1/apps/{app}/addons", this::listAddons);
         app.post("/v1/apps/{app}/addons", this::provisionAddon);
@@ -517,6 +518,27 @@ public final class RegionApi {
             }
             save();
             send(ctx, 200, Map.of("containers", app.formation));
+        }
+    }
+
+    /** Removes a stopped process type (amount 0); allowed while frozen, like scaling. */
+    private void removeProcessType(Context ctx) {
+        synchronized (lock) {
+            AppState app = app(ctx);
+            String name = ctx.pathParam("name");
+            int at = indexOf(app.formation, name);
+            if (at < 0) {
+                throw ApiException.notFound("The app " + app.name + " has no process type " + shown(name) + ".");
+            }
+            Container container = app.formation.get(at);
+            if (container.amount() != 0) {
+                throw new ApiException(409, "The process type " + container.name() + " of " + app.name + " runs "
+                        + container.amount() + " container" + (container.amount() == 1 ? "" : "s")
+                        + "; scale it to 0 before removing it.");
+            }
+            app.formation.remove(at);
+            save();
+            ctx.status(204);
         }
     }
 
