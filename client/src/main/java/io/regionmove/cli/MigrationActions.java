@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.regionmove.client.MigrationClient;
+import io.regionmove.client.MigrationClient.PendingActivity;
 import io.regionmove.client.MigrationClient.Step;
 import io.regionmove.client.MigrationClient.StepHandle;
 import io.regionmove.model.CnameChange;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationSettings;
 import io.regionmove.model.MigrationStatus;
+import io.regionmove.model.StepStatus;
 import io.temporal.client.WorkflowQueryException;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +25,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The migration commands' work and output (SPEC §3), shared by the subcommands and the demo: run
@@ -31,6 +35,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class MigrationActions {
 
+  private static final Logger log = LoggerFactory.getLogger(MigrationActions.class);
   static final Duration POLL = Duration.ofMillis(300);
   private static final Duration PREFLIGHT_TIMEOUT = Duration.ofMinutes(15);
   private static final DateTimeFormatter TIME =
@@ -124,7 +129,7 @@ final class MigrationActions {
         return done;
       } catch (TimeoutException e) {
         try {
-          showProgress(progress, client.status(id));
+          showProgress(progress, client.status(id), id);
         } catch (WorkflowQueryException ignored) {
           // the next poll will tell
         }
@@ -214,13 +219,13 @@ final class MigrationActions {
       console.println("Status: " + m.status());
     }
     ProgressPrinter progress = new ProgressPrinter(console, 0);
-    showProgress(progress, m);
+    showProgress(progress, m, id);
     while (m.status() == MigrationStatus.CREATED
         || m.status() == MigrationStatus.RUNNING
         || m.status() == MigrationStatus.ABORTING) {
       sleep(POLL);
       m = client.status(id);
-      showProgress(progress, m);
+      showProgress(progress, m, id);
     }
     progress.finish();
     return report(m);
@@ -271,6 +276,23 @@ final class MigrationActions {
     if (!json) {
       progress.update(m);
     }
+  }
+
+  /** The step lines, and while a step runs the progress of its activity (its heartbeats, its retries). */
+  private void showProgress(ProgressPrinter progress, Migration m, String id) {
+    if (json) {
+      return;
+    }
+    List<PendingActivity> pending = List.of();
+    if (m.steps().stream().anyMatch(s -> s.status() == StepStatus.RUNNING)) {
+      try {
+        pending = client.pendingActivities(id);
+      } catch (RuntimeException e) {
+        // Progress is a nicety: the step lines go on without it, and the next poll tries again.
+        log.debug("Cannot read the pending activities of migration {}: {}", id, e.toString());
+      }
+    }
+    progress.update(m, pending);
   }
 
   void printJson(Object value) {

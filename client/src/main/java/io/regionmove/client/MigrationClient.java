@@ -1,5 +1,6 @@
 package io.regionmove.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.regionmove.model.Migration;
@@ -9,7 +10,11 @@ import io.regionmove.model.MigrationStatus;
 import io.regionmove.workflows.AppMigrationLockWorkflow;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.regionmove.workflows.MigrationSearchAttributes;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.failure.v1.Failure;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
@@ -24,10 +29,13 @@ import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.common.SearchAttributes;
 import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.common.converter.DataConverter;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -66,6 +74,28 @@ public final class MigrationClient {
       return wireName;
     }
   }
+
+  /**
+   * An activity of the migration that is running or waiting for its next attempt, as the server
+   * describes it.
+   *
+   * @param type the activity type ({@code BackupAddon}, {@code RestoreAddon}, ...)
+   * @param attempt the attempt running or next, 1 for the first
+   * @param maximumAttempts 0 when unlimited
+   * @param details the last heartbeat's last payload as JSON (the data activities send {@code
+   *     stage}, {@code bytes}, {@code tablesDone}, {@code tables}); null before the first heartbeat
+   * @param lastFailure why the previous attempt failed; null on the first attempt
+   * @param waiting true between attempts (the retry's back-off)
+   */
+  public record PendingActivity(
+      String activityId,
+      String type,
+      int attempt,
+      int maximumAttempts,
+      JsonNode details,
+      String lastFailure,
+      boolean waiting,
+      Instant scheduledTime) {}
 
   private static final Logger log = LoggerFactory.getLogger(MigrationClient.class);
   private static final Duration PREFLIGHT_POLL = Duration.ofMillis(300);
@@ -208,6 +238,75 @@ public final class MigrationClient {
       }
       sleep(PREFLIGHT_POLL);
     }
+  }
+
+  /**
+   * The migration's running activities in the order they were scheduled, with their progress
+   * (heartbeat details decoded by the client's data converter, so also when payloads are
+   * encrypted) and, when retried, why the previous attempt failed.
+   */
+  public List<PendingActivity> pendingActivities(String id) {
+    List<PendingActivityInfo> infos =
+        call(
+            id,
+            () ->
+                client
+                    .newUntypedWorkflowStub(AppMigrationWorkflow.workflowId(id))
+                    .describe()
+                    .getRawDescription()
+                    .getPendingActivitiesList());
+    return pendingActivities(infos, client.getOptions().getDataConverter());
+  }
+
+  /** The pending activities of a workflow description, decoded with {@code converter}, in scheduling order. */
+  public static List<PendingActivity> pendingActivities(List<PendingActivityInfo> infos, DataConverter converter) {
+    List<PendingActivity> pending = new ArrayList<>();
+    for (PendingActivityInfo info : infos) {
+      pending.add(
+          new PendingActivity(
+              info.getActivityId(),
+              info.getActivityType().getName(),
+              info.getAttempt(),
+              info.getMaximumAttempts(),
+              info.hasHeartbeatDetails() ? lastDetail(info.getHeartbeatDetails(), converter) : null,
+              info.hasLastFailure() ? failureMessage(info.getLastFailure(), converter) : null,
+              info.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED && info.getAttempt() > 1,
+              info.hasScheduledTime()
+                  ? Instant.ofEpochSecond(info.getScheduledTime().getSeconds(), info.getScheduledTime().getNanos())
+                  : null));
+    }
+    pending.sort(
+        Comparator.comparing(PendingActivity::scheduledTime, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(p -> p.activityId().length())
+            .thenComparing(PendingActivity::activityId));
+    return pending;
+  }
+
+  private static JsonNode lastDetail(Payloads payloads, DataConverter converter) {
+    if (payloads.getPayloadsCount() == 0) {
+      return null;
+    }
+    try {
+      return converter.fromPayloads(
+          payloads.getPayloadsCount() - 1, Optional.of(payloads), JsonNode.class, JsonNode.class);
+    } catch (RuntimeException e) {
+      // Details the converter cannot read (another codec key, a binary payload) only lose the progress.
+      log.debug("Cannot decode heartbeat details: {}", e.getMessage());
+      return null;
+    }
+  }
+
+  private static String failureMessage(Failure failure, DataConverter converter) {
+    try {
+      RuntimeException e = converter.failureToException(failure);
+      String message = e instanceof TemporalFailure t ? t.getOriginalMessage() : e.getMessage();
+      if (message != null && !message.isBlank()) {
+        return message;
+      }
+    } catch (RuntimeException e) {
+      log.debug("Cannot decode an activity failure: {}", e.getMessage());
+    }
+    return failure.getMessage().isBlank() ? null : failure.getMessage();
   }
 
   public WorkflowExecutionHistory fetchHistory(String id) {
