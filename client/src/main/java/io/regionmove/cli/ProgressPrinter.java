@@ -181,18 +181,15 @@ final class ProgressPrinter {
     return text.isBlank() ? null : "progress: " + oneLine(text);
   }
 
+  /** As the data activities write sizes in their step logs ({@code 469.5 kB}, {@code 412.5 MB}). */
   static String bytes(long bytes) {
-    if (bytes < 1024) {
-      return bytes + " B";
+    if (bytes < 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f kB", bytes / 1024.0);
     }
-    String[] units = {"KB", "MB", "GB", "TB"};
-    double value = bytes;
-    int unit = -1;
-    while (value >= 1024 && unit < units.length - 1) {
-      value /= 1024;
-      unit++;
+    if (bytes < 1024L * 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
     }
-    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    return String.format(Locale.ROOT, "%.2f GB", bytes / (1024.0 * 1024 * 1024));
   }
 
   private static String oneLine(String text) {

@@ -114,7 +114,7 @@ class ProgressPrinterTest {
         "  [running] " + RESTORE + "\n"
             + "      restoring: 1.0 MB, 0/3 tables\n"
             + "  [running] " + BACKUP_2 + "\n"
-            + "      dumping: 2.0 KB, 1/2 tables\n",
+            + "      dumping: 2.0 kB, 1/2 tables\n",
         out());
   }
 
@@ -137,9 +137,9 @@ class ProgressPrinterTest {
 
     assertEquals(
         "  [running] " + RESTORE + "\n"
-            + "      restoring: 1.0 KB, 0/3 tables\n"
-            + "      restoring: 1.0 KB, 1/3 tables\n"
-            + "      restoring: 1.0 KB, 2/3 tables\n",
+            + "      restoring: 1.0 kB, 0/3 tables\n"
+            + "      restoring: 1.0 kB, 1/3 tables\n"
+            + "      restoring: 1.0 kB, 2/3 tables\n",
         out());
 
     // The step ends: its line and logs, and no more progress.
@@ -158,18 +158,18 @@ class ProgressPrinterTest {
     progress.update(m, restoring(2));
     progress.finish();
     String text = screen.toString(StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;]*m", "");
-    assertTrue(text.contains(RESTORE + "\n      restoring: 1.0 KB, 1/3 tables"), text);
+    assertTrue(text.contains(RESTORE + "\n      restoring: 1.0 kB, 1/3 tables"), text);
     // the second draw first goes back up over the two lines of the first, then clears them
-    assertTrue(text.contains("1/3 tables\r\u001b[1A\u001b[J  ⠙ " + RESTORE + "\n      restoring: 1.0 KB, 2/3 tables"), text);
+    assertTrue(text.contains("1/3 tables\r\u001b[1A\u001b[J  ⠙ " + RESTORE + "\n      restoring: 1.0 kB, 2/3 tables"), text);
     assertTrue(text.endsWith("2/3 tables\r\u001b[1A\u001b[J"), text);
     assertFalse(text.contains("[running]"));
   }
 
   @Test
   void bytesAreHumanSized() {
-    assertEquals("512 B", ProgressPrinter.bytes(512));
+    assertEquals("469.5 kB", ProgressPrinter.bytes(480_768));
     assertEquals("412.5 MB", ProgressPrinter.bytes(432_537_600L));
-    assertEquals("2.0 GB", ProgressPrinter.bytes(2L << 30));
+    assertEquals("2.00 GB", ProgressPrinter.bytes(2L << 30));
   }
 
   private List<PendingActivity> restoring(int tablesDone) {
