@@ -53,7 +53,7 @@ class AbortEverywhereIT {
   @BeforeAll
   static void startStack() {
     startedNanos = System.nanoTime();
-    stack = RegionmoveTestStack.start();
+    stack = RegionmoveTestStack.startOnDevServer();
     stack.startWorker();
   }
 

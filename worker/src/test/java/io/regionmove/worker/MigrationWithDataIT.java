@@ -28,7 +28,7 @@ class MigrationWithDataIT {
 
   @BeforeAll
   static void startStack() {
-    stack = RegionmoveTestStack.start();
+    stack = RegionmoveTestStack.startOnDevServer();
     stack.startWorker();
   }
 

@@ -23,7 +23,7 @@ class SecretsNeverInHistoryIT {
 
   @BeforeAll
   static void startStack() {
-    stack = RegionmoveTestStack.start();
+    stack = RegionmoveTestStack.startOnDevServer();
     stack.startWorker();
   }
 

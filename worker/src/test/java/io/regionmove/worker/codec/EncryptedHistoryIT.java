@@ -53,7 +53,7 @@ class EncryptedHistoryIT {
 
   @BeforeAll
   static void startStack() {
-    stack = RegionmoveTestStack.start();
+    stack = RegionmoveTestStack.startOnDevServer();
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     encrypted =
