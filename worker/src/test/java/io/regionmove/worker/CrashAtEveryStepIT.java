@@ -164,7 +164,7 @@ class CrashAtEveryStepIT {
     stack.seedSourceApp(app, ROWS);
     String sourceDatabase = stack.databaseUrls(stack.source(), app).get(0);
     if (extraEvents > 0) {
-      addEvents(sourceDatabase, extraEvents);
+      stack.addSampleEvents(stack.source(), app, extraEvents);
     }
     Map<String, DatabaseFingerprints.Table> sourceData = DatabaseFingerprints.of(sourceDatabase);
     List<String> sourceAddonIds = addonIds(stack.source(), app, false);
@@ -551,21 +551,5 @@ class CrashAtEveryStepIT {
   private static String program(String commandLine) {
     String first = commandLine.split(" ")[0];
     return Path.of(first).getFileName().toString();
-  }
-
-  /** Appends {@code count} rows to the sample app's events table, server-side. */
-  private static void addEvents(String postgresqlUrl, int count) throws SQLException {
-    PostgresServer server = PostgresServer.fromUrl(postgresqlUrl);
-    try (Connection c =
-            DriverManager.getConnection(
-                server.jdbcUrl(PostgresServer.databaseOf(postgresqlUrl)), server.user(), server.password());
-        Statement s = c.createStatement()) {
-      s.execute(
-          "INSERT INTO events (id, kind, payload, score, happened_at)"
-              + " SELECT 1000000 + n, 'bulk-' || (n % 7),"
-              + " jsonb_build_object('n', n, 'text', md5(n::text), 'ok', n % 2 = 0),"
-              + " n * 0.25, timestamp '2024-01-01' + n * interval '1 second'"
-              + " FROM generate_series(1, " + count + ") AS n");
-    }
   }
 }

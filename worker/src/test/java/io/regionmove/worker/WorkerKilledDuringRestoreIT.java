@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
-import io.regionmove.sandbox.postgres.PostgresServer;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -14,10 +13,6 @@ import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -58,7 +53,7 @@ class WorkerKilledDuringRestoreIT {
   void aWorkerKilledDuringRestoreIsReplacedAndTheDataStillArrivesWhole() throws Exception {
     stack.seedSourceApp("my-app", 10_000);
     String sourceDatabase = stack.databaseUrls(stack.source(), "my-app").get(0);
-    addEvents(sourceDatabase, EXTRA_EVENTS);
+    stack.addSampleEvents(stack.source(), "my-app", EXTRA_EVENTS);
     Map<String, DatabaseFingerprints.Table> sourceData = DatabaseFingerprints.of(sourceDatabase);
 
     WorkerProcess first = stack.startWorkerProcess().awaitStarted(Duration.ofSeconds(30));
@@ -136,21 +131,5 @@ class WorkerKilledDuringRestoreIT {
 
   private static boolean isPgRestore(ProcessHandle process) {
     return process.info().command().orElse("").contains("pg_restore");
-  }
-
-  /** Appends {@code count} rows to the sample app's events table, server-side. */
-  private static void addEvents(String postgresqlUrl, int count) throws SQLException {
-    PostgresServer server = PostgresServer.fromUrl(postgresqlUrl);
-    try (Connection c =
-            DriverManager.getConnection(
-                server.jdbcUrl(PostgresServer.databaseOf(postgresqlUrl)), server.user(), server.password());
-        Statement s = c.createStatement()) {
-      s.execute(
-          "INSERT INTO events (id, kind, payload, score, happened_at)"
-              + " SELECT 1000000 + n, 'bulk-' || (n % 7),"
-              + " jsonb_build_object('n', n, 'text', md5(n::text), 'ok', n % 2 = 0),"
-              + " n * 0.25, timestamp '2024-01-01' + n * interval '1 second'"
-              + " FROM generate_series(1, " + count + ") AS n");
-    }
   }
 }
