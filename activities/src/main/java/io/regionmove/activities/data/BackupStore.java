@@ -41,6 +41,16 @@ public interface BackupStore {
     return manifest(backupId).isPresent();
   }
 
+  /**
+   * The archive an unfinished attempt at that backup is writing now, so a restore can follow it
+   * as it grows; empty when no attempt is writing, or when the store cannot show unfinished
+   * archives (an object store uploads only complete ones). The path stops existing when the
+   * attempt is discarded; when it is published, {@link #open} names the same file.
+   */
+  default Optional<Path> archiveBeingWritten(String backupId, DumpFormat format) throws IOException {
+    return Optional.empty();
+  }
+
   /** A local path to the complete backup's archive (a file or a directory, as its format says). */
   Path open(String backupId) throws IOException;
 

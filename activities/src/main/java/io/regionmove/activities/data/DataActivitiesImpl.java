@@ -154,28 +154,28 @@ public final class DataActivitiesImpl implements DataActivities {
       Supplier<DataProgress> progress =
           () -> new DataProgress("dumping", ArchiveDigest.size(archive), dumped.get(), tables.size());
 
-      // Rows are counted in pg_dump's own snapshot while it runs, for the manifest.
-      Future<Map<String, Long>> counting =
-          executor.submit(
-              () -> {
-                Map<String, Long> counts = new LinkedHashMap<>();
-                for (TableName table : tables) {
-                  counts.put(table.toString(), snapshotSession.countRows(table));
-                }
-                return counts;
-              });
-      Map<String, Long> rowCounts;
+      Map<String, TableFingerprint> fingerprints;
+      Map<String, Long> sequences;
       try {
         int exit = pgDump.await(options.heartbeatInterval(), () -> context.heartbeat(progress.get()));
         if (exit != 0) {
           throw toolFailed("pg_dump", exit, pgDump);
         }
-        rowCounts = awaitHeartbeating(context, counting, progress);
+        // The source side of the verification, read in pg_dump's own snapshot once it is done
+        // (so it does not slow the dump a restore may be following), kept in the manifest.
+        AtomicInteger checked = new AtomicInteger();
+        fingerprints =
+            awaitHeartbeating(
+                context,
+                executor.submit(() -> byName(fingerprints(snapshotSession, tables, checked))),
+                () -> new DataProgress("checksumming source", ArchiveDigest.size(archive), checked.get(), tables.size()));
+        sequences = snapshotSession.sequences();
       } catch (RuntimeException | Error e) {
         snapshotSession.cancel();
-        counting.cancel(true);
         throw e;
       }
+      Map<String, Long> rowCounts = new LinkedHashMap<>();
+      fingerprints.forEach((table, print) -> rowCounts.put(table, print.rows()));
 
       String sha256 =
           awaitHeartbeating(
@@ -191,6 +191,8 @@ public final class DataActivitiesImpl implements DataActivities {
               sha256,
               tables.stream().map(TableName::toString).toList(),
               rowCounts,
+              fingerprints,
+              sequences,
               serverVersion,
               java.time.Instant.now());
       store.put(backupId, archive, manifest);
@@ -248,15 +250,21 @@ public final class DataActivitiesImpl implements DataActivities {
             : BackupStore.backupId(addon.move().migrationId(), addon.addon().id());
     long started = System.nanoTime();
     try {
+      Optional<BackupManifest> complete = store.manifest(backupId);
+      if (complete.isEmpty() && input.whileBackingUp()) {
+        Optional<Path> growing = awaitBackupStarted(context, backupId);
+        if (growing.isPresent()) {
+          return restoreFollowing(context, tools, addon, backupId, growing.get(), started);
+        }
+        complete = store.manifest(backupId);
+      }
       BackupManifest manifest =
-          store
-              .manifest(backupId)
-              .orElseThrow(
-                  () ->
-                      ApplicationFailure.newNonRetryableFailure(
-                          "No complete backup " + backupId + " of addon " + addon.addon().id()
-                              + " exists; run the data step again to make one",
-                          FailureType.BACKUP_INVALID.name()));
+          complete.orElseThrow(
+              () ->
+                  ApplicationFailure.newNonRetryableFailure(
+                      "No complete backup " + backupId + " of addon " + addon.addon().id()
+                          + " exists; run the data step again to make one",
+                      FailureType.BACKUP_INVALID.name()));
       Path archive = store.open(backupId);
       int tableCount = manifest.tables().size();
       String sha256 =
@@ -272,45 +280,14 @@ public final class DataActivitiesImpl implements DataActivities {
       }
 
       PostgresUrl url = PostgresUrl.parse(databases.destinationUrl(addon.move(), addon.addon()));
-      int leftovers;
-      int orphans;
-      try (DatabaseInspector destination = connect(url)) {
-        orphans = destination.endOtherSessions();
-        leftovers = destination.tables().size();
-      }
-      if (orphans > 0) {
-        log.warn("Ended {} leftover sessions in the destination addon before restoring {}", orphans, backupId);
-      }
-
-      // --clean --if-exists drops whatever an interrupted attempt restored before creating
-      // each object again, so a retry starts from a clean destination.
-      List<String> args = new ArrayList<>();
-      args.add("--dbname=" + conninfoDatabase(url.database()));
-      args.add("--no-owner");
-      args.add("--no-acl");
-      args.add("--clean");
-      args.add("--if-exists");
-      args.add("--exit-on-error");
-      args.add("--verbose");
+      int leftovers = prepareDestination(url, backupId);
+      List<String> args = restoreArguments(url);
       if (options.jobs() > 1) {
         args.add("--jobs=" + options.jobs());
       }
       args.add(archive.toString());
-      Map<String, String> env = new HashMap<>(url.libpqEnvironment());
-      env.put("PGOPTIONS", options.restoreSettings());
       AtomicInteger restored = new AtomicInteger();
-      ToolProcess pgRestore =
-          ToolProcess.start(
-              tools,
-              "pg_restore",
-              args,
-              env,
-              line -> {
-                if (line.contains("processing data for table")) {
-                  restored.incrementAndGet();
-                }
-              });
-      log.info("pg_restore (pid {}) started for backup {}", pgRestore.pid(), backupId);
+      ToolProcess pgRestore = startRestore(tools, url, args, restored, backupId);
       int exit =
           pgRestore.await(
               options.heartbeatInterval(),
@@ -321,11 +298,7 @@ public final class DataActivitiesImpl implements DataActivities {
         throw toolFailed("pg_restore", exit, pgRestore);
       }
       Duration took = Duration.ofNanos(System.nanoTime() - started);
-      List<String> logs = new ArrayList<>();
-      if (leftovers > 0) {
-        logs.add(
-            "Cleaned " + leftovers + " tables an earlier attempt left in the destination addon");
-      }
+      List<String> logs = cleanedLogs(leftovers);
       logs.add(
           String.format(
               Locale.ROOT,
@@ -346,65 +319,207 @@ public final class DataActivitiesImpl implements DataActivities {
     }
   }
 
+  /**
+   * Waits, heartbeating, until the backup is complete (empty) or an attempt is writing an archive
+   * this restore can follow (its path).
+   */
+  private Optional<Path> awaitBackupStarted(ActivityExecutionContext context, String backupId)
+      throws IOException, InterruptedException {
+    long lastBeat = System.nanoTime();
+    while (true) {
+      Optional<Path> growing = ArchiveFollower.find(store, backupId, options.format());
+      if (growing.isPresent()) {
+        return growing;
+      }
+      if (store.manifest(backupId).isPresent()) {
+        return Optional.empty();
+      }
+      if (System.nanoTime() - lastBeat >= options.heartbeatInterval().toNanos()) {
+        context.heartbeat(new DataProgress("waiting for the backup", 0, 0, 0));
+        lastBeat = System.nanoTime();
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * Restores while the backup is being written: pg_restore reads the archive from its standard
+   * input as it grows. pg_restore cannot run parallel jobs on a stream; it gains more by
+   * overlapping the whole dump. The archive stays in the backup store, so a retry that finds the
+   * backup complete restores it the usual way, in parallel.
+   */
+  private StepResult restoreFollowing(
+      ActivityExecutionContext context,
+      PostgresTools tools,
+      AddonInput addon,
+      String backupId,
+      Path archive,
+      long started)
+      throws IOException, SQLException, InterruptedException {
+    PostgresUrl url = PostgresUrl.parse(databases.destinationUrl(addon.move(), addon.addon()));
+    int leftovers = prepareDestination(url, backupId);
+    List<String> args = restoreArguments(url);
+    AtomicInteger restored = new AtomicInteger();
+    ToolProcess pgRestore = startRestore(tools, url, args, restored, backupId);
+    ArchiveFollower follower = new ArchiveFollower(store, backupId, archive);
+    Future<Void> following =
+        executor.submit(
+            () -> {
+              follower.copyTo(pgRestore.stdin());
+              return null;
+            });
+    int exit;
+    try {
+      exit =
+          pgRestore.await(
+              options.heartbeatInterval(),
+              () ->
+                  context.heartbeat(
+                      new DataProgress("restoring while backing up", follower.copied(), restored.get(), 0)));
+    } finally {
+      // pg_restore has what it needs once it has read the last table's data; the end of the
+      // archive is not needed, nor is the follower.
+      following.cancel(true);
+    }
+    if (exit != 0) {
+      Optional<Throwable> followFailure = failureOf(following);
+      if (followFailure.orElse(null) instanceof ArchiveFollower.BackupRestartedException restarted) {
+        throw new ToolFailedException(restarted.getMessage() + "; restoring again");
+      }
+      throw toolFailed("pg_restore", exit, pgRestore);
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    List<String> logs = cleanedLogs(leftovers);
+    logs.add(
+        String.format(
+            Locale.ROOT,
+            "Restored addon %s while it was backed up: %d tables, %s of archive followed, in %.1f s",
+            addon.addon().id(),
+            restored.get(),
+            bytes(follower.copied()),
+            took.toMillis() / 1000.0));
+    return new StepResult(logs);
+  }
+
+  private static Optional<Throwable> failureOf(Future<?> future) {
+    if (!future.isDone() || future.isCancelled()) {
+      return Optional.empty();
+    }
+    try {
+      future.get();
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      return Optional.ofNullable(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Ends sessions a killed attempt's pg_restore left on the destination database (they would
+   * keep writing), and tells how many tables an earlier attempt left there.
+   */
+  private static int prepareDestination(PostgresUrl url, String backupId) throws SQLException {
+    try (DatabaseInspector destination = connect(url)) {
+      int orphans = destination.endOtherSessions();
+      if (orphans > 0) {
+        log.warn("Ended {} leftover sessions in the destination addon before restoring {}", orphans, backupId);
+      }
+      return destination.tables().size();
+    }
+  }
+
+  /** pg_restore's arguments, but the archive (a file, or none to read standard input). */
+  private static List<String> restoreArguments(PostgresUrl url) {
+    // --clean --if-exists drops whatever an interrupted attempt restored before creating
+    // each object again, so a retry starts from a clean destination.
+    List<String> args = new ArrayList<>();
+    args.add("--dbname=" + conninfoDatabase(url.database()));
+    args.add("--no-owner");
+    args.add("--no-acl");
+    args.add("--clean");
+    args.add("--if-exists");
+    args.add("--exit-on-error");
+    args.add("--verbose");
+    return args;
+  }
+
+  private ToolProcess startRestore(
+      PostgresTools tools, PostgresUrl url, List<String> args, AtomicInteger restored, String backupId)
+      throws IOException {
+    Map<String, String> env = new HashMap<>(url.libpqEnvironment());
+    env.put("PGOPTIONS", options.restoreSettings());
+    ToolProcess pgRestore =
+        ToolProcess.start(
+            tools,
+            "pg_restore",
+            args,
+            env,
+            line -> {
+              if (line.contains("processing data for table")) {
+                restored.incrementAndGet();
+              }
+            });
+    log.info("pg_restore (pid {}) started for backup {}", pgRestore.pid(), backupId);
+    return pgRestore;
+  }
+
+  private static List<String> cleanedLogs(int leftovers) {
+    List<String> logs = new ArrayList<>();
+    if (leftovers > 0) {
+      logs.add("Cleaned " + leftovers + " tables an earlier attempt left in the destination addon");
+    }
+    return logs;
+  }
+
   @Override
   public VerifyResult verifyAddon(AddonInput input) {
     requireDatabaseAddon(input);
     ActivityExecutionContext context = Activity.getExecutionContext();
-    PostgresUrl sourceUrl = PostgresUrl.parse(databases.sourceUrl(input.move().sourceApp(), input.addon()));
+    String backupId = BackupStore.backupId(input.move().migrationId(), input.addon().id());
     PostgresUrl destinationUrl = PostgresUrl.parse(databases.destinationUrl(input.move(), input.addon()));
     long started = System.nanoTime();
-    try (DatabaseInspector source = connect(sourceUrl);
-        DatabaseInspector destination = connect(destinationUrl)) {
-      List<TableName> sourceTables = source.tables();
-      List<TableName> destinationTables = destination.tables();
-      TreeSet<String> differing = new TreeSet<>();
-      TreeSet<TableName> common = new TreeSet<>(sourceTables);
-      common.retainAll(destinationTables);
-      sourceTables.stream().filter(t -> !common.contains(t)).forEach(t -> differing.add(t.toString()));
-      destinationTables.stream().filter(t -> !common.contains(t)).forEach(t -> differing.add(t.toString()));
-
-      // Both sides are read at the same time, one session each.
-      AtomicInteger doneSource = new AtomicInteger();
-      AtomicInteger doneDestination = new AtomicInteger();
-      List<TableName> tables = List.copyOf(common);
-      Future<Map<TableName, TableFingerprint>> sourceSide =
-          executor.submit(() -> fingerprints(source, tables, doneSource));
-      Future<Map<TableName, TableFingerprint>> destinationSide =
-          executor.submit(() -> fingerprints(destination, tables, doneDestination));
-      Map<TableName, TableFingerprint> sourcePrints;
-      Map<TableName, TableFingerprint> destinationPrints;
-      Supplier<DataProgress> progress =
-          () ->
-              new DataProgress(
-                  "verifying", 0, Math.min(doneSource.get(), doneDestination.get()), tables.size());
-      try {
-        sourcePrints = awaitHeartbeating(context, sourceSide, progress);
-        destinationPrints = awaitHeartbeating(context, destinationSide, progress);
-      } catch (RuntimeException | Error e) {
-        source.cancel();
-        destination.cancel();
-        sourceSide.cancel(true);
-        destinationSide.cancel(true);
-        throw e;
-      }
-      long rows = 0;
-      for (TableName table : tables) {
-        TableFingerprint a = sourcePrints.get(table);
-        TableFingerprint b = destinationPrints.get(table);
-        if (a.rows() != b.rows() || a.checksum().compareTo(b.checksum()) != 0) {
-          differing.add(table.toString());
-          log.warn(
-              "table {} differs: {} rows on the source, {} on the destination", table, a.rows(), b.rows());
+    try {
+      // The source side was read in the snapshot pg_dump dumped, and kept with the backup; only
+      // a backup made before that was recorded makes us read the source again.
+      Optional<BackupManifest> recorded = store.manifest(backupId).filter(BackupManifest::hasFingerprints);
+      Side source;
+      Side destination;
+      try (DatabaseInspector destinationSession = connect(destinationUrl)) {
+        if (recorded.isPresent()) {
+          source = new Side(recorded.get().fingerprints(), recorded.get().sequences());
+          destination = readSide(context, destinationSession, null);
+        } else {
+          PostgresUrl sourceUrl = PostgresUrl.parse(databases.sourceUrl(input.move().sourceApp(), input.addon()));
+          try (DatabaseInspector sourceSession = connect(sourceUrl)) {
+            // Both sides are read at the same time, one session each.
+            Future<Side> sourceSide = executor.submit(() -> readSide(null, sourceSession, null));
+            destination = readSide(context, destinationSession, () -> sourceSession.cancel());
+            source = awaitHeartbeating(context, sourceSide, () -> new DataProgress("verifying", 0, 0, 0));
+          }
         }
-        rows += a.rows();
       }
-      Map<String, Long> sourceSequences = source.sequences();
-      Map<String, Long> destinationSequences = destination.sequences();
+      TreeSet<String> differing = new TreeSet<>();
+      long rows = 0;
+      for (String table : union(source.tables().keySet(), destination.tables().keySet())) {
+        TableFingerprint a = source.tables().get(table);
+        TableFingerprint b = destination.tables().get(table);
+        if (a == null || !a.matches(b)) {
+          differing.add(table);
+          log.warn(
+              "table {} differs: {} rows on the source, {} on the destination",
+              table,
+              a == null ? "no table" : a.rows(),
+              b == null ? "no table" : b.rows());
+        }
+        rows += a == null ? 0 : a.rows();
+      }
       TreeSet<String> differingSequences = new TreeSet<>();
-      for (String name : union(sourceSequences.keySet(), destinationSequences.keySet())) {
-        if (!sourceSequences.containsKey(name)
-            || !destinationSequences.containsKey(name)
-            || !Objects.equals(sourceSequences.get(name), destinationSequences.get(name))) {
+      for (String name : union(source.sequences().keySet(), destination.sequences().keySet())) {
+        if (!source.sequences().containsKey(name)
+            || !destination.sequences().containsKey(name)
+            || !Objects.equals(source.sequences().get(name), destination.sequences().get(name))) {
           differingSequences.add(name);
         }
       }
@@ -423,20 +538,58 @@ public final class DataActivitiesImpl implements DataActivities {
       }
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       return new VerifyResult(
-          tables.size(),
+          source.tables().size(),
           rows,
           List.of(
               String.format(
                   Locale.ROOT,
-                  "Verified addon %s: %d tables, %,d rows and %d sequences equal on both sides in %.1f s",
+                  "Verified addon %s: %d tables, %,d rows and %d sequences equal on both sides in %.1f s%s",
                   input.addon().id(),
-                  tables.size(),
+                  source.tables().size(),
                   rows,
-                  sourceSequences.size(),
-                  took.toMillis() / 1000.0)));
+                  source.sequences().size(),
+                  took.toMillis() / 1000.0,
+                  recorded.isPresent() ? " (source side read in the backup's snapshot)" : "")));
+    } catch (IOException e) {
+      throw new ToolFailedException("backup store: " + PostgresUrl.redact(e.toString()));
     } catch (SQLException e) {
       throw new ToolFailedException("verification: " + PostgresUrl.redact(e.getMessage()));
     }
+  }
+
+  /** One side of a verification: fingerprint per table, last value per sequence, by name. */
+  private record Side(Map<String, TableFingerprint> tables, Map<String, Long> sequences) {}
+
+  /**
+   * Reads one side's tables and sequences; with a {@code context}, heartbeats meanwhile (and on
+   * cancellation runs {@code onCancel} too).
+   */
+  private Side readSide(ActivityExecutionContext context, DatabaseInspector side, Runnable onCancel)
+      throws SQLException {
+    List<TableName> tables = side.tables();
+    AtomicInteger done = new AtomicInteger();
+    Map<String, TableFingerprint> prints;
+    if (context == null) {
+      prints = byName(fingerprints(side, tables, done));
+    } else {
+      Future<Map<TableName, TableFingerprint>> reading = executor.submit(() -> fingerprints(side, tables, done));
+      try {
+        prints = byName(awaitHeartbeating(context, reading, () -> new DataProgress("verifying", 0, done.get(), tables.size())));
+      } catch (RuntimeException | Error e) {
+        side.cancel();
+        if (onCancel != null) {
+          onCancel.run();
+        }
+        throw e;
+      }
+    }
+    return new Side(prints, side.sequences());
+  }
+
+  private static Map<String, TableFingerprint> byName(Map<TableName, TableFingerprint> prints) {
+    Map<String, TableFingerprint> named = new java.util.TreeMap<>();
+    prints.forEach((table, print) -> named.put(table.toString(), print));
+    return named;
   }
 
   private static Map<TableName, TableFingerprint> fingerprints(

@@ -12,8 +12,7 @@ import java.time.Duration;
  * @param heartbeatInterval how often a running tool's progress is reported, and so how soon a
  *     cancellation is noticed
  * @param dumpSettings {@code PGOPTIONS} of pg_dump's sessions
- * @param restoreSettings {@code PGOPTIONS} of pg_restore's sessions (FACTS.md: these settings
- *     cut a 1 GB restore by a third)
+ * @param restoreSettings {@code PGOPTIONS} of pg_restore's sessions
  */
 public record DataOptions(
     int jobs,
@@ -25,11 +24,11 @@ public record DataOptions(
 
   public static final String DEFAULT_DUMP_SETTINGS = "-c client_connection_check_interval=2000";
   public static final String DEFAULT_RESTORE_SETTINGS =
-      "-c maintenance_work_mem=256MB -c synchronous_commit=off -c client_connection_check_interval=2000";
+      "-c synchronous_commit=off -c client_connection_check_interval=2000";
 
   public DataOptions {
     jobs = Math.max(1, jobs);
-    format = format == null ? DumpFormat.DIRECTORY : format;
+    format = format == null ? DumpFormat.CUSTOM : format;
     compression = Math.min(9, Math.max(0, compression));
     heartbeatInterval =
         heartbeatInterval == null || heartbeatInterval.isZero() || heartbeatInterval.isNegative()
@@ -39,10 +38,13 @@ public record DataOptions(
     restoreSettings = restoreSettings == null ? DEFAULT_RESTORE_SETTINGS : restoreSettings;
   }
 
-  /** As many jobs as cores (at most 4), directory format, gzip level 1, a 2 s heartbeat. */
+  /**
+   * Custom format, which a restore can follow while pg_dump writes it; gzip level 1; as many
+   * restore jobs as cores (at most 4) for a restore from a complete backup; a 2 s heartbeat.
+   */
   public static DataOptions defaults() {
     int cores = Runtime.getRuntime().availableProcessors();
-    return new DataOptions(Math.min(4, cores), DumpFormat.DIRECTORY, 1, Duration.ofSeconds(2), null, null);
+    return new DataOptions(Math.min(4, cores), DumpFormat.CUSTOM, 1, Duration.ofSeconds(2), null, null);
   }
 
   public DataOptions withJobs(int jobs) {

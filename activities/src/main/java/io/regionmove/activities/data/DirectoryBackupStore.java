@@ -17,6 +17,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -37,6 +38,7 @@ public final class DirectoryBackupStore implements BackupStore {
 
   static final String MANIFEST = "manifest.json";
   private static final String STAGING_MARK = ".staging-";
+  private static final String REPLACED_MARK = "replaced-";
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._:-]{0,127}");
 
   private final Path root;
@@ -90,7 +92,7 @@ public final class DirectoryBackupStore implements BackupStore {
     syncTree(staging);
     Path target = where.directory();
     if (Files.exists(target)) {
-      Path old = where.parent().resolve("." + where.name() + STAGING_MARK + "replaced-" + UUID.randomUUID());
+      Path old = where.parent().resolve("." + where.name() + STAGING_MARK + REPLACED_MARK + UUID.randomUUID());
       Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
       deleteTree(old);
     }
@@ -128,6 +130,36 @@ public final class DirectoryBackupStore implements BackupStore {
       return Optional.empty();
     }
     return Optional.of(manifest);
+  }
+
+  @Override
+  public Optional<Path> archiveBeingWritten(String backupId, DumpFormat format) throws IOException {
+    Location where = locate(backupId);
+    if (!Files.isDirectory(where.parent())) {
+      return Optional.empty();
+    }
+    String prefix = "." + where.name() + STAGING_MARK;
+    Path newest = null;
+    FileTime newestTime = null;
+    try (DirectoryStream<Path> siblings = Files.newDirectoryStream(where.parent())) {
+      for (Path sibling : siblings) {
+        String name = sibling.getFileName().toString();
+        if (!name.startsWith(prefix) || name.startsWith(prefix + REPLACED_MARK)) {
+          continue;
+        }
+        Path archive = sibling.resolve(format.entryName());
+        try {
+          FileTime modified = Files.getLastModifiedTime(archive);
+          if (newestTime == null || modified.compareTo(newestTime) > 0) {
+            newest = archive;
+            newestTime = modified;
+          }
+        } catch (NoSuchFileException e) {
+          // an attempt that has not started writing, or was discarded meanwhile
+        }
+      }
+    }
+    return Optional.ofNullable(newest);
   }
 
   @Override

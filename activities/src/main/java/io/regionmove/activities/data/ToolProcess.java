@@ -3,6 +3,7 @@ package io.regionmove.activities.data;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -61,6 +62,11 @@ final class ToolProcess {
     builder.environment().putAll(env);
     log.debug("starting {} {}", program, args);
     return new ToolProcess(program, builder.start(), onLine);
+  }
+
+  /** The tool's standard input; a tool that reads a file gets it closed at once. */
+  OutputStream stdin() {
+    return process.getOutputStream();
   }
 
   long pid() {

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -54,6 +55,8 @@ class DataActivitiesImplTest {
   private final List<String> heartbeatStages = new ArrayList<>();
   private String migrationId;
   private String destinationDb;
+  private AddonDatabases databases;
+  private final List<TestActivityEnvironment> others = new ArrayList<>();
 
   @BeforeAll
   static void startPostgres() throws Exception {
@@ -67,7 +70,7 @@ class DataActivitiesImplTest {
     destinationDb = "dst_" + migrationId.substring(0, 8);
     pg.createDatabase(destinationDb);
     store = new DirectoryBackupStore(backups);
-    AddonDatabases databases = new AddonDatabases() {
+    databases = new AddonDatabases() {
       @Override
       public String sourceUrl(AppInput sourceApp, Addon addon) {
         return pg.url(SOURCE_DB);
@@ -95,6 +98,7 @@ class DataActivitiesImplTest {
   @AfterEach
   void tearDown() {
     env.close();
+    others.forEach(TestActivityEnvironment::close);
   }
 
   private AddonInput addon() {
@@ -125,6 +129,94 @@ class DataActivitiesImplTest {
         scalar(destinationDb, "select count(*) from pg_indexes where schemaname in ('public','audit')"));
     assertEquals("1", scalar(destinationDb, "select count(*) from pg_views where viewname = 'big_customers'"));
     assertNoSecretIn(backup.logs(), restored.logs(), verified.logs());
+  }
+
+  @Test
+  void restoreWhileBackingUpFollowsTheArchiveAsPgDumpWritesIt() throws Exception {
+    // The backup is held just before it is published: the restore can only have read the
+    // archive from the staging file, as it was being written.
+    CountDownLatch publish = new CountDownLatch(1);
+    DataActivities backupSide = stub(new HoldingStore(store, publish), 0);
+    DataActivities restoreSide = stub(new HoldingStore(store, publish), 0);
+    CompletableFuture<StepResult> restore =
+        CompletableFuture.supplyAsync(() -> restoreSide.restoreAddon(RestoreInput.whileBackingUp(addon())));
+    CompletableFuture<BackupResult> backup = CompletableFuture.supplyAsync(() -> backupSide.backupAddon(addon()));
+
+    StepResult restored = restore.get(60, TimeUnit.SECONDS);
+    assertFalse(backup.isDone(), "the backup was published before the restore ended");
+    assertFalse(store.exists(migrationId + "/pg-1"));
+    String line = restored.logs().get(restored.logs().size() - 1);
+    assertTrue(line.contains("while it was backed up") && line.contains("3 tables"), line);
+
+    publish.countDown();
+    BackupResult made = backup.get(60, TimeUnit.SECONDS);
+    assertEquals(3, made.tables());
+    VerifyResult verified = activities.verifyAddon(addon());
+    assertEquals(85000L, verified.rows());
+    assertTrue(verified.logs().get(0).contains("read in the backup's snapshot"), verified.logs().toString());
+    assertEquals(sequences(SOURCE_DB), sequences(destinationDb));
+    assertNoSecretIn(restored.logs(), verified.logs());
+  }
+
+  @Test
+  void restoreWhileBackingUpWaitsForTheBackupAndTakesACompleteOne() throws Exception {
+    activities.backupAddon(addon());
+    StepResult restored = activities.restoreAddon(RestoreInput.whileBackingUp(addon()));
+    assertTrue(restored.logs().get(0).startsWith("Restored addon pg-1: 3 tables"), restored.logs().toString());
+    assertEquals(85000L, activities.verifyAddon(addon()).rows());
+  }
+
+  @Test
+  void restoreFollowingABackupAttemptThatIsDiscardedFailsToStartOver() throws Exception {
+    // Half of a real archive, as a crashed attempt leaves it, then the attempt is discarded.
+    activities.backupAddon(addon());
+    byte[] archive = Files.readAllBytes(store.open(migrationId + "/pg-1"));
+    store.delete(migrationId + "/pg-1");
+    Path staging = store.stage(migrationId + "/pg-1");
+    Files.write(staging.resolve(DumpFormat.CUSTOM.entryName()), java.util.Arrays.copyOf(archive, archive.length / 2));
+
+    DataActivities once = stub(store, 1);
+    CompletableFuture<StepResult> restore =
+        CompletableFuture.supplyAsync(() -> once.restoreAddon(RestoreInput.whileBackingUp(addon())));
+    Thread.sleep(1500);
+    assertFalse(restore.isDone(), "the restore must wait for the rest of the archive");
+    store.discard(staging);
+
+    Throwable thrown = assertThrows(Exception.class, () -> restore.get(30, TimeUnit.SECONDS));
+    ApplicationFailure cause = null;
+    for (Throwable t = thrown; t != null; t = t.getCause()) {
+      if (t instanceof ApplicationFailure failure) {
+        cause = failure;
+      }
+    }
+    assertNotNull(cause, thrown.toString());
+    assertFalse(cause.isNonRetryable(), "a retry must restore again from the next attempt");
+    assertTrue(cause.getOriginalMessage().contains("discarded before it was complete; restoring again"),
+        cause.getOriginalMessage());
+    assertTrue(ProcessHandle.current().descendants()
+        .noneMatch(p -> p.info().command().map(c -> c.endsWith("pg_restore")).orElse(false)), "pg_restore still runs");
+  }
+
+  @Test
+  void verifyReadsTheSourceAgainWhenTheBackupDidNotRecordIt() throws Exception {
+    BackupResult backup = activities.backupAddon(addon());
+    activities.restoreAddon(new RestoreInput(addon(), backup.backupId()));
+    // A manifest written before the source side was recorded with the backup.
+    Path manifest = backups.resolve(migrationId).resolve("pg-1").resolve(DirectoryBackupStore.MANIFEST);
+    com.fasterxml.jackson.databind.node.ObjectNode json =
+        (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest.toFile());
+    json.remove("fingerprints");
+    json.remove("sequences");
+    Files.writeString(manifest, json.toString());
+    assertFalse(store.manifest(backup.backupId()).orElseThrow().hasFingerprints());
+
+    VerifyResult verified = activities.verifyAddon(addon());
+    assertEquals(85000L, verified.rows());
+    assertFalse(verified.logs().get(0).contains("backup's snapshot"), verified.logs().toString());
+    pg.execute(destinationDb, "delete from audit.events where id = 17");
+    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> activities.verifyAddon(addon()));
+    assertTrue(assertInstanceOf(ApplicationFailure.class, failure.getCause()).getOriginalMessage()
+        .contains("tables: audit.events"));
   }
 
   @Test
@@ -219,9 +311,11 @@ class DataActivitiesImplTest {
   void restoreRefusesADamagedBackup() throws Exception {
     BackupResult backup = activities.backupAddon(addon());
     Path archive = store.open(backup.backupId());
-    Path file;
-    try (Stream<Path> files = Files.walk(archive)) {
-      file = files.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".gz")).findFirst().orElseThrow();
+    Path file = archive;
+    if (Files.isDirectory(archive)) {
+      try (Stream<Path> files = Files.walk(archive)) {
+        file = files.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".gz")).findFirst().orElseThrow();
+      }
     }
     byte[] bytes = Files.readAllBytes(file);
     bytes[bytes.length / 2] ^= 0x5a;
@@ -263,6 +357,65 @@ class DataActivitiesImplTest {
     ActivityFailure failure = assertThrows(ActivityFailure.class, () -> activities.backupAddon(redis));
     assertEquals(FailureType.INVALID_REQUEST.name(),
         assertInstanceOf(ApplicationFailure.class, failure.getCause()).getType());
+  }
+
+  /** Another worker's activities over {@code over}; {@code attempts} 0 for the default retries. */
+  private DataActivities stub(BackupStore over, int attempts) {
+    TestActivityEnvironment other = TestActivityEnvironment.newInstance();
+    others.add(other);
+    other.registerActivitiesImplementations(new DataActivitiesImpl(databases, over, pg.bin,
+        DataOptions.defaults().withJobs(2).withHeartbeatInterval(Duration.ofMillis(300))));
+    ActivityOptions.Builder options = ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(5))
+        .setHeartbeatTimeout(Duration.ofSeconds(5));
+    if (attempts > 0) {
+      options.setRetryOptions(io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(attempts).build());
+    }
+    return other.newActivityStub(DataActivities.class, options.build());
+  }
+
+  /** A store whose {@code put} waits for the test's go-ahead. */
+  private record HoldingStore(BackupStore store, CountDownLatch publish) implements BackupStore {
+    @Override
+    public Path stage(String backupId) throws java.io.IOException {
+      return store.stage(backupId);
+    }
+
+    @Override
+    public void put(String backupId, Path archive, BackupManifest manifest) throws java.io.IOException {
+      try {
+        publish.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException();
+      }
+      store.put(backupId, archive, manifest);
+    }
+
+    @Override
+    public void discard(Path staging) throws java.io.IOException {
+      store.discard(staging);
+    }
+
+    @Override
+    public java.util.Optional<BackupManifest> manifest(String backupId) throws java.io.IOException {
+      return store.manifest(backupId);
+    }
+
+    @Override
+    public java.util.Optional<Path> archiveBeingWritten(String backupId, DumpFormat format) throws java.io.IOException {
+      return store.archiveBeingWritten(backupId, format);
+    }
+
+    @Override
+    public Path open(String backupId) throws java.io.IOException {
+      return store.open(backupId);
+    }
+
+    @Override
+    public boolean delete(String backupId) throws java.io.IOException {
+      return store.delete(backupId);
+    }
   }
 
   private static boolean isCancellation(Throwable thrown) {

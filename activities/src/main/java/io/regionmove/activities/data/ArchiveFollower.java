@@ -1,0 +1,120 @@
+package io.regionmove.activities.data;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Copies an archive that pg_dump is still writing into a pipe (pg_restore's standard input), as
+ * {@code tail -f} would, until the backup it belongs to is published complete.
+ *
+ * <p>A custom-format archive is written front to back (header, table of contents, then each
+ * table's data), so pg_restore can read it as it grows. pg_dump then rewrites the table of
+ * contents in place with data offsets; pg_restore reading a stream does not need them. When the
+ * attempt writing the archive is discarded instead (it failed, or a new attempt replaced it),
+ * following fails with {@link BackupRestartedException} and the restore must start over.
+ */
+final class ArchiveFollower {
+
+  /** The backup being followed was discarded before it was complete. */
+  static final class BackupRestartedException extends IOException {
+    BackupRestartedException(String message) {
+      super(message);
+    }
+  }
+
+  private static final int BUFFER_BYTES = 1 << 20;
+  private static final long POLL_MILLIS = 50;
+
+  private final BackupStore store;
+  private final String backupId;
+  private final Path archive;
+  private final AtomicLong copied = new AtomicLong();
+
+  ArchiveFollower(BackupStore store, String backupId, Path archive) {
+    this.store = Objects.requireNonNull(store);
+    this.backupId = Objects.requireNonNull(backupId);
+    this.archive = Objects.requireNonNull(archive);
+  }
+
+  /** Bytes copied so far. */
+  long copied() {
+    return copied.get();
+  }
+
+  /**
+   * Copies the archive into {@code out} until the backup is published and all of it is copied,
+   * then closes {@code out}. Stops when interrupted, or when {@code out} is closed by its reader.
+   */
+  void copyTo(OutputStream out) throws IOException, InterruptedException {
+    try (out;
+        FileChannel channel = FileChannel.open(archive, StandardOpenOption.READ)) {
+      Object followed = Files.readAttributes(archive, BasicFileAttributes.class).fileKey();
+      ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+      boolean complete = false;
+      while (true) {
+        buffer.clear();
+        int read = channel.read(buffer, copied.get());
+        if (read > 0) {
+          out.write(buffer.array(), 0, read);
+          copied.addAndGet(read);
+          continue;
+        }
+        if (complete) {
+          out.flush();
+          return;
+        }
+        // At the end of what is written so far: done once the backup is published with this
+        // very file (then read to its end once more), failed when the attempt is gone.
+        complete = isPublished(followed);
+        if (!complete && !isBeingWritten(followed)) {
+          // The attempt may have been published between the two checks.
+          complete = isPublished(followed);
+          if (!complete) {
+            throw new BackupRestartedException(
+                "the backup " + backupId + " being followed was discarded before it was complete");
+          }
+        }
+        if (!complete) {
+          Thread.sleep(POLL_MILLIS);
+        }
+      }
+    }
+  }
+
+  private boolean isPublished(Object followed) throws IOException {
+    if (store.manifest(backupId).isEmpty()) {
+      return false;
+    }
+    try {
+      Path published = store.open(backupId);
+      return followed != null
+          && followed.equals(Files.readAttributes(published, BasicFileAttributes.class).fileKey());
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+  }
+
+  private boolean isBeingWritten(Object followed) throws IOException {
+    try {
+      return followed != null
+          && followed.equals(Files.readAttributes(archive, BasicFileAttributes.class).fileKey());
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+  }
+
+  /** The archive to follow, if the store shows one being written as a single file. */
+  static Optional<Path> find(BackupStore store, String backupId, DumpFormat format) throws IOException {
+    return store.archiveBeingWritten(backupId, format).filter(Files::isRegularFile);
+  }
+}
