@@ -82,6 +82,9 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   private boolean abortRequested;
   private CancellationScope phaseScope;
 
+  /** Change id: backup and restore of an addon run at the same time (version 1). */
+  static final String RESTORE_WHILE_BACKING_UP = "restore-while-backing-up";
+
   private SourceCheck source;
   private Formation sourceFormation;
   private boolean dataMigrated;
@@ -458,15 +461,60 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
         "delete-backup-" + addon.id(),
         "Delete backup of " + label,
         () -> dataUndo(src, "delete backup of " + label).deleteBackup(input));
-    BackupResult backup =
-        step("Back up " + label, () -> data(src, "back up " + label).backupAddon(input), BackupResult::logs);
-    step(
-        "Restore " + label + " in " + dst,
-        () -> data(dst, "restore " + label).restoreAddon(new RestoreInput(input, backup.backupId())));
+    if (Workflow.getVersion(RESTORE_WHILE_BACKING_UP, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      BackupResult backup =
+          step("Back up " + label, () -> data(src, "back up " + label).backupAddon(input), BackupResult::logs);
+      step(
+          "Restore " + label + " in " + dst,
+          () -> data(dst, "restore " + label).restoreAddon(new RestoreInput(input, backup.backupId())));
+    } else {
+      backUpAndRestoreTogether(input, label);
+    }
     step(
         "Verify " + label + " (row counts and checksums)",
         () -> data(dst, "verify " + label).verifyAddon(input),
         VerifyResult::logs);
+  }
+
+  /**
+   * Backs the addon up and restores it at the same time: the restore follows the archive as
+   * pg_dump writes it, so the source is down for about one restore rather than a dump plus a
+   * restore. The backup is still the durable checkpoint: a restore retried once it is complete
+   * restores it like any other. If the backup fails, the restore following it is stopped.
+   */
+  private void backUpAndRestoreTogether(AddonInput input, String label) {
+    Promise<BackupResult> backup =
+        Async.function(
+            () ->
+                step(
+                    "Back up " + label,
+                    () -> data(request.source(), "back up " + label).backupAddon(input),
+                    BackupResult::logs));
+    List<Promise<StepResult>> restore = new ArrayList<>(1);
+    CancellationScope restoreScope =
+        Workflow.newCancellationScope(
+            () ->
+                restore.add(
+                    Async.function(
+                        () ->
+                            step(
+                                "Restore " + label + " in " + request.destination() + " while it is backed up",
+                                () ->
+                                    data(request.destination(), "restore " + label + " while backing up")
+                                        .restoreAddon(RestoreInput.whileBackingUp(input))))));
+    restoreScope.run();
+    try {
+      backup.get();
+    } catch (ActivityFailure | CanceledFailure e) {
+      restoreScope.cancel();
+      try {
+        restore.get(0).get();
+      } catch (ActivityFailure | CanceledFailure stopped) {
+        // stopped because the backup failed; the backup's failure is the one to report
+      }
+      throw e;
+    }
+    restore.get(0).get();
   }
 
   private void finalizeMove() {
@@ -631,9 +679,12 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
       steps.set(index, new Step(index + 1, phase, name, StepStatus.DONE, result == null ? List.of() : logsOf.apply(result), started, now()));
       return result;
     } catch (ActivityFailure e) {
-      String message = abortRequested && isCancellation(e) ? "stopped by abort" : describe(e);
+      // A step cancelled without an abort was stopped because another one failed (a restore
+      // following a failed backup): that other failure is the error to report.
+      boolean cancelled = isCancellation(e);
+      String message = cancelled ? (abortRequested ? "stopped by abort" : "stopped") : describe(e);
       steps.set(index, new Step(index + 1, phase, name, StepStatus.ERROR, List.of(message), started, now()));
-      if (!abortRequested) {
+      if (!abortRequested && !cancelled) {
         errors.add(name + ": " + message);
       }
       throw e;

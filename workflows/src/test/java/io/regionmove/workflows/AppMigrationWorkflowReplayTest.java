@@ -20,7 +20,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AppMigrationWorkflowReplayTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"happy-path", "abort-after-prepare", "abort-after-data", "error-then-abort"})
+  @ValueSource(
+      strings = {
+        "happy-path",
+        "abort-after-prepare",
+        "abort-after-data",
+        "error-then-abort",
+        // recorded after backup and restore were made to run together (version 1)
+        "happy-path-restore-while-backing-up",
+        "abort-after-data-restore-while-backing-up"
+      })
   void recordedHistoryReplays(String name) throws Exception {
     WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(read("/histories/" + name + ".json"));
     assertTrue(history.getEvents().size() > 10, "the recording holds a real migration");

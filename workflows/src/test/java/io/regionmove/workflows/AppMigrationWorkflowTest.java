@@ -100,14 +100,14 @@ class AppMigrationWorkflowTest {
     verifyPrepare(forward, id);
     forward.verify(harness.region).readFormation(src(id));
     forward.verify(harness.region).stopApp(src(id));
-    forward.verify(harness.data).backupAddon(addon(id, DATABASE));
-    forward.verify(harness.data).restoreAddon(new RestoreInput(addon(id, DATABASE), "backup-1"));
+    // Backup and restore run at the same time; verification waits for both.
     forward.verify(harness.data).verifyAddon(addon(id, DATABASE));
     forward.verify(harness.region).startApp(new StartAppInput(dst(id), FORMATION));
     forward.verify(harness.region).redirectSource(argThat(r -> r.move().equals(move(id))));
     verify(harness.region).provisionAddon(addon(id, DATABASE));
     verify(harness.region).provisionAddon(addon(id, CACHE));
     verify(harness.data, never()).backupAddon(addon(id, CACHE));
+    verifyBackupAndRestoreBeforeVerification(id);
     verifyNoMoreInteractions(harness.region, harness.data);
 
     harness.env.sleep(Duration.ofDays(30).plusHours(1));
@@ -360,6 +360,50 @@ class AppMigrationWorkflowTest {
   }
 
   // ---- failures ------------------------------------------------------------------------------
+
+  @Test
+  void aFailedBackupStopsTheRestoreFollowingItAndIsTheOnlyError() {
+    CountDownLatch restoring = new CountDownLatch(1);
+    AtomicBoolean restoreStopped = new AtomicBoolean();
+    doAnswer(inv -> {
+          restoring.countDown();
+          try {
+            for (int i = 0; i < 300; i++) {
+              Activity.getExecutionContext().heartbeat(i);
+              Thread.sleep(100);
+            }
+          } catch (ActivityCanceledException e) {
+            restoreStopped.set(true);
+            throw e;
+          }
+          return StepResult.of();
+        }).when(harness.data).restoreAddon(any());
+    doAnswer(inv -> {
+          assertTrue(restoring.await(30, TimeUnit.SECONDS));
+          throw ApplicationFailure.newNonRetryableFailure(
+              "pg_dump failed (exit status 1): permission denied for table orders", "INVALID_REQUEST");
+        }).when(harness.data).backupAddon(any());
+    harness.start();
+    AppMigrationWorkflow workflow = harness.created();
+    String id = id(workflow);
+    workflow.prepare();
+
+    Migration failed = workflow.data();
+
+    assertEquals(MigrationStatus.ERROR, failed.status());
+    assertTrue(restoreStopped.get(), "the restore following the backup was cancelled");
+    assertEquals(1, failed.errors().size(), failed.errors()::toString);
+    assertTrue(failed.errors().get(0).startsWith("Back up") && failed.errors().get(0).contains("permission denied"),
+        failed.errors()::toString);
+    assertTrue(failed.steps().stream().anyMatch(s -> s.name().startsWith("Restore") && s.status() == StepStatus.ERROR
+        && s.logs().equals(List.of("stopped"))), failed.steps()::toString);
+    verify(harness.data, never()).verifyAddon(any());
+
+    Migration aborted = workflow.abort();
+    assertEquals(MigrationStatus.ABORTED, aborted.status());
+    verify(harness.data).deleteBackup(addon(id, DATABASE));
+    verify(harness.region).deprovisionAddon(addon(id, DATABASE));
+  }
 
   @Test
   void transientFailureIsRetriedAndTheStepSucceeds() {
@@ -657,14 +701,22 @@ class AppMigrationWorkflowTest {
     }
   }
 
+  /** Backup and restore (following it) both ran, in either order, and verification after both. */
+  private void verifyBackupAndRestoreBeforeVerification(String id) {
+    InOrder afterBackup = inOrder(harness.data);
+    afterBackup.verify(harness.data).backupAddon(addon(id, DATABASE));
+    afterBackup.verify(harness.data).verifyAddon(addon(id, DATABASE));
+    InOrder afterRestore = inOrder(harness.data);
+    afterRestore.verify(harness.data).restoreAddon(RestoreInput.whileBackingUp(addon(id, DATABASE)));
+    afterRestore.verify(harness.data).verifyAddon(addon(id, DATABASE));
+  }
+
   private void verifyDataForward(String id) {
     verify(harness.region).readFormation(src(id));
     verify(harness.region).stopApp(src(id));
     verify(harness.region).provisionAddon(addon(id, DATABASE));
     verify(harness.region).provisionAddon(addon(id, CACHE));
-    verify(harness.data).backupAddon(addon(id, DATABASE));
-    verify(harness.data).restoreAddon(new RestoreInput(addon(id, DATABASE), "backup-1"));
-    verify(harness.data).verifyAddon(addon(id, DATABASE));
+    verifyBackupAndRestoreBeforeVerification(id);
   }
 
   private void verifyPrepareUndone(InOrder calls, String id) {
