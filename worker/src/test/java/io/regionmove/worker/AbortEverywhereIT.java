@@ -48,13 +48,14 @@ class AbortEverywhereIT {
   private static final int RESTORE_EVENTS = Integer.getInteger("regionmove.it.abortRestoreRows", 1_500_000);
 
   private static RegionmoveTestStack stack;
+  private static final ActivityGate gate = new ActivityGate();
   private static long startedNanos;
 
   @BeforeAll
   static void startStack() {
     startedNanos = System.nanoTime();
     stack = RegionmoveTestStack.startOnDevServer();
-    stack.startWorker();
+    stack.startWorker(List.of(gate));
   }
 
   @AfterAll
@@ -169,27 +170,34 @@ class AbortEverywhereIT {
   void abortDuringVerifyCancelsItsQueriesAndDropsTheDestinationDatabaseAndTheBackup() throws Exception {
     String app = "abort-verify-app";
     FaultBaseline before = seed(app, 1_000, EXTRA_EVENTS);
-    String sourceUrl = stack.databaseUrls(stack.source(), app).get(0);
-    String sourceDatabase = PostgresServer.databaseOf(sourceUrl);
     AppMigrationWorkflow migration = stack.startMigration(app);
     String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
     assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
 
+    // The verification reads the destination (the source side was recorded with the backup).
+    // Hold it at its start, lock the restored events table, then let it run into the lock.
     WorkflowStub untyped = WorkflowStub.fromTyped(migration);
+    gate.hold("VerifyAddon");
     WorkflowUpdateHandle<Migration> data =
         untyped.startUpdate("data", WorkflowUpdateStage.ACCEPTED, Migration.class);
-    awaitRunning(untyped, "RestoreAddon", null);
     Migration aborted;
-    // taken once the backup is done, so only the verify's reading of the source waits on it
-    try (Connection lock = lockEvents(sourceDatabase)) {
-      awaitRunning(untyped, "VerifyAddon", null);
-      awaitSessionWaitingOnLock(sourceDatabase);
+    String destinationDatabase;
+    Connection lock;
+    try {
+      gate.awaitArrived(Duration.ofMinutes(3));
+      destinationDatabase = PostgresServer.databaseOf(stack.databaseUrls(stack.destination(), app).get(0));
+      lock = lockEvents(destinationDatabase);
+    } finally {
+      gate.release();
+    }
+    // Deprovisioning the destination database ends this session too.
+    try (lock) {
+      awaitSessionWaitingOnLock(destinationDatabase);
       aborted = abortCleanly(migration);
-      lock.rollback();
     }
     assertInterrupted(aborted, "Verify ");
     assertEquals(MigrationStatus.ABORTED, data.getResult(30, TimeUnit.SECONDS).status());
-    assertEquals(0, sessionsOn(sourceDatabase, false), "the verify's queries were cancelled, its sessions closed");
+    assertEquals(0, sessionsOn(destinationDatabase, false), "the verify's queries were cancelled, its sessions closed");
 
     before.assertSourceRestored(stack);
     FaultBaseline.assertNoTraceInDestination(stack, app, id);

@@ -156,8 +156,13 @@ public final class RegionmoveTestStack implements AutoCloseable {
 
   /** A worker in this JVM for every region; closed with the stack. */
   public RegionmoveWorker startWorker() {
+    return startWorker(List.of());
+  }
+
+  /** A worker in this JVM whose activities pass through {@code interceptors}. */
+  public RegionmoveWorker startWorker(List<io.temporal.common.interceptors.WorkerInterceptor> interceptors) {
     RegionmoveWorker worker =
-        RegionmoveWorker.start(client, regions, new RegionmoveWorker.Options(Set.of(), backupDir));
+        RegionmoveWorker.start(client, regions, new RegionmoveWorker.Options(Set.of(), backupDir, interceptors));
     resources.add(worker);
     return worker;
   }
