@@ -24,7 +24,14 @@ record CrashPoints(List<Point> points) {
   /** What a crashing worker prints on stdout just before it blocks, then the type and moment. */
   static final String MARKER = "CRASH-POINT";
 
-  private static final Pattern MARKER_LINE = Pattern.compile(MARKER + " (\\w+) (before|after|inside) (\\d+)\\R");
+  private static final Pattern MARKER_LINE = Pattern.compile(MARKER + " (\\w+) (before|after|inside) (\\d+|\\*)\\R");
+
+  /**
+   * The attempt of a point that any attempt reaches ({@code *}): for activities that run at the
+   * same time as another (backup and restore), whose attempt numbers depend on which was killed
+   * first.
+   */
+  static final int ANY_ATTEMPT = 0;
 
   /** When, inside one activity attempt, the worker dies. */
   enum When {
@@ -46,8 +53,8 @@ record CrashPoints(List<Point> points) {
       if (activityType == null || !activityType.matches("\\w+")) {
         throw new IllegalArgumentException("not an activity type: " + activityType);
       }
-      if (when == null || attempt < 1) {
-        throw new IllegalArgumentException("a crash point needs a moment and an attempt >= 1");
+      if (when == null || attempt < ANY_ATTEMPT) {
+        throw new IllegalArgumentException("a crash point needs a moment and an attempt >= 1, or * for any");
       }
     }
 
@@ -63,21 +70,31 @@ record CrashPoints(List<Point> points) {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("'" + parts[1] + "' is not before, after or inside", e);
       }
-      return new Point(parts[0].trim(), when, Integer.parseInt(parts[2].trim()));
+      String attempt = parts[2].trim();
+      return new Point(parts[0].trim(), when, attempt.equals("*") ? ANY_ATTEMPT : Integer.parseInt(attempt));
     }
 
     boolean matches(String type, When moment, int attemptNumber) {
-      return activityType.equals(type) && when == moment && attempt == attemptNumber;
+      return activityType.equals(type) && when == moment && (attempt == ANY_ATTEMPT || attempt == attemptNumber);
+    }
+
+    /** Whether the point is reached by an attempt of that number. */
+    boolean matchesAttempt(int attemptNumber) {
+      return attempt == ANY_ATTEMPT || attempt == attemptNumber;
+    }
+
+    private String attemptText() {
+      return attempt == ANY_ATTEMPT ? "*" : Integer.toString(attempt);
     }
 
     /** The line a worker prints when it stops at this point. */
     String marker() {
-      return MARKER + " " + activityType + " " + when.wire() + " " + attempt;
+      return MARKER + " " + activityType + " " + when.wire() + " " + attemptText();
     }
 
     @Override
     public String toString() {
-      return activityType + ":" + when.wire() + ":" + attempt;
+      return activityType + ":" + when.wire() + ":" + attemptText();
     }
   }
 
@@ -131,7 +148,11 @@ record CrashPoints(List<Point> points) {
     if (!m.find()) {
       return Optional.empty();
     }
-    return Optional.of(new Point(m.group(1), When.valueOf(m.group(2).toUpperCase(Locale.ROOT)), Integer.parseInt(m.group(3))));
+    return Optional.of(
+        new Point(
+            m.group(1),
+            When.valueOf(m.group(2).toUpperCase(Locale.ROOT)),
+            m.group(3).equals("*") ? ANY_ATTEMPT : Integer.parseInt(m.group(3))));
   }
 
   /** The value of {@value #VARIABLE} for these points. */

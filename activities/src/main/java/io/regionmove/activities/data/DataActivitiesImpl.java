@@ -572,6 +572,8 @@ public final class DataActivitiesImpl implements DataActivities {
     if (context == null) {
       prints = byName(fingerprints(side, tables, done));
     } else {
+      // Shown at once, not after the first interval: a small database is verified in less.
+      context.heartbeat(new DataProgress("verifying", 0, 0, tables.size()));
       Future<Map<TableName, TableFingerprint>> reading = executor.submit(() -> fingerprints(side, tables, done));
       try {
         prints = byName(awaitHeartbeating(context, reading, () -> new DataProgress("verifying", 0, done.get(), tables.size())));
