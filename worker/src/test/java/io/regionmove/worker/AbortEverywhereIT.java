@@ -170,12 +170,13 @@ class AbortEverywhereIT {
   void abortDuringVerifyCancelsItsQueriesAndDropsTheDestinationDatabaseAndTheBackup() throws Exception {
     String app = "abort-verify-app";
     FaultBaseline before = seed(app, 1_000, EXTRA_EVENTS);
+    String sourceDatabase = PostgresServer.databaseOf(stack.databaseUrls(stack.source(), app).get(0));
     AppMigrationWorkflow migration = stack.startMigration(app);
     String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
     assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
 
-    // The verification reads the destination (the source side was recorded with the backup).
-    // Hold it at its start, lock the restored events table, then let it run into the lock.
+    // Hold the verification at its start, lock the restored events table, then let it run into
+    // the lock: its destination query waits there until the abort cancels it.
     WorkflowStub untyped = WorkflowStub.fromTyped(migration);
     gate.hold("VerifyAddon");
     WorkflowUpdateHandle<Migration> data =
@@ -198,6 +199,7 @@ class AbortEverywhereIT {
     assertInterrupted(aborted, "Verify ");
     assertEquals(MigrationStatus.ABORTED, data.getResult(30, TimeUnit.SECONDS).status());
     assertEquals(0, sessionsOn(destinationDatabase, false), "the verify's queries were cancelled, its sessions closed");
+    assertEquals(0, sessionsOn(sourceDatabase, false), "the verify's source session is closed too");
 
     before.assertSourceRestored(stack);
     FaultBaseline.assertNoTraceInDestination(stack, app, id);

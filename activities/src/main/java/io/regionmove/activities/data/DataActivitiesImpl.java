@@ -154,28 +154,28 @@ public final class DataActivitiesImpl implements DataActivities {
       Supplier<DataProgress> progress =
           () -> new DataProgress("dumping", ArchiveDigest.size(archive), dumped.get(), tables.size());
 
-      Map<String, TableFingerprint> fingerprints;
-      Map<String, Long> sequences;
+      // Rows are counted in pg_dump's own snapshot while it runs, for the manifest.
+      Future<Map<String, Long>> counting =
+          executor.submit(
+              () -> {
+                Map<String, Long> counts = new LinkedHashMap<>();
+                for (TableName table : tables) {
+                  counts.put(table.toString(), snapshotSession.countRows(table));
+                }
+                return counts;
+              });
+      Map<String, Long> rowCounts;
       try {
         int exit = pgDump.await(options.heartbeatInterval(), () -> context.heartbeat(progress.get()));
         if (exit != 0) {
           throw toolFailed("pg_dump", exit, pgDump);
         }
-        // The source side of the verification, read in pg_dump's own snapshot once it is done
-        // (so it does not slow the dump a restore may be following), kept in the manifest.
-        AtomicInteger checked = new AtomicInteger();
-        fingerprints =
-            awaitHeartbeating(
-                context,
-                executor.submit(() -> byName(fingerprints(snapshotSession, tables, checked))),
-                () -> new DataProgress("checksumming source", ArchiveDigest.size(archive), checked.get(), tables.size()));
-        sequences = snapshotSession.sequences();
+        rowCounts = awaitHeartbeating(context, counting, progress);
       } catch (RuntimeException | Error e) {
         snapshotSession.cancel();
+        counting.cancel(true);
         throw e;
       }
-      Map<String, Long> rowCounts = new LinkedHashMap<>();
-      fingerprints.forEach((table, print) -> rowCounts.put(table, print.rows()));
 
       String sha256 =
           awaitHeartbeating(
@@ -191,8 +191,6 @@ public final class DataActivitiesImpl implements DataActivities {
               sha256,
               tables.stream().map(TableName::toString).toList(),
               rowCounts,
-              fingerprints,
-              sequences,
               serverVersion,
               java.time.Instant.now());
       store.put(backupId, archive, manifest);
@@ -477,49 +475,64 @@ public final class DataActivitiesImpl implements DataActivities {
   public VerifyResult verifyAddon(AddonInput input) {
     requireDatabaseAddon(input);
     ActivityExecutionContext context = Activity.getExecutionContext();
-    String backupId = BackupStore.backupId(input.move().migrationId(), input.addon().id());
+    PostgresUrl sourceUrl = PostgresUrl.parse(databases.sourceUrl(input.move().sourceApp(), input.addon()));
     PostgresUrl destinationUrl = PostgresUrl.parse(databases.destinationUrl(input.move(), input.addon()));
     long started = System.nanoTime();
-    try {
-      // The source side was read in the snapshot pg_dump dumped, and kept with the backup; only
-      // a backup made before that was recorded makes us read the source again.
-      Optional<BackupManifest> recorded = store.manifest(backupId).filter(BackupManifest::hasFingerprints);
-      Side source;
-      Side destination;
-      try (DatabaseInspector destinationSession = connect(destinationUrl)) {
-        if (recorded.isPresent()) {
-          source = new Side(recorded.get().fingerprints(), recorded.get().sequences());
-          destination = readSide(context, destinationSession, null);
-        } else {
-          PostgresUrl sourceUrl = PostgresUrl.parse(databases.sourceUrl(input.move().sourceApp(), input.addon()));
-          try (DatabaseInspector sourceSession = connect(sourceUrl)) {
-            // Both sides are read at the same time, one session each.
-            Future<Side> sourceSide = executor.submit(() -> readSide(null, sourceSession, null));
-            destination = readSide(context, destinationSession, () -> sourceSession.cancel());
-            source = awaitHeartbeating(context, sourceSide, () -> new DataProgress("verifying", 0, 0, 0));
-          }
-        }
-      }
+    try (DatabaseInspector source = connect(sourceUrl);
+        DatabaseInspector destination = connect(destinationUrl)) {
+      List<TableName> sourceTables = source.tables();
+      List<TableName> destinationTables = destination.tables();
       TreeSet<String> differing = new TreeSet<>();
-      long rows = 0;
-      for (String table : union(source.tables().keySet(), destination.tables().keySet())) {
-        TableFingerprint a = source.tables().get(table);
-        TableFingerprint b = destination.tables().get(table);
-        if (a == null || !a.matches(b)) {
-          differing.add(table);
-          log.warn(
-              "table {} differs: {} rows on the source, {} on the destination",
-              table,
-              a == null ? "no table" : a.rows(),
-              b == null ? "no table" : b.rows());
-        }
-        rows += a == null ? 0 : a.rows();
+      TreeSet<TableName> common = new TreeSet<>(sourceTables);
+      common.retainAll(destinationTables);
+      sourceTables.stream().filter(t -> !common.contains(t)).forEach(t -> differing.add(t.toString()));
+      destinationTables.stream().filter(t -> !common.contains(t)).forEach(t -> differing.add(t.toString()));
+
+      // Shown at once, not after the first interval: a small database is verified in less.
+      context.heartbeat(new DataProgress("verifying", 0, 0, common.size()));
+      // Both sides are read at the same time, one session each: the destination against the
+      // source as it is now, so a write to the source after the dump is caught too.
+      AtomicInteger doneSource = new AtomicInteger();
+      AtomicInteger doneDestination = new AtomicInteger();
+      List<TableName> tables = List.copyOf(common);
+      Future<Map<TableName, TableFingerprint>> sourceSide =
+          executor.submit(() -> fingerprints(source, tables, doneSource));
+      Future<Map<TableName, TableFingerprint>> destinationSide =
+          executor.submit(() -> fingerprints(destination, tables, doneDestination));
+      Map<TableName, TableFingerprint> sourcePrints;
+      Map<TableName, TableFingerprint> destinationPrints;
+      Supplier<DataProgress> progress =
+          () ->
+              new DataProgress(
+                  "verifying", 0, Math.min(doneSource.get(), doneDestination.get()), tables.size());
+      try {
+        sourcePrints = awaitHeartbeating(context, sourceSide, progress);
+        destinationPrints = awaitHeartbeating(context, destinationSide, progress);
+      } catch (RuntimeException | Error e) {
+        source.cancel();
+        destination.cancel();
+        sourceSide.cancel(true);
+        destinationSide.cancel(true);
+        throw e;
       }
+      long rows = 0;
+      for (TableName table : tables) {
+        TableFingerprint a = sourcePrints.get(table);
+        TableFingerprint b = destinationPrints.get(table);
+        if (a.rows() != b.rows() || a.checksum().compareTo(b.checksum()) != 0) {
+          differing.add(table.toString());
+          log.warn(
+              "table {} differs: {} rows on the source, {} on the destination", table, a.rows(), b.rows());
+        }
+        rows += a.rows();
+      }
+      Map<String, Long> sourceSequences = source.sequences();
+      Map<String, Long> destinationSequences = destination.sequences();
       TreeSet<String> differingSequences = new TreeSet<>();
-      for (String name : union(source.sequences().keySet(), destination.sequences().keySet())) {
-        if (!source.sequences().containsKey(name)
-            || !destination.sequences().containsKey(name)
-            || !Objects.equals(source.sequences().get(name), destination.sequences().get(name))) {
+      for (String name : union(sourceSequences.keySet(), destinationSequences.keySet())) {
+        if (!sourceSequences.containsKey(name)
+            || !destinationSequences.containsKey(name)
+            || !Objects.equals(sourceSequences.get(name), destinationSequences.get(name))) {
           differingSequences.add(name);
         }
       }
@@ -538,60 +551,20 @@ public final class DataActivitiesImpl implements DataActivities {
       }
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       return new VerifyResult(
-          source.tables().size(),
+          tables.size(),
           rows,
           List.of(
               String.format(
                   Locale.ROOT,
-                  "Verified addon %s: %d tables, %,d rows and %d sequences equal on both sides in %.1f s%s",
+                  "Verified addon %s: %d tables, %,d rows and %d sequences equal on both sides in %.1f s",
                   input.addon().id(),
-                  source.tables().size(),
+                  tables.size(),
                   rows,
-                  source.sequences().size(),
-                  took.toMillis() / 1000.0,
-                  recorded.isPresent() ? " (source side read in the backup's snapshot)" : "")));
-    } catch (IOException e) {
-      throw new ToolFailedException("backup store: " + PostgresUrl.redact(e.toString()));
+                  sourceSequences.size(),
+                  took.toMillis() / 1000.0)));
     } catch (SQLException e) {
       throw new ToolFailedException("verification: " + PostgresUrl.redact(e.getMessage()));
     }
-  }
-
-  /** One side of a verification: fingerprint per table, last value per sequence, by name. */
-  private record Side(Map<String, TableFingerprint> tables, Map<String, Long> sequences) {}
-
-  /**
-   * Reads one side's tables and sequences; with a {@code context}, heartbeats meanwhile (and on
-   * cancellation runs {@code onCancel} too).
-   */
-  private Side readSide(ActivityExecutionContext context, DatabaseInspector side, Runnable onCancel)
-      throws SQLException {
-    List<TableName> tables = side.tables();
-    AtomicInteger done = new AtomicInteger();
-    Map<String, TableFingerprint> prints;
-    if (context == null) {
-      prints = byName(fingerprints(side, tables, done));
-    } else {
-      // Shown at once, not after the first interval: a small database is verified in less.
-      context.heartbeat(new DataProgress("verifying", 0, 0, tables.size()));
-      Future<Map<TableName, TableFingerprint>> reading = executor.submit(() -> fingerprints(side, tables, done));
-      try {
-        prints = byName(awaitHeartbeating(context, reading, () -> new DataProgress("verifying", 0, done.get(), tables.size())));
-      } catch (RuntimeException | Error e) {
-        side.cancel();
-        if (onCancel != null) {
-          onCancel.run();
-        }
-        throw e;
-      }
-    }
-    return new Side(prints, side.sequences());
-  }
-
-  private static Map<String, TableFingerprint> byName(Map<TableName, TableFingerprint> prints) {
-    Map<String, TableFingerprint> named = new java.util.TreeMap<>();
-    prints.forEach((table, print) -> named.put(table.toString(), print));
-    return named;
   }
 
   private static Map<TableName, TableFingerprint> fingerprints(
