@@ -155,6 +155,7 @@ public final class DataActivitiesImpl implements DataActivities {
           () -> new DataProgress("dumping", ArchiveDigest.size(archive), dumped.get(), tables.size());
 
       // Rows are counted in pg_dump's own snapshot while it runs, for the manifest.
+      snapshotSession.withoutParallelWorkers();
       Future<Map<String, Long>> counting =
           executor.submit(
               () -> {

@@ -75,6 +75,16 @@ final class DatabaseInspector implements AutoCloseable {
     }
   }
 
+  /**
+   * Keeps this session's queries to one process: the rows of the manifest are counted while
+   * pg_dump runs and a restore follows it, and parallel workers would take the cores they need.
+   */
+  void withoutParallelWorkers() throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute("set max_parallel_workers_per_gather = 0");
+    }
+  }
+
   String serverVersion() throws SQLException {
     return query("show server_version", rs -> rs.next() ? rs.getString(1) : "unknown");
   }
