@@ -15,7 +15,12 @@ public interface DataActivities {
   /** Source region: deletes the backups this migration made of the addon. */
   StepResult deleteBackup(AddonInput input);
 
-  /** Destination region: restores the backup into the destination addon made for the source one. */
+  /**
+   * Destination region: restores the backup into the destination addon made for the source one.
+   * With {@link RestoreInput#whileBackingUp()}, starts before the backup is complete and reads its
+   * archive as pg_dump writes it; a backup attempt that is discarded midway fails the restore
+   * (retryable), which then starts over.
+   */
   StepResult restoreAddon(RestoreInput input);
 
   /**

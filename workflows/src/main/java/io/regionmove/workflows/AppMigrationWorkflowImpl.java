@@ -82,8 +82,11 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   private boolean abortRequested;
   private CancellationScope phaseScope;
 
-  /** Change id: backup and restore of an addon run at the same time (version 1). */
-  static final String RESTORE_WHILE_BACKING_UP = "restore-while-backing-up";
+  /**
+   * Change id: backup and restore of an addon run at the same time (version 1). Version markers
+   * are written by the SDK without the payload codec, so change ids name code, never data.
+   */
+  public static final String RESTORE_WHILE_BACKING_UP = "restore-while-backing-up";
 
   private SourceCheck source;
   private Formation sourceFormation;
