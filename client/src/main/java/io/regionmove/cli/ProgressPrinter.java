@@ -99,8 +99,9 @@ final class ProgressPrinter {
 
   /**
    * Pairs running steps with the pending activities that run them: a data activity with the
-   * running step its type names (in scheduling order when several addons move at once), the
-   * others in order when as many remain as running steps.
+   * running step its type names, of the addon its progress names (before its first heartbeat,
+   * in scheduling order when several addons move at once); the others in order when as many
+   * remain as running steps.
    */
   static Map<Step, PendingActivity> match(List<Step> running, List<PendingActivity> pending) {
     Map<Step, PendingActivity> matched = new LinkedHashMap<>();
@@ -110,8 +111,9 @@ final class ProgressPrinter {
       String prefix = STEP_OF_TYPE.get(activity.type());
       Step step = null;
       if (prefix != null) {
+        String addon = addonOf(activity.details());
         for (Step s : steps) {
-          if (s.name().startsWith(prefix)) {
+          if (s.name().startsWith(prefix) && (addon == null || namesAddon(s.name(), addon))) {
             step = s;
             break;
           }
@@ -131,6 +133,29 @@ final class ProgressPrinter {
       }
     }
     return matched;
+  }
+
+  /** The source addon id the data activities put in their progress, or null. */
+  private static String addonOf(JsonNode details) {
+    if (details == null || !details.isObject() || !details.hasNonNull("addon")) {
+      return null;
+    }
+    String addon = details.path("addon").asText();
+    return addon.isBlank() ? null : addon;
+  }
+
+  /** Whether a step's name is about that addon ({@code … addon <id>} then the end or a space). */
+  private static boolean namesAddon(String stepName, String addon) {
+    String mark = " addon " + addon;
+    int at = stepName.indexOf(mark);
+    while (at >= 0) {
+      int end = at + mark.length();
+      if (end == stepName.length() || stepName.charAt(end) == ' ') {
+        return true;
+      }
+      at = stepName.indexOf(mark, at + 1);
+    }
+    return false;
   }
 
   /**

@@ -119,6 +119,28 @@ class ProgressPrinterTest {
   }
 
   @Test
+  void eachAddonsProgressGoesUnderItsOwnStepWhateverTheOrder() {
+    ProgressPrinter progress = new ProgressPrinter(plain, 0, () -> now);
+    Step backup1 = running(3, "Back up postgresql addon ad-1");
+    Step backup12 = running(4, "Back up postgresql addon ad-12");
+    progress.update(
+        migration(backup1, backup12),
+        MigrationClient.pendingActivities(
+            List.of(
+                activity("BackupAddon", 1, 0, PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+                    progress("ad-12", "dumping", 2048L, 1, 2), null),
+                activity("BackupAddon", 1, 0, PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+                    progress("ad-1", "dumping", 1_048_576L, 0, 3), null)),
+            CONVERTER));
+    assertEquals(
+        "  [running] Back up postgresql addon ad-1\n"
+            + "      dumping: 1.0 MB, 0/3 tables\n"
+            + "  [running] Back up postgresql addon ad-12\n"
+            + "      dumping: 2.0 kB, 1/2 tables\n",
+        out());
+  }
+
+  @Test
   void plainOutputPrintsAChangeAtMostEveryTwoSeconds() {
     ProgressPrinter progress = new ProgressPrinter(plain, 0, () -> now);
     Migration m = migration(running(3, RESTORE));
@@ -181,6 +203,10 @@ class ProgressPrinterTest {
   }
 
   /** The heartbeat details DataActivitiesImpl sends (a DataProgress), as the default converter writes them. */
+  private static Map<String, Object> progress(String addon, String stage, long bytes, int tablesDone, int tables) {
+    return Map.of("addon", addon, "stage", stage, "bytes", bytes, "tablesDone", tablesDone, "tables", tables);
+  }
+
   private static Map<String, Object> progress(String stage, long bytes, int tablesDone, int tables) {
     return Map.of("stage", stage, "bytes", bytes, "tablesDone", tablesDone, "tables", tables);
   }

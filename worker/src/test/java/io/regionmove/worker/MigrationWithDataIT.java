@@ -10,11 +10,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.workflows.AppMigrationWorkflow;
+import io.regionmove.sandbox.postgres.PostgresServer;
+import io.temporal.api.history.v1.HistoryEvent;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,6 +77,56 @@ class MigrationWithDataIT {
     assertEquals(sourceData, DatabaseFingerprints.of(destinationDatabases.get(0)), "the data is untouched by finalize");
     // SPEC §2: only an abort deletes the backups; a finished migration keeps them.
     assertTrue(Files.isRegularFile(backup.resolve("manifest.json")), "the backup is kept after done");
+  }
+
+  @Test
+  void twoDatabaseAddonsMoveAtTheSameTimeEachIntoItsOwnAddon() throws Exception {
+    String app = "two-db-app";
+    stack.seedSourceApp(app, ROWS);
+    HttpResponse<String> created =
+        stack.regionSend(stack.source(), "POST", "/v1/apps/" + app + "/addons",
+            "{\"addon\": {\"provider\": \"postgresql\", \"plan\": \"starter-512\", \"version\": \"15\"}}");
+    assertTrue(created.statusCode() == 200 || created.statusCode() == 201, created::body);
+    List<String> sources = stack.databaseUrls(stack.source(), app);
+    assertEquals(2, sources.size());
+    String ledger = sources.stream().filter(u -> DatabaseFingerprints.of(u).isEmpty()).findFirst().orElseThrow();
+    PostgresServer server = PostgresServer.fromUrl(ledger);
+    try (Connection c = DriverManager.getConnection(
+            server.jdbcUrl(PostgresServer.databaseOf(ledger)), server.user(), server.password());
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE ledger (id bigint PRIMARY KEY, amount numeric(12,2), note text)");
+      s.execute("INSERT INTO ledger SELECT n, n * 1.5, md5(n::text) FROM generate_series(1, 20000) AS n");
+    }
+    Set<Map<String, DatabaseFingerprints.Table>> sourceData =
+        sources.stream().map(DatabaseFingerprints::of).collect(Collectors.toSet());
+    assertEquals(2, sourceData.size(), "the two databases hold different data");
+
+    AppMigrationWorkflow migration = stack.startMigration(app);
+    String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
+    assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
+    Migration data = migration.data();
+    assertEquals(MigrationStatus.DATA_MIGRATED, data.status(), () -> "data: " + data);
+
+    List<String> destinations = stack.databaseUrls(stack.destination(), app);
+    assertEquals(2, destinations.size(), "one destination addon per source addon");
+    assertEquals(sourceData, destinations.stream().map(DatabaseFingerprints::of).collect(Collectors.toSet()));
+    // Every backup and restore of both addons was scheduled by the same workflow task: they ran
+    // at the same time, not one addon after the other.
+    Set<Long> scheduledBy = new HashSet<>();
+    int dataActivities = 0;
+    for (HistoryEvent event : stack.client().fetchHistory(AppMigrationWorkflow.workflowId(id)).getEvents()) {
+      if (event.hasActivityTaskScheduledEventAttributes()) {
+        var scheduled = event.getActivityTaskScheduledEventAttributes();
+        String type = scheduled.getActivityType().getName();
+        if (type.equals("BackupAddon") || type.equals("RestoreAddon")) {
+          dataActivities++;
+          scheduledBy.add(scheduled.getWorkflowTaskCompletedEventId());
+        }
+      }
+    }
+    assertEquals(4, dataActivities, "a backup and a restore per addon");
+    assertEquals(1, scheduledBy.size(), () -> "scheduled by workflow tasks " + scheduledBy);
+    migration.abort();
   }
 
   @Test

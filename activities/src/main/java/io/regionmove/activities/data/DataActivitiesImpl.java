@@ -88,7 +88,7 @@ public final class DataActivitiesImpl implements DataActivities {
         String sha = awaitHeartbeating(
             context,
             executor.submit(() -> ArchiveDigest.sha256(store.open(backupId))),
-            () -> new DataProgress("checking backup", existing.get().sizeBytes(), 0, existing.get().tables().size()));
+            () -> new DataProgress(input.addon().id(), "checking backup", existing.get().sizeBytes(), 0, existing.get().tables().size()));
         if (sha.equals(existing.get().sha256())) {
           BackupManifest manifest = existing.get();
           return new BackupResult(
@@ -152,7 +152,7 @@ public final class DataActivitiesImpl implements DataActivities {
               });
       log.info("pg_dump (pid {}) started for backup {}", pgDump.pid(), backupId);
       Supplier<DataProgress> progress =
-          () -> new DataProgress("dumping", ArchiveDigest.size(archive), dumped.get(), tables.size());
+          () -> new DataProgress(input.addon().id(), "dumping", ArchiveDigest.size(archive), dumped.get(), tables.size());
 
       // Rows are counted in pg_dump's own snapshot while it runs, for the manifest.
       snapshotSession.withoutParallelWorkers();
@@ -182,7 +182,7 @@ public final class DataActivitiesImpl implements DataActivities {
           awaitHeartbeating(
               context,
               executor.submit(() -> ArchiveDigest.sha256(archive)),
-              () -> new DataProgress("checking backup", ArchiveDigest.size(archive), tables.size(), tables.size()));
+              () -> new DataProgress(input.addon().id(), "checking backup", ArchiveDigest.size(archive), tables.size(), tables.size()));
       long size = ArchiveDigest.size(archive);
       BackupManifest manifest =
           new BackupManifest(
@@ -251,7 +251,7 @@ public final class DataActivitiesImpl implements DataActivities {
     try {
       Optional<BackupManifest> complete = store.manifest(backupId);
       if (complete.isEmpty() && input.whileBackingUp()) {
-        Optional<Path> growing = awaitBackupStarted(context, backupId);
+        Optional<Path> growing = awaitBackupStarted(context, backupId, addon.addon().id());
         if (growing.isPresent()) {
           return restoreFollowing(context, tools, addon, backupId, growing.get(), started);
         }
@@ -270,7 +270,7 @@ public final class DataActivitiesImpl implements DataActivities {
           awaitHeartbeating(
               context,
               executor.submit(() -> ArchiveDigest.sha256(archive)),
-              () -> new DataProgress("checking backup", manifest.sizeBytes(), 0, tableCount));
+              () -> new DataProgress(addon.addon().id(), "checking backup", manifest.sizeBytes(), 0, tableCount));
       if (!sha256.equals(manifest.sha256())) {
         throw ApplicationFailure.newNonRetryableFailure(
             "Backup " + backupId + " of addon " + addon.addon().id()
@@ -292,7 +292,7 @@ public final class DataActivitiesImpl implements DataActivities {
               options.heartbeatInterval(),
               () ->
                   context.heartbeat(
-                      new DataProgress("restoring", manifest.sizeBytes(), restored.get(), tableCount)));
+                      new DataProgress(addon.addon().id(), "restoring", manifest.sizeBytes(), restored.get(), tableCount)));
       if (exit != 0) {
         throw toolFailed("pg_restore", exit, pgRestore);
       }
@@ -322,7 +322,7 @@ public final class DataActivitiesImpl implements DataActivities {
    * Waits, heartbeating, until the backup is complete (empty) or an attempt is writing an archive
    * this restore can follow (its path).
    */
-  private Optional<Path> awaitBackupStarted(ActivityExecutionContext context, String backupId)
+  private Optional<Path> awaitBackupStarted(ActivityExecutionContext context, String backupId, String addonId)
       throws IOException, InterruptedException {
     long lastBeat = System.nanoTime();
     while (true) {
@@ -334,7 +334,7 @@ public final class DataActivitiesImpl implements DataActivities {
         return Optional.empty();
       }
       if (System.nanoTime() - lastBeat >= options.heartbeatInterval().toNanos()) {
-        context.heartbeat(new DataProgress("waiting for the backup", 0, 0, 0));
+        context.heartbeat(new DataProgress(addonId, "waiting for the backup", 0, 0, 0));
         lastBeat = System.nanoTime();
       }
       Thread.sleep(100);
@@ -374,7 +374,7 @@ public final class DataActivitiesImpl implements DataActivities {
               options.heartbeatInterval(),
               () ->
                   context.heartbeat(
-                      new DataProgress("restoring while backing up", follower.copied(), restored.get(), 0)));
+                      new DataProgress(addon.addon().id(), "restoring while backing up", follower.copied(), restored.get(), 0)));
     } finally {
       // pg_restore has what it needs once it has read the last table's data; the end of the
       // archive is not needed, nor is the follower.
@@ -490,7 +490,7 @@ public final class DataActivitiesImpl implements DataActivities {
       destinationTables.stream().filter(t -> !common.contains(t)).forEach(t -> differing.add(t.toString()));
 
       // Shown at once, not after the first interval: a small database is verified in less.
-      context.heartbeat(new DataProgress("verifying", 0, 0, common.size()));
+      context.heartbeat(new DataProgress(input.addon().id(), "verifying", 0, 0, common.size()));
       // Both sides are read at the same time, one session each: the destination against the
       // source as it is now, so a write to the source after the dump is caught too.
       AtomicInteger doneSource = new AtomicInteger();
@@ -505,6 +505,7 @@ public final class DataActivitiesImpl implements DataActivities {
       Supplier<DataProgress> progress =
           () ->
               new DataProgress(
+                  input.addon().id(),
                   "verifying", 0, Math.min(doneSource.get(), doneDestination.get()), tables.size());
       try {
         sourcePrints = awaitHeartbeating(context, sourceSide, progress);
