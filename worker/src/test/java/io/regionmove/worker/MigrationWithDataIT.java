@@ -18,7 +18,6 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -110,22 +109,28 @@ class MigrationWithDataIT {
     List<String> destinations = stack.databaseUrls(stack.destination(), app);
     assertEquals(2, destinations.size(), "one destination addon per source addon");
     assertEquals(sourceData, destinations.stream().map(DatabaseFingerprints::of).collect(Collectors.toSet()));
-    // Every backup and restore of both addons was scheduled by the same workflow task: they ran
-    // at the same time, not one addon after the other.
-    Set<Long> scheduledBy = new HashSet<>();
-    int dataActivities = 0;
+    // Both addons' backups were under way before either restore ended: the addons moved at the
+    // same time, not one after the other.
+    Map<Long, String> types = new java.util.HashMap<>();
+    List<Long> backupsScheduled = new java.util.ArrayList<>();
+    List<Long> restoresCompleted = new java.util.ArrayList<>();
     for (HistoryEvent event : stack.client().fetchHistory(AppMigrationWorkflow.workflowId(id)).getEvents()) {
       if (event.hasActivityTaskScheduledEventAttributes()) {
-        var scheduled = event.getActivityTaskScheduledEventAttributes();
-        String type = scheduled.getActivityType().getName();
-        if (type.equals("BackupAddon") || type.equals("RestoreAddon")) {
-          dataActivities++;
-          scheduledBy.add(scheduled.getWorkflowTaskCompletedEventId());
+        String type = event.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+        types.put(event.getEventId(), type);
+        if (type.equals("BackupAddon")) {
+          backupsScheduled.add(event.getEventId());
         }
       }
+      if (event.hasActivityTaskCompletedEventAttributes()
+          && "RestoreAddon".equals(types.get(event.getActivityTaskCompletedEventAttributes().getScheduledEventId()))) {
+        restoresCompleted.add(event.getEventId());
+      }
     }
-    assertEquals(4, dataActivities, "a backup and a restore per addon");
-    assertEquals(1, scheduledBy.size(), () -> "scheduled by workflow tasks " + scheduledBy);
+    assertEquals(2, backupsScheduled.size());
+    assertEquals(2, restoresCompleted.size());
+    assertTrue(java.util.Collections.max(backupsScheduled) < java.util.Collections.min(restoresCompleted),
+        () -> "backups scheduled at events " + backupsScheduled + ", restores completed at " + restoresCompleted);
     migration.abort();
   }
 
