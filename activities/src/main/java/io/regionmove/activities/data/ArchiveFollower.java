@@ -38,12 +38,42 @@ final class ArchiveFollower {
   private final BackupStore store;
   private final String backupId;
   private final Path archive;
+  private final FileChannel channel;
+  private final Object followed;
   private final AtomicLong copied = new AtomicLong();
 
-  ArchiveFollower(BackupStore store, String backupId, Path archive) {
+  private ArchiveFollower(BackupStore store, String backupId, Path archive, FileChannel channel, Object followed) {
     this.store = Objects.requireNonNull(store);
     this.backupId = Objects.requireNonNull(backupId);
     this.archive = Objects.requireNonNull(archive);
+    this.channel = Objects.requireNonNull(channel);
+    this.followed = followed;
+  }
+
+  /**
+   * Opens the archive an attempt at that backup is writing, if the store shows one as a single
+   * file. Opening it first pins the file: if the attempt publishes it meanwhile, it is still the
+   * file followed; if the attempt was published or discarded before it could be opened, empty.
+   */
+  static Optional<ArchiveFollower> open(BackupStore store, String backupId, DumpFormat format) throws IOException {
+    Optional<Path> found = store.archiveBeingWritten(backupId, format).filter(Files::isRegularFile);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Path archive = found.get();
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(archive, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    try {
+      Object key = Files.readAttributes(archive, BasicFileAttributes.class).fileKey();
+      return Optional.of(new ArchiveFollower(store, backupId, archive, channel, key));
+    } catch (NoSuchFileException e) {
+      channel.close();
+      return Optional.empty();
+    }
   }
 
   /** Bytes copied so far. */
@@ -53,12 +83,10 @@ final class ArchiveFollower {
 
   /**
    * Copies the archive into {@code out} until the backup is published and all of it is copied,
-   * then closes {@code out}. Stops when interrupted, or when {@code out} is closed by its reader.
+   * then closes {@code out} and the archive. Stops when interrupted, or when {@code out} is closed by its reader.
    */
   void copyTo(OutputStream out) throws IOException, InterruptedException {
-    try (out;
-        FileChannel channel = FileChannel.open(archive, StandardOpenOption.READ)) {
-      Object followed = Files.readAttributes(archive, BasicFileAttributes.class).fileKey();
+    try (out; channel) {
       ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
       boolean complete = false;
       while (true) {
@@ -75,10 +103,10 @@ final class ArchiveFollower {
         }
         // At the end of what is written so far: done once the backup is published with this
         // very file (then read to its end once more), failed when the attempt is gone.
-        complete = isPublished(followed);
-        if (!complete && !isBeingWritten(followed)) {
+        complete = isPublished();
+        if (!complete && !isBeingWritten()) {
           // The attempt may have been published between the two checks.
-          complete = isPublished(followed);
+          complete = isPublished();
           if (!complete) {
             throw new BackupRestartedException(
                 "the backup " + backupId + " being followed was discarded before it was complete");
@@ -91,7 +119,12 @@ final class ArchiveFollower {
     }
   }
 
-  private boolean isPublished(Object followed) throws IOException {
+  /** Closes the archive, when the follower is not used. */
+  void close() throws IOException {
+    channel.close();
+  }
+
+  private boolean isPublished() throws IOException {
     if (store.manifest(backupId).isEmpty()) {
       return false;
     }
@@ -104,7 +137,7 @@ final class ArchiveFollower {
     }
   }
 
-  private boolean isBeingWritten(Object followed) throws IOException {
+  private boolean isBeingWritten() throws IOException {
     try {
       return followed != null
           && followed.equals(Files.readAttributes(archive, BasicFileAttributes.class).fileKey());
@@ -113,8 +146,4 @@ final class ArchiveFollower {
     }
   }
 
-  /** The archive to follow, if the store shows one being written as a single file. */
-  static Optional<Path> find(BackupStore store, String backupId, DumpFormat format) throws IOException {
-    return store.archiveBeingWritten(backupId, format).filter(Files::isRegularFile);
-  }
 }

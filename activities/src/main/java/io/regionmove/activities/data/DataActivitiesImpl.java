@@ -251,7 +251,7 @@ public final class DataActivitiesImpl implements DataActivities {
     try {
       Optional<BackupManifest> complete = store.manifest(backupId);
       if (complete.isEmpty() && input.whileBackingUp()) {
-        Optional<Path> growing = awaitBackupStarted(context, backupId, addon.addon().id());
+        Optional<ArchiveFollower> growing = awaitBackupStarted(context, backupId, addon.addon().id());
         if (growing.isPresent()) {
           return restoreFollowing(context, tools, addon, backupId, growing.get(), started);
         }
@@ -320,13 +320,14 @@ public final class DataActivitiesImpl implements DataActivities {
 
   /**
    * Waits, heartbeating, until the backup is complete (empty) or an attempt is writing an archive
-   * this restore can follow (its path).
+   * this restore can follow (opened).
    */
-  private Optional<Path> awaitBackupStarted(ActivityExecutionContext context, String backupId, String addonId)
+  private Optional<ArchiveFollower> awaitBackupStarted(
+      ActivityExecutionContext context, String backupId, String addonId)
       throws IOException, InterruptedException {
     long lastBeat = System.nanoTime();
     while (true) {
-      Optional<Path> growing = ArchiveFollower.find(store, backupId, options.format());
+      Optional<ArchiveFollower> growing = ArchiveFollower.open(store, backupId, options.format());
       if (growing.isPresent()) {
         return growing;
       }
@@ -352,15 +353,20 @@ public final class DataActivitiesImpl implements DataActivities {
       PostgresTools tools,
       AddonInput addon,
       String backupId,
-      Path archive,
+      ArchiveFollower follower,
       long started)
       throws IOException, SQLException, InterruptedException {
-    PostgresUrl url = PostgresUrl.parse(databases.destinationUrl(addon.move(), addon.addon()));
-    int leftovers = prepareDestination(url, backupId);
-    List<String> args = restoreArguments(url);
     AtomicInteger restored = new AtomicInteger();
-    ToolProcess pgRestore = startRestore(tools, url, args, restored, backupId);
-    ArchiveFollower follower = new ArchiveFollower(store, backupId, archive);
+    int leftovers;
+    ToolProcess pgRestore;
+    try {
+      PostgresUrl url = PostgresUrl.parse(databases.destinationUrl(addon.move(), addon.addon()));
+      leftovers = prepareDestination(url, backupId);
+      pgRestore = startRestore(tools, url, restoreArguments(url), restored, backupId);
+    } catch (IOException | SQLException | RuntimeException e) {
+      follower.close();
+      throw e;
+    }
     Future<Void> following =
         executor.submit(
             () -> {
@@ -379,6 +385,7 @@ public final class DataActivitiesImpl implements DataActivities {
       // pg_restore has what it needs once it has read the last table's data; the end of the
       // archive is not needed, nor is the follower.
       following.cancel(true);
+      follower.close();
     }
     if (exit != 0) {
       Optional<Throwable> followFailure = failureOf(following);
