@@ -302,21 +302,7 @@ class AppMigrationWorkflowTest {
   void abortDuringALongDataActivityStopsItThenUndoesEverything(String which) {
     CountDownLatch running = new CountDownLatch(1);
     AtomicBoolean stopped = new AtomicBoolean();
-    Consumer<Object> heartbeatUntilCancelled =
-        ignored -> {
-          running.countDown();
-          try {
-            for (int i = 0; i < 300; i++) {
-              Activity.getExecutionContext().heartbeat(i);
-              Thread.sleep(100);
-            }
-          } catch (ActivityCanceledException e) {
-            stopped.set(true);
-            throw e;
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        };
+    Consumer<Object> heartbeatUntilCancelled = ignored -> heartbeatUntilCancelled(running, stopped);
     switch (which) {
       case "backup" -> doAnswer(inv -> {
             heartbeatUntilCancelled.accept(inv);
@@ -366,16 +352,7 @@ class AppMigrationWorkflowTest {
     CountDownLatch restoring = new CountDownLatch(1);
     AtomicBoolean restoreStopped = new AtomicBoolean();
     doAnswer(inv -> {
-          restoring.countDown();
-          try {
-            for (int i = 0; i < 300; i++) {
-              Activity.getExecutionContext().heartbeat(i);
-              Thread.sleep(100);
-            }
-          } catch (ActivityCanceledException e) {
-            restoreStopped.set(true);
-            throw e;
-          }
+          heartbeatUntilCancelled(restoring, restoreStopped);
           return StepResult.of();
         }).when(harness.data).restoreAddon(any());
     doAnswer(inv -> {
@@ -677,6 +654,22 @@ class AppMigrationWorkflowTest {
   }
 
   // ---- helpers -------------------------------------------------------------------------------
+
+  /** What a long data activity does: heartbeats for up to 30 s, noting when it is cancelled. */
+  private static void heartbeatUntilCancelled(CountDownLatch running, AtomicBoolean stopped) {
+    running.countDown();
+    try {
+      for (int i = 0; i < 300; i++) {
+        Activity.getExecutionContext().heartbeat(i);
+        Thread.sleep(100);
+      }
+    } catch (ActivityCanceledException e) {
+      stopped.set(true);
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 
   private void verifyPreflight(InOrder calls, String id) {
     calls.verify(harness.region).checkSource(src(id));
