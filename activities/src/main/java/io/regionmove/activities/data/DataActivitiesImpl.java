@@ -326,6 +326,7 @@ public final class DataActivitiesImpl implements DataActivities {
       ActivityExecutionContext context, String backupId, String addonId)
       throws IOException, InterruptedException {
     long lastBeat = System.nanoTime();
+    long deadline = System.nanoTime() + options.backupStartWait().toNanos();
     while (true) {
       Optional<ArchiveFollower> growing = ArchiveFollower.open(store, backupId, options.format());
       if (growing.isPresent()) {
@@ -333,6 +334,13 @@ public final class DataActivitiesImpl implements DataActivities {
       }
       if (store.manifest(backupId).isPresent()) {
         return Optional.empty();
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "No backup of addon " + addonId + " appeared in " + store + " within "
+                + options.backupStartWait().toMinutes() + " min: is the source region's worker running,"
+                + " and do both regions' workers share " + DirectoryBackupStore.ROOT_VARIABLE + "? Then run the data step again",
+            FailureType.BACKUP_INVALID.name());
       }
       if (System.nanoTime() - lastBeat >= options.heartbeatInterval().toNanos()) {
         context.heartbeat(new DataProgress(addonId, "waiting for the backup", 0, 0, 0));

@@ -13,6 +13,9 @@ import java.time.Duration;
  *     cancellation is noticed
  * @param dumpSettings {@code PGOPTIONS} of pg_dump's sessions
  * @param restoreSettings {@code PGOPTIONS} of pg_restore's sessions
+ * @param backupStartWait how long a restore asked to follow a backup waits for it to appear in
+ *     the backup store before failing (the source's worker is down, or the two workers do not
+ *     share the store)
  */
 public record DataOptions(
     int jobs,
@@ -20,11 +23,14 @@ public record DataOptions(
     int compression,
     Duration heartbeatInterval,
     String dumpSettings,
-    String restoreSettings) {
+    String restoreSettings,
+    Duration backupStartWait) {
 
   public static final String DEFAULT_DUMP_SETTINGS = "-c client_connection_check_interval=2000";
   public static final String DEFAULT_RESTORE_SETTINGS =
       "-c synchronous_commit=off -c client_connection_check_interval=2000";
+
+  public static final Duration DEFAULT_BACKUP_START_WAIT = Duration.ofMinutes(10);
 
   public DataOptions {
     jobs = Math.max(1, jobs);
@@ -36,6 +42,8 @@ public record DataOptions(
             : heartbeatInterval;
     dumpSettings = dumpSettings == null ? DEFAULT_DUMP_SETTINGS : dumpSettings;
     restoreSettings = restoreSettings == null ? DEFAULT_RESTORE_SETTINGS : restoreSettings;
+    backupStartWait =
+        backupStartWait == null || backupStartWait.isNegative() ? DEFAULT_BACKUP_START_WAIT : backupStartWait;
   }
 
   /**
@@ -44,22 +52,26 @@ public record DataOptions(
    */
   public static DataOptions defaults() {
     int cores = Runtime.getRuntime().availableProcessors();
-    return new DataOptions(Math.min(4, cores), DumpFormat.CUSTOM, 1, Duration.ofSeconds(2), null, null);
+    return new DataOptions(Math.min(4, cores), DumpFormat.CUSTOM, 1, Duration.ofSeconds(2), null, null, null);
   }
 
   public DataOptions withJobs(int jobs) {
-    return new DataOptions(jobs, format, compression, heartbeatInterval, dumpSettings, restoreSettings);
+    return new DataOptions(jobs, format, compression, heartbeatInterval, dumpSettings, restoreSettings, backupStartWait);
   }
 
   public DataOptions withFormat(DumpFormat format) {
-    return new DataOptions(jobs, format, compression, heartbeatInterval, dumpSettings, restoreSettings);
+    return new DataOptions(jobs, format, compression, heartbeatInterval, dumpSettings, restoreSettings, backupStartWait);
   }
 
   public DataOptions withCompression(int compression) {
-    return new DataOptions(jobs, format, compression, heartbeatInterval, dumpSettings, restoreSettings);
+    return new DataOptions(jobs, format, compression, heartbeatInterval, dumpSettings, restoreSettings, backupStartWait);
   }
 
   public DataOptions withHeartbeatInterval(Duration interval) {
-    return new DataOptions(jobs, format, compression, interval, dumpSettings, restoreSettings);
+    return new DataOptions(jobs, format, compression, interval, dumpSettings, restoreSettings, backupStartWait);
+  }
+
+  public DataOptions withBackupStartWait(Duration wait) {
+    return new DataOptions(jobs, format, compression, heartbeatInterval, dumpSettings, restoreSettings, wait);
   }
 }

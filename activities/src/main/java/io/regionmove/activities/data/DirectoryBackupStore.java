@@ -65,6 +65,11 @@ public final class DirectoryBackupStore implements BackupStore {
   }
 
   @Override
+  public String toString() {
+    return "the backup directory " + root;
+  }
+
+  @Override
   public Path stage(String backupId) throws IOException {
     Location where = locate(backupId);
     Files.createDirectories(where.parent());

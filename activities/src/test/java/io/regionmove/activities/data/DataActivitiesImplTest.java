@@ -166,6 +166,25 @@ class DataActivitiesImplTest {
   }
 
   @Test
+  void restoreWhileBackingUpGivesUpWhenNoBackupAppears() {
+    TestActivityEnvironment other = TestActivityEnvironment.newInstance();
+    others.add(other);
+    other.registerActivitiesImplementations(new DataActivitiesImpl(databases, store, pg.bin,
+        DataOptions.defaults().withHeartbeatInterval(Duration.ofMillis(300)).withBackupStartWait(Duration.ofSeconds(1))));
+    DataActivities impatient = other.newActivityStub(DataActivities.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(1))
+        .setHeartbeatTimeout(Duration.ofSeconds(5))
+        .build());
+
+    ActivityFailure failure = assertThrows(ActivityFailure.class,
+        () -> impatient.restoreAddon(RestoreInput.whileBackingUp(addon())));
+    ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failure.getCause());
+    assertEquals(FailureType.BACKUP_INVALID.name(), cause.getType());
+    assertTrue(cause.isNonRetryable());
+    assertTrue(cause.getOriginalMessage().contains("REGIONMOVE_BACKUP_DIR"), cause.getOriginalMessage());
+  }
+
+  @Test
   void restoreFollowingABackupAttemptThatIsDiscardedFailsToStartOver() throws Exception {
     // Half of a real archive, as a crashed attempt leaves it, then the attempt is discarded.
     activities.backupAddon(addon());
