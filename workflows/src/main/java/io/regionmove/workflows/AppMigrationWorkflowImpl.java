@@ -276,9 +276,8 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
       if (status.isTerminal()) {
         return "cannot abort: the migration is " + status;
       }
-      if (abortRequested || status == MigrationStatus.ABORTING) {
-        return "cannot abort: the migration is already aborting";
-      }
+      // Asked again while aborting (a client retrying, two operators): the same abort, and the
+      // answer is the same once it is done.
       return null;
     }
     if (status.isTerminal()) {

@@ -228,6 +228,33 @@ class AppMigrationWorkflowTest {
   }
 
   @Test
+  void anAbortAskedAgainWhileAbortingIsTheSameAbort() throws Exception {
+    CountDownLatch undoing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    doAnswer(inv -> {
+          undoing.countDown();
+          assertTrue(release.await(30, TimeUnit.SECONDS));
+          return StepResult.of("unfrozen");
+        }).when(harness.region).unfreezeSource(any());
+    harness.start();
+    AppMigrationWorkflow workflow = harness.created();
+    String id = id(workflow);
+    workflow.prepare();
+
+    WorkflowUpdateHandle<Migration> first =
+        untyped(workflow).startUpdate("abort", WorkflowUpdateStage.ACCEPTED, Migration.class);
+    assertTrue(undoing.await(30, TimeUnit.SECONDS));
+    WorkflowUpdateHandle<Migration> second =
+        untyped(workflow).startUpdate("abort", WorkflowUpdateStage.ACCEPTED, Migration.class);
+    release.countDown();
+
+    assertEquals(MigrationStatus.ABORTED, first.getResult().status());
+    assertEquals(MigrationStatus.ABORTED, second.getResult().status());
+    verify(harness.region, times(1)).unfreezeSource(src(id));
+    verify(harness.region, times(1)).deleteApp(dst(id));
+  }
+
+  @Test
   void abortAfterDataRestartsSourceAndDropsDestinationAddons() throws Exception {
     harness.start();
     AppMigrationWorkflow workflow = harness.created();
