@@ -296,9 +296,8 @@ public final class DataActivitiesImpl implements DataActivities {
       if (exit != 0) {
         throw toolFailed("pg_restore", exit, pgRestore);
       }
-      Duration took = Duration.ofNanos(System.nanoTime() - started);
-      List<String> logs = cleanedLogs(leftovers);
-      logs.add(
+      return restoreResult(
+          leftovers,
           String.format(
               Locale.ROOT,
               "Restored addon %s: %d tables, %,d rows from a %s backup in %.1f s",
@@ -306,8 +305,7 @@ public final class DataActivitiesImpl implements DataActivities {
               tableCount,
               manifest.rows(),
               bytes(manifest.sizeBytes()),
-              took.toMillis() / 1000.0));
-      return new StepResult(logs);
+              secondsSince(started)));
     } catch (IOException e) {
       throw new ToolFailedException("backup store: " + PostgresUrl.redact(e.toString()));
     } catch (SQLException e) {
@@ -402,17 +400,15 @@ public final class DataActivitiesImpl implements DataActivities {
       }
       throw toolFailed("pg_restore", exit, pgRestore);
     }
-    Duration took = Duration.ofNanos(System.nanoTime() - started);
-    List<String> logs = cleanedLogs(leftovers);
-    logs.add(
+    return restoreResult(
+        leftovers,
         String.format(
             Locale.ROOT,
             "Restored addon %s while it was backed up: %d tables, %s of archive followed, in %.1f s",
             addon.addon().id(),
             restored.get(),
             bytes(follower.copied()),
-            took.toMillis() / 1000.0));
-    return new StepResult(logs);
+            secondsSince(started)));
   }
 
   private static Optional<Throwable> failureOf(Future<?> future) {
@@ -479,12 +475,18 @@ public final class DataActivitiesImpl implements DataActivities {
     return pgRestore;
   }
 
-  private static List<String> cleanedLogs(int leftovers) {
+  /** A restore's result: what an earlier attempt left and was cleaned, then {@code line}. */
+  private static StepResult restoreResult(int leftovers, String line) {
     List<String> logs = new ArrayList<>();
     if (leftovers > 0) {
       logs.add("Cleaned " + leftovers + " tables an earlier attempt left in the destination addon");
     }
-    return logs;
+    logs.add(line);
+    return new StepResult(logs);
+  }
+
+  private static double secondsSince(long startedNanos) {
+    return Duration.ofNanos(System.nanoTime() - startedNanos).toMillis() / 1000.0;
   }
 
   @Override
