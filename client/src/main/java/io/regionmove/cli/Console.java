@@ -3,8 +3,8 @@ package io.regionmove.cli;
 import java.io.PrintStream;
 
 /**
- * What a person sees: stdout for output, stderr for the one-sentence errors. On a terminal it
- * has colours and a spinner and may ask questions; otherwise it prints plain lines and never asks.
+ * What a person sees: stdout for output, stderr for the one-sentence errors. On a terminal it has
+ * colours and a spinner and may ask questions; otherwise it prints plain lines and never asks.
  */
 final class Console {
 
@@ -77,6 +77,8 @@ final class Console {
   }
 
   private String paint(String code, String s) {
-    return terminal && System.getenv("NO_COLOR") == null ? "\u001b[" + code + "m" + s + "\u001b[0m" : s;
+    return terminal && System.getenv("NO_COLOR") == null
+        ? "\u001b[" + code + "m" + s + "\u001b[0m"
+        : s;
   }
 }

@@ -61,7 +61,9 @@ final class DataIntegrity {
       for (String name : names) {
         try (ResultSet rs =
             s.executeQuery(
-                "select count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) from " + name + " as t")) {
+                "select count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) from "
+                    + name
+                    + " as t")) {
           rs.next();
           tables.put(name, new Table(rs.getLong(1), rs.getBigDecimal(2)));
         }
@@ -69,8 +71,15 @@ final class DataIntegrity {
     } catch (SQLException e) {
       throw new CliException(
           ExitCodes.FAILED,
-          "Cannot read the database " + PostgresServer.databaseOf(postgresqlUrl) + " on " + server.host() + ":"
-              + server.port() + " (" + e.getMessage() + ").",
+          "Cannot read the database "
+              + PostgresServer.databaseOf(postgresqlUrl)
+              + " on "
+              + server.host()
+              + ":"
+              + server.port()
+              + " ("
+              + e.getMessage()
+              + ").",
           e);
     }
     return tables;
@@ -78,10 +87,12 @@ final class DataIntegrity {
 
   static void print(Console console, List<Line> lines) {
     String format = "  %-20s %12s %12s  %-22s %s";
-    console.println(String.format(format, "Table", "Source rows", "Dest rows", "Checksum", "Result"));
+    console.println(
+        String.format(format, "Table", "Source rows", "Dest rows", "Checksum", "Result"));
     for (Line line : lines) {
       String rowsSource = line.source() == null ? "missing" : Long.toString(line.source().rows());
-      String rowsDest = line.destination() == null ? "missing" : Long.toString(line.destination().rows());
+      String rowsDest =
+          line.destination() == null ? "missing" : Long.toString(line.destination().rows());
       String checksum = line.source() == null ? "-" : line.source().checksum().toPlainString();
       String result = line.matches() ? console.green("match") : console.red("DIFFERENT");
       console.println(String.format(format, line.table(), rowsSource, rowsDest, checksum, result));

@@ -22,26 +22,45 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Starts a fresh embedded stack, migrates the sample app (create, prepare, data, finalize) and checks the data.")
+    description =
+        "Starts a fresh embedded stack, migrates the sample app (create, prepare, data, finalize) and checks the data.")
 final class DemoCommand implements Callable<Integer> {
 
   static final String APP = "my-app";
 
   @ParentCommand RegionmoveCli root;
 
-  @Option(names = "--home", paramLabel = "DIR", description = "A scratch directory, emptied first (default: .regionmove/demo under REGIONMOVE_HOME).")
+  @Option(
+      names = "--home",
+      paramLabel = "DIR",
+      description =
+          "A scratch directory, emptied first (default: .regionmove/demo under REGIONMOVE_HOME).")
   Path home;
 
-  @Option(names = "--temporal-port", paramLabel = "PORT", defaultValue = "0", description = "0 for a free port (default).")
+  @Option(
+      names = "--temporal-port",
+      paramLabel = "PORT",
+      defaultValue = "0",
+      description = "0 for a free port (default).")
   int temporalPort;
 
-  @Option(names = "--ui-port", paramLabel = "PORT", defaultValue = "0", description = "0 for a free port (default).")
+  @Option(
+      names = "--ui-port",
+      paramLabel = "PORT",
+      defaultValue = "0",
+      description = "0 for a free port (default).")
   int uiPort;
 
-  @Option(names = "--api-port-base", paramLabel = "PORT", defaultValue = "0", description = "0 for free ports (default).")
+  @Option(
+      names = "--api-port-base",
+      paramLabel = "PORT",
+      defaultValue = "0",
+      description = "0 for free ports (default).")
   int apiPortBase;
 
-  @Option(names = "--embedded-temporal", description = "Use the in-JVM Temporal test server even when the temporal CLI is installed.")
+  @Option(
+      names = "--embedded-temporal",
+      description = "Use the in-JVM Temporal test server even when the temporal CLI is installed.")
   boolean embeddedTemporal;
 
   @Option(names = "--rows", paramLabel = "N", defaultValue = "" + SampleApp.DEFAULT_ROWS)
@@ -53,12 +72,15 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Console console = root.console();
-    Path dir = (home == null ? RegionmoveCli.home().resolve("demo") : home).toAbsolutePath().normalize();
+    Path dir =
+        (home == null ? RegionmoveCli.home().resolve("demo") : home).toAbsolutePath().normalize();
     deleteRecursively(dir);
     int code;
     try (DevStack stack =
         DevStack.start(
-            new DevStack.Options(dir, temporalPort, uiPort, apiPortBase, embeddedTemporal, APP, rows), console)) {
+            new DevStack.Options(
+                dir, temporalPort, uiPort, apiPortBase, embeddedTemporal, APP, rows),
+            console)) {
       stack.describe(console);
       code = migrate(stack, console);
     }
@@ -70,11 +92,14 @@ final class DemoCommand implements Callable<Integer> {
 
   private int migrate(DevStack stack, Console console) {
     MigrationClient client =
-        new MigrationClient(stack.temporal().client(), new MigrationIndex(stack.home().resolve("migrations.json")));
+        new MigrationClient(
+            stack.temporal().client(), new MigrationIndex(stack.home().resolve("migrations.json")));
     MigrationActions actions = new MigrationActions(client, console, false);
     Regions regions = stack.regions();
 
-    command(console, NextCommands.base(DevStack.SOURCE, APP) + " migration-create --to " + DevStack.DESTINATION);
+    command(
+        console,
+        NextCommands.base(DevStack.SOURCE, APP) + " migration-create --to " + DevStack.DESTINATION);
     Migration m = actions.create(APP, DevStack.SOURCE, DevStack.DESTINATION, null);
     if (actions.reportCreate(m) != ExitCodes.OK) {
       return ExitCodes.FAILED;
@@ -92,20 +117,40 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     console.println("");
-    console.println(console.bold("Data integrity (" + DevStack.SOURCE + " → " + DevStack.DESTINATION + ")"));
-    String sourceUrl = new RegionApi(regions.get(DevStack.SOURCE)).postgresqlUrl(APP).orElseThrow(
-        () -> new CliException(ExitCodes.FAILED, "The source app has no postgresql addon to compare."));
-    String destinationUrl = new RegionApi(regions.get(DevStack.DESTINATION)).postgresqlUrl(m.newName()).orElseThrow(
-        () -> new CliException(ExitCodes.FAILED, "The destination app has no postgresql addon; the data was not migrated."));
+    console.println(
+        console.bold("Data integrity (" + DevStack.SOURCE + " → " + DevStack.DESTINATION + ")"));
+    String sourceUrl =
+        new RegionApi(regions.get(DevStack.SOURCE))
+            .postgresqlUrl(APP)
+            .orElseThrow(
+                () ->
+                    new CliException(
+                        ExitCodes.FAILED, "The source app has no postgresql addon to compare."));
+    String destinationUrl =
+        new RegionApi(regions.get(DevStack.DESTINATION))
+            .postgresqlUrl(m.newName())
+            .orElseThrow(
+                () ->
+                    new CliException(
+                        ExitCodes.FAILED,
+                        "The destination app has no postgresql addon; the data was not migrated."));
     List<DataIntegrity.Line> lines = DataIntegrity.compare(sourceUrl, destinationUrl);
     DataIntegrity.print(console, lines);
-    long rowsMoved = lines.stream().filter(l -> l.destination() != null).mapToLong(l -> l.destination().rows()).sum();
+    long rowsMoved =
+        lines.stream()
+            .filter(l -> l.destination() != null)
+            .mapToLong(l -> l.destination().rows())
+            .sum();
     if (lines.isEmpty() || lines.stream().anyMatch(l -> !l.matches())) {
       console.error("The migrated data differs from the source; see the table above.");
       return ExitCodes.FAILED;
     }
     console.println(
-        "All " + lines.size() + " tables match (" + rowsMoved + " rows, same row counts and checksums). Demo succeeded.");
+        "All "
+            + lines.size()
+            + " tables match ("
+            + rowsMoved
+            + " rows, same row counts and checksums). Demo succeeded.");
     return ExitCodes.OK;
   }
 
@@ -123,7 +168,8 @@ final class DemoCommand implements Callable<Integer> {
           dir,
           new SimpleFileVisitor<>() {
             @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
               Files.deleteIfExists(file);
               return FileVisitResult.CONTINUE;
             }
@@ -135,7 +181,8 @@ final class DemoCommand implements Callable<Integer> {
             }
           });
     } catch (IOException e) {
-      throw new CliException(ExitCodes.FAILED, "Cannot empty " + dir + ": " + e.getMessage() + ".", e);
+      throw new CliException(
+          ExitCodes.FAILED, "Cannot empty " + dir + ": " + e.getMessage() + ".", e);
     }
   }
 }

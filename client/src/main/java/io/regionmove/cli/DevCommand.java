@@ -11,27 +11,50 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "dev",
     mixinStandardHelpOptions = true,
-    description = "Runs the embedded stack (Temporal, two sandbox regions, PostgreSQL, a worker, the sample app) until Ctrl-C.")
+    description =
+        "Runs the embedded stack (Temporal, two sandbox regions, PostgreSQL, a worker, the sample app) until Ctrl-C.")
 final class DevCommand implements Callable<Integer> {
 
   @ParentCommand RegionmoveCli root;
 
-  @Option(names = "--home", paramLabel = "DIR", description = "State directory (default: REGIONMOVE_HOME or .regionmove).")
+  @Option(
+      names = "--home",
+      paramLabel = "DIR",
+      description = "State directory (default: REGIONMOVE_HOME or .regionmove).")
   Path home;
 
-  @Option(names = "--temporal-port", paramLabel = "PORT", defaultValue = "7233", description = "Temporal's gRPC port, 0 for a free one (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--temporal-port",
+      paramLabel = "PORT",
+      defaultValue = "7233",
+      description = "Temporal's gRPC port, 0 for a free one (default: ${DEFAULT-VALUE}).")
   int temporalPort;
 
-  @Option(names = "--ui-port", paramLabel = "PORT", defaultValue = "8233", description = "Temporal Web's port, 0 for a free one (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ui-port",
+      paramLabel = "PORT",
+      defaultValue = "8233",
+      description = "Temporal Web's port, 0 for a free one (default: ${DEFAULT-VALUE}).")
   int uiPort;
 
-  @Option(names = "--api-port-base", paramLabel = "PORT", defaultValue = "8701", description = "agora-fr1's port; osc-fr1 gets the next one; 0 for free ports (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--api-port-base",
+      paramLabel = "PORT",
+      defaultValue = "8701",
+      description =
+          "agora-fr1's port; osc-fr1 gets the next one; 0 for free ports (default: ${DEFAULT-VALUE}).")
   int apiPortBase;
 
-  @Option(names = "--embedded-temporal", description = "Use the in-JVM Temporal test server even when the temporal CLI is installed.")
+  @Option(
+      names = "--embedded-temporal",
+      description = "Use the in-JVM Temporal test server even when the temporal CLI is installed.")
   boolean embeddedTemporal;
 
-  @Option(names = "--rows", paramLabel = "N", defaultValue = "" + SampleApp.DEFAULT_ROWS, description = "Rows of sample data in my-app (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rows",
+      paramLabel = "N",
+      defaultValue = "" + SampleApp.DEFAULT_ROWS,
+      description = "Rows of sample data in my-app (default: ${DEFAULT-VALUE}).")
   int rows;
 
   @Override
@@ -40,7 +63,13 @@ final class DevCommand implements Callable<Integer> {
     DevStack stack =
         DevStack.start(
             new DevStack.Options(
-                home == null ? RegionmoveCli.home() : home, temporalPort, uiPort, apiPortBase, embeddedTemporal, "my-app", rows),
+                home == null ? RegionmoveCli.home() : home,
+                temporalPort,
+                uiPort,
+                apiPortBase,
+                embeddedTemporal,
+                "my-app",
+                rows),
             console);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

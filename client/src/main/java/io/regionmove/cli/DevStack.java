@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded stack of SPEC §6 in this process: Temporal, two sandbox regions over one
- * PostgreSQL server, a worker for every queue, and the sample app.
+ * The embedded stack of SPEC §6 in this process: Temporal, two sandbox regions over one PostgreSQL
+ * server, a worker for every queue, and the sample app.
  */
 final class DevStack implements AutoCloseable {
 
@@ -36,7 +36,13 @@ final class DevStack implements AutoCloseable {
    * @param apiPortBase the first region's port, the second's is the next; 0 for free ports
    */
   record Options(
-      Path home, int temporalPort, int uiPort, int apiPortBase, boolean embeddedTemporal, String sampleApp, int rows) {}
+      Path home,
+      int temporalPort,
+      int uiPort,
+      int apiPortBase,
+      boolean embeddedTemporal,
+      String sampleApp,
+      int rows) {}
 
   private static final Logger log = LoggerFactory.getLogger(DevStack.class);
 
@@ -99,12 +105,24 @@ final class DevStack implements AutoCloseable {
         sandbox = SandboxRegion.start(SandboxOptions.defaults(name, port, home, postgres));
       } catch (RuntimeException e) {
         throw new CliException(
-            ExitCodes.FAILED, "Cannot start the sandbox region " + name + " on port " + port + " (" + e.getMessage() + "); is the port taken?", e);
+            ExitCodes.FAILED,
+            "Cannot start the sandbox region "
+                + name
+                + " on port "
+                + port
+                + " ("
+                + e.getMessage()
+                + "); is the port taken?",
+            e);
       }
       started.push(sandbox);
       sandboxes.add(sandbox);
       configs.add(
-          new RegionConfig(name, sandbox.apiUrl(), sandbox.token(), "http://" + name + ".localhost:" + sandbox.port()));
+          new RegionConfig(
+              name,
+              sandbox.apiUrl(),
+              sandbox.token(),
+              "http://" + name + ".localhost:" + sandbox.port()));
     }
     regions = Regions.of(configs);
     regionsFile = home.resolve("regions.json");
@@ -112,13 +130,22 @@ final class DevStack implements AutoCloseable {
 
     RegionmoveWorker worker =
         RegionmoveWorker.start(
-            temporal.client(), regions, new RegionmoveWorker.Options(Set.of(), home.resolve("backups")));
+            temporal.client(),
+            regions,
+            new RegionmoveWorker.Options(Set.of(), home.resolve("backups")));
     started.push(worker);
 
     if (options.sampleApp() != null) {
       RegionConfig source = regions.get(SOURCE);
       if (new RegionApi(source).app(options.sampleApp()).isEmpty()) {
-        console.println("Seeding " + options.sampleApp() + " in " + SOURCE + " (" + options.rows() + " rows) ...");
+        console.println(
+            "Seeding "
+                + options.sampleApp()
+                + " in "
+                + SOURCE
+                + " ("
+                + options.rows()
+                + " rows) ...");
         SampleApp.seed(source.apiUrl(), source.token(), options.sampleApp(), options.rows());
       }
     }
@@ -149,7 +176,12 @@ final class DevStack implements AutoCloseable {
   void describe(Console console) {
     console.println("");
     console.println(console.bold("regionmove dev stack"));
-    console.println("  Temporal:      " + temporal.address() + " (namespace default, " + temporal.description() + ")");
+    console.println(
+        "  Temporal:      "
+            + temporal.address()
+            + " (namespace default, "
+            + temporal.description()
+            + ")");
     if (temporal.hasWeb()) {
       console.println("  Temporal Web:  " + temporal.webUrl());
     } else {
@@ -159,13 +191,24 @@ final class DevStack implements AutoCloseable {
     }
     for (SandboxRegion sandbox : sandboxes) {
       console.println(
-          "  Region " + pad(sandbox.name()) + " API " + sandbox.apiUrl() + ", apps at " + sandbox.routerUrl("<app>"));
+          "  Region "
+              + pad(sandbox.name())
+              + " API "
+              + sandbox.apiUrl()
+              + ", apps at "
+              + sandbox.routerUrl("<app>"));
     }
     console.println("  PostgreSQL:    " + postgres.host() + ":" + postgres.port());
     console.println("  Regions file:  " + regionsFile);
     console.println("  Logs:          " + home().resolve("regionmove.log"));
     if (options.sampleApp() != null) {
-      console.println("  Sample app:    " + options.sampleApp() + " in " + SOURCE + " at " + sandboxes.get(0).routerUrl(options.sampleApp()));
+      console.println(
+          "  Sample app:    "
+              + options.sampleApp()
+              + " in "
+              + SOURCE
+              + " at "
+              + sandboxes.get(0).routerUrl(options.sampleApp()));
     }
     console.println("");
     console.println("In another terminal:");
@@ -173,7 +216,9 @@ final class DevStack implements AutoCloseable {
     console.println("  export TEMPORAL_ADDRESS=" + temporal.address());
     console.println("  export " + RegionmoveCli.HOME_ENV + "=" + home());
     console.println("  export REGIONMOVE_REGION=" + SOURCE);
-    console.println("  export REGIONMOVE_APP=" + (options.sampleApp() == null ? "my-app" : options.sampleApp()));
+    console.println(
+        "  export REGIONMOVE_APP="
+            + (options.sampleApp() == null ? "my-app" : options.sampleApp()));
     String launcher = System.getenv("REGIONMOVE_LAUNCHER");
     if (launcher != null && !launcher.isBlank()) {
       console.println("  alias regionmove='" + launcher + "'");

@@ -1,8 +1,8 @@
 package io.regionmove.cli;
 
-import io.regionmove.workflows.MigrationSearchAttributes;
 import io.regionmove.worker.TemporalClients;
 import io.regionmove.worker.TemporalUnreachableException;
+import io.regionmove.workflows.MigrationSearchAttributes;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.testserver.TestServer;
@@ -35,7 +35,11 @@ final class DevTemporal implements AutoCloseable {
   private final WorkflowClient client;
 
   private DevTemporal(
-      String address, String webUrl, Process process, TestServer.PortBoundTestServer testServer, WorkflowClient client) {
+      String address,
+      String webUrl,
+      Process process,
+      TestServer.PortBoundTestServer testServer,
+      WorkflowClient client) {
     this.address = address;
     this.webUrl = webUrl;
     this.process = process;
@@ -56,12 +60,19 @@ final class DevTemporal implements AutoCloseable {
     List<String> command =
         new ArrayList<>(
             List.of(
-                cli.get().toString(), "server", "start-dev",
-                "--ip", "127.0.0.1",
-                "--port", Integer.toString(port),
-                "--ui-port", Integer.toString(uiPort),
-                "--db-filename", home.resolve("temporal.db").toAbsolutePath().toString(),
-                "--log-level", "warn"));
+                cli.get().toString(),
+                "server",
+                "start-dev",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--ui-port",
+                Integer.toString(uiPort),
+                "--db-filename",
+                home.resolve("temporal.db").toAbsolutePath().toString(),
+                "--log-level",
+                "warn"));
     for (SearchAttributeKey<String> key : MigrationSearchAttributes.ALL) {
       command.addAll(List.of("--search-attribute", key.getName() + "=Keyword"));
     }
@@ -82,8 +93,15 @@ final class DevTemporal implements AutoCloseable {
       if (!process.isAlive()) {
         throw new CliException(
             ExitCodes.UNREACHABLE,
-            "The Temporal dev server exited at start (code " + process.exitValue() + "; is port " + port
-                + " or " + uiPort + " taken?); see " + logFile + ".");
+            "The Temporal dev server exited at start (code "
+                + process.exitValue()
+                + "; is port "
+                + port
+                + " or "
+                + uiPort
+                + " taken?); see "
+                + logFile
+                + ".");
       }
       try {
         WorkflowClient client = TemporalClients.connect(address, TemporalClients.DEFAULT_NAMESPACE);
@@ -94,8 +112,13 @@ final class DevTemporal implements AutoCloseable {
           process.destroyForcibly();
           throw new CliException(
               ExitCodes.UNREACHABLE,
-              "The Temporal dev server did not answer on " + address + " within " + START_TIMEOUT.toSeconds()
-                  + " s; see " + logFile + ".");
+              "The Temporal dev server did not answer on "
+                  + address
+                  + " within "
+                  + START_TIMEOUT.toSeconds()
+                  + " s; see "
+                  + logFile
+                  + ".");
         }
         sleep(300);
       }
@@ -141,7 +164,9 @@ final class DevTemporal implements AutoCloseable {
     String userHome = System.getProperty("user.home");
     candidates.add(Path.of(userHome, "go", "bin", "temporal"));
     candidates.add(Path.of(userHome, ".temporalio", "bin", "temporal"));
-    return candidates.stream().filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst();
+    return candidates.stream()
+        .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
+        .findFirst();
   }
 
   String address() {

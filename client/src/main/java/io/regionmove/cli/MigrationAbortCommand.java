@@ -16,7 +16,9 @@ final class MigrationAbortCommand implements Callable<Integer> {
 
   @ParentCommand RegionmoveCli root;
 
-  @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+  @Option(
+      names = {"-y", "--yes"},
+      description = "Do not ask for confirmation.")
   boolean yes;
 
   @Parameters(paramLabel = "MIGRATION_ID")
@@ -29,9 +31,20 @@ final class MigrationAbortCommand implements Callable<Integer> {
       MigrationClient client = session.migrations();
       if (session.console().isTerminal() && !root.yes && !yes && !root.json) {
         var m = client.status(id);
-        session.console().println(
-            "This will abort migration " + id + " (" + m.app() + ": " + m.source() + " → " + m.destination() + "):");
-        MigrationRunCommand.operations(Step.ABORT).forEach(o -> session.console().println("  - " + o));
+        session
+            .console()
+            .println(
+                "This will abort migration "
+                    + id
+                    + " ("
+                    + m.app()
+                    + ": "
+                    + m.source()
+                    + " → "
+                    + m.destination()
+                    + "):");
+        MigrationRunCommand.operations(Step.ABORT)
+            .forEach(o -> session.console().println("  - " + o));
         if (!session.console().confirm("Continue?")) {
           throw new CliException(ExitCodes.FAILED, "Cancelled; nothing was done.");
         }

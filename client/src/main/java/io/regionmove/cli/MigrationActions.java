@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The migration commands' work and output (SPEC §3), shared by the subcommands and the demo: run
- * the step with live progress, then print its outcome and the commands that come next. Each
- * method returns the exit code.
+ * the step with live progress, then print its outcome and the commands that come next. Each method
+ * returns the exit code.
  */
 final class MigrationActions {
 
@@ -97,16 +97,25 @@ final class MigrationActions {
             console.println("Running migration: " + r);
             console.println("Follow it or abort it with:");
             console.println("  " + NextCommands.follow(m.source(), m.app(), r));
-            console.println("  " + NextCommands.base(m.source(), m.app()) + " migration-abort " + r);
+            console.println(
+                "  " + NextCommands.base(m.source(), m.app()) + " migration-abort " + r);
           });
     }
     if (running.isPresent()) {
       console.error(
-          "App " + m.app() + " in " + m.source() + " already has a migration in progress ("
-              + running.get() + "); finish or abort it first.");
+          "App "
+              + m.app()
+              + " in "
+              + m.source()
+              + " already has a migration in progress ("
+              + running.get()
+              + "); finish or abort it first.");
     } else {
       String first = m.checks().isEmpty() ? "the preflight checks failed" : m.checks().get(0);
-      String more = m.checks().size() > 1 ? " (and " + (m.checks().size() - 1) + " more check(s) listed above)" : "";
+      String more =
+          m.checks().size() > 1
+              ? " (and " + (m.checks().size() - 1) + " more check(s) listed above)"
+              : "";
       console.error("The migration cannot go ahead: " + stripDot(first) + more + ".");
     }
     return ExitCodes.FAILED;
@@ -156,7 +165,8 @@ final class MigrationActions {
         console.println("  " + NextCommands.run(m, "prepare"));
       }
       case PREPARED -> {
-        console.println("Application on region '" + m.destination() + "' has been prepared, you can now:");
+        console.println(
+            "Application on region '" + m.destination() + "' has been prepared, you can now:");
         console.println("- migrate the data (optional):");
         console.println("  " + NextCommands.run(m, "data"));
         console.println("- or finalize the migration:");
@@ -170,7 +180,8 @@ final class MigrationActions {
       case DONE -> {
         console.println("Your application is now available at: " + m.url());
         for (CnameChange cname : m.cnames()) {
-          console.println("CNAME record of " + cname.domain() + " should be changed to " + cname.host());
+          console.println(
+              "CNAME record of " + cname.domain() + " should be changed to " + cname.host());
         }
       }
       case ABORTED -> {
@@ -189,7 +200,10 @@ final class MigrationActions {
         console.println("The migration failed because of the following errors:");
         m.errors().forEach(e -> console.println("  - " + e));
         console.println("Fix the cause, then run the step again:");
-        console.println("  " + NextCommands.run(m, m.failedPhase() == null ? "prepare" : m.failedPhase().wireName()));
+        console.println(
+            "  "
+                + NextCommands.run(
+                    m, m.failedPhase() == null ? "prepare" : m.failedPhase().wireName()));
         console.println("or abort the migration:");
         console.println("  " + NextCommands.abort(m));
       }
@@ -244,11 +258,17 @@ final class MigrationActions {
       return ExitCodes.OK;
     }
     String format = "%-36s  %-14s  %-19s  %-19s  %s";
-    console.println(String.format(format, "ID", "Destination", "Started At", "Finished At", "Status"));
+    console.println(
+        String.format(format, "ID", "Destination", "Started At", "Finished At", "Status"));
     for (Migration m : migrations) {
       console.println(
           String.format(
-              format, m.id(), m.destination(), time(m.startedAt()), time(m.finishedAt()), m.status()));
+              format,
+              m.id(),
+              m.destination(),
+              time(m.startedAt()),
+              time(m.finishedAt()),
+              m.status()));
     }
     return ExitCodes.OK;
   }
@@ -264,9 +284,15 @@ final class MigrationActions {
   private static String errorSentence(Migration m) {
     return switch (m.status()) {
       case ERROR ->
-          "The " + (m.failedPhase() == null ? "last" : m.failedPhase().wireName()) + " step of migration "
-              + m.id() + " failed: " + stripDot(m.errors().isEmpty() ? "see the step lines above" : m.errors().get(0)) + ".";
-      case ABORTED -> "Migration " + m.id() + " was aborted, but some undo steps failed; see the lines above.";
+          "The "
+              + (m.failedPhase() == null ? "last" : m.failedPhase().wireName())
+              + " step of migration "
+              + m.id()
+              + " failed: "
+              + stripDot(m.errors().isEmpty() ? "see the step lines above" : m.errors().get(0))
+              + ".";
+      case ABORTED ->
+          "Migration " + m.id() + " was aborted, but some undo steps failed; see the lines above.";
       case PREFLIGHT_ERROR -> "Migration " + m.id() + " did not pass its preflight checks.";
       default -> "Migration " + m.id() + " is " + m.status() + ".";
     };
@@ -278,7 +304,10 @@ final class MigrationActions {
     }
   }
 
-  /** The step lines, and while a step runs the progress of its activity (its heartbeats, its retries). */
+  /**
+   * The step lines, and while a step runs the progress of its activity (its heartbeats, its
+   * retries).
+   */
   private void showProgress(ProgressPrinter progress, Migration m, String id) {
     if (json) {
       return;
@@ -299,7 +328,8 @@ final class MigrationActions {
     try {
       console.println(JSON.writeValueAsString(value));
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Cannot print the migration as JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalStateException(
+          "Cannot print the migration as JSON: " + e.getOriginalMessage(), e);
     }
   }
 
@@ -323,11 +353,15 @@ final class MigrationActions {
       Thread.sleep(d.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CliException(ExitCodes.FAILED, "Interrupted; the migration goes on in the workflow.");
+      throw new CliException(
+          ExitCodes.FAILED, "Interrupted; the migration goes on in the workflow.");
     }
   }
 
-  /** REGIONMOVE_IDLE_LIMIT, REGIONMOVE_REDIRECT_WINDOW, REGIONMOVE_HEARTBEAT_TIMEOUT as ISO-8601 durations (PT30S, P7D). */
+  /**
+   * REGIONMOVE_IDLE_LIMIT, REGIONMOVE_REDIRECT_WINDOW, REGIONMOVE_HEARTBEAT_TIMEOUT as ISO-8601
+   * durations (PT30S, P7D).
+   */
   static MigrationSettings settingsFromEnvironment() {
     return new MigrationSettings(
         duration("REGIONMOVE_IDLE_LIMIT"),
@@ -342,11 +376,16 @@ final class MigrationActions {
     }
     try {
       String v = value.trim().toUpperCase(java.util.Locale.ROOT);
-      return v.startsWith("P") ? Duration.parse(v) : Duration.parse(v.contains("D") ? "P" + v : "PT" + v);
+      return v.startsWith("P")
+          ? Duration.parse(v)
+          : Duration.parse(v.contains("D") ? "P" + v : "PT" + v);
     } catch (java.time.format.DateTimeParseException e) {
       throw new CliException(
           ExitCodes.USAGE,
-          variable + " is '" + value + "', which is not a duration; use ISO-8601 such as P7D, PT12H or 30s.");
+          variable
+              + " is '"
+              + value
+              + "', which is not a duration; use ISO-8601 such as P7D, PT12H or 30s.");
     }
   }
 }

@@ -16,10 +16,17 @@ final class MigrationCreateCommand implements Callable<Integer> {
 
   @ParentCommand RegionmoveCli root;
 
-  @Option(names = "--to", required = true, paramLabel = "REGION", description = "The destination region.")
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "REGION",
+      description = "The destination region.")
   String destination;
 
-  @Option(names = "--new-name", paramLabel = "NAME", description = "The app's name in the destination (default: the same).")
+  @Option(
+      names = "--new-name",
+      paramLabel = "NAME",
+      description = "The app's name in the destination (default: the same).")
   String newName;
 
   @Override
@@ -33,7 +40,11 @@ final class MigrationCreateCommand implements Callable<Integer> {
     if (destination.equals(region)) {
       throw new CliException(
           ExitCodes.FAILED,
-          "Cannot migrate " + app + ": the destination region is the source region (" + region + "); pass another region to --to.");
+          "Cannot migrate "
+              + app
+              + ": the destination region is the source region ("
+              + region
+              + "); pass another region to --to.");
     }
     try (Session session = root.session()) {
       Optional<Regions> regions = session.regions();
@@ -43,7 +54,8 @@ final class MigrationCreateCommand implements Callable<Integer> {
             new RegionApi(session.region(r, region)).probe();
             new RegionApi(session.region(r, destination)).probe();
           });
-      MigrationActions actions = new MigrationActions(session.migrations(), root.console(), root.json);
+      MigrationActions actions =
+          new MigrationActions(session.migrations(), root.console(), root.json);
       Migration migration = actions.create(app, region, destination, newName);
       return actions.reportCreate(migration);
     }

@@ -13,7 +13,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "migration-history",
     mixinStandardHelpOptions = true,
-    description = "Prints the migration's Temporal history as JSON (the format Temporal Web imports and the replayer reads).")
+    description =
+        "Prints the migration's Temporal history as JSON (the format Temporal Web imports and the replayer reads).")
 final class MigrationHistoryCommand implements Callable<Integer> {
 
   @ParentCommand RegionmoveCli root;
@@ -21,7 +22,10 @@ final class MigrationHistoryCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MIGRATION_ID")
   String id;
 
-  @Option(names = "--output", paramLabel = "FILE", description = "Write the JSON to FILE instead of stdout.")
+  @Option(
+      names = "--output",
+      paramLabel = "FILE",
+      description = "Write the JSON to FILE instead of stdout.")
   Path output;
 
   @Override
@@ -40,10 +44,19 @@ final class MigrationHistoryCommand implements Callable<Integer> {
         }
         Files.writeString(output, json);
       } catch (IOException e) {
-        throw new CliException(ExitCodes.FAILED, "Cannot write " + output + ": " + e.getMessage() + ".", e);
+        throw new CliException(
+            ExitCodes.FAILED, "Cannot write " + output + ": " + e.getMessage() + ".", e);
       }
-      session.console().println(
-          "Wrote the history of migration " + id + " (" + history.getEvents().size() + " events) to " + output + ".");
+      session
+          .console()
+          .println(
+              "Wrote the history of migration "
+                  + id
+                  + " ("
+                  + history.getEvents().size()
+                  + " events) to "
+                  + output
+                  + ".");
       return ExitCodes.OK;
     }
   }

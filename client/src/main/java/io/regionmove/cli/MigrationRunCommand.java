@@ -17,13 +17,22 @@ import picocli.CommandLine.ParentCommand;
 final class MigrationRunCommand implements Callable<Integer> {
 
   static final class Which {
-    @Option(names = "--prepare", required = true, description = "Freeze the source and prepare the destination app.")
+    @Option(
+        names = "--prepare",
+        required = true,
+        description = "Freeze the source and prepare the destination app.")
     boolean prepare;
 
-    @Option(names = "--data", required = true, description = "Stop the source and copy its databases.")
+    @Option(
+        names = "--data",
+        required = true,
+        description = "Stop the source and copy its databases.")
     boolean data;
 
-    @Option(names = "--finalize", required = true, description = "Start the destination and redirect the old URL.")
+    @Option(
+        names = "--finalize",
+        required = true,
+        description = "Start the destination and redirect the old URL.")
     boolean finalize;
 
     Step step() {
@@ -33,13 +42,17 @@ final class MigrationRunCommand implements Callable<Integer> {
 
   @ParentCommand RegionmoveCli root;
 
-  @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+  @Option(
+      names = {"-y", "--yes"},
+      description = "Do not ask for confirmation.")
   boolean yes;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Which which;
 
-  @Parameters(paramLabel = "MIGRATION_ID", description = "The migration id that migration-create printed.")
+  @Parameters(
+      paramLabel = "MIGRATION_ID",
+      description = "The migration id that migration-create printed.")
   String id;
 
   @Override
@@ -50,9 +63,20 @@ final class MigrationRunCommand implements Callable<Integer> {
       MigrationClient client = session.migrations();
       if (session.console().isTerminal() && !root.yes && !yes && !root.json) {
         var m = client.status(id);
-        session.console().println(
-            "This will run the " + step.wireName() + " step of migration " + id + " (" + m.app() + ": "
-                + m.source() + " → " + m.destination() + "):");
+        session
+            .console()
+            .println(
+                "This will run the "
+                    + step.wireName()
+                    + " step of migration "
+                    + id
+                    + " ("
+                    + m.app()
+                    + ": "
+                    + m.source()
+                    + " → "
+                    + m.destination()
+                    + "):");
         operations(step).forEach(o -> session.console().println("  - " + o));
         if (!session.console().confirm("Continue?")) {
           throw new CliException(ExitCodes.FAILED, "Cancelled; nothing was done.");

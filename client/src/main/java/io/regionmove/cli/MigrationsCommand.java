@@ -4,7 +4,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "migrations", mixinStandardHelpOptions = true, description = "Lists the migrations of the app.")
+@Command(
+    name = "migrations",
+    mixinStandardHelpOptions = true,
+    description = "Lists the migrations of the app.")
 final class MigrationsCommand implements Callable<Integer> {
 
   @ParentCommand RegionmoveCli root;
@@ -14,7 +17,8 @@ final class MigrationsCommand implements Callable<Integer> {
     String region = root.requireRegion();
     String app = root.requireApp();
     try (Session session = root.session()) {
-      return new MigrationActions(session.migrations(), session.console(), root.json).list(app, region);
+      return new MigrationActions(session.migrations(), session.console(), root.json)
+          .list(app, region);
     }
   }
 }

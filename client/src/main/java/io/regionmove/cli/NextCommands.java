@@ -2,7 +2,10 @@ package io.regionmove.cli;
 
 import io.regionmove.model.Migration;
 
-/** The commands a person pastes next, built from the migration so they name the right app and region. */
+/**
+ * The commands a person pastes next, built from the migration so they name the right app and
+ * region.
+ */
 final class NextCommands {
 
   static final String PROGRAM = "regionmove";
@@ -30,7 +33,8 @@ final class NextCommands {
   }
 
   static String create(Migration m) {
-    String rename = m.newName() != null && !m.newName().equals(m.app()) ? " --new-name " + m.newName() : "";
+    String rename =
+        m.newName() != null && !m.newName().equals(m.app()) ? " --new-name " + m.newName() : "";
     return base(m) + " migration-create --to " + m.destination() + rename;
   }
 }

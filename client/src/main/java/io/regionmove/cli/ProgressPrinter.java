@@ -17,15 +17,15 @@ import java.util.function.LongSupplier;
 
 /**
  * Prints the step lines of a migration as they appear and change. Plain output prints each step
- * once, when it has ended ({@code   [done] Freeze source app my-app}, logs indented below); a
+ * once, when it has ended ({@code [done] Freeze source app my-app}, logs indented below); a
  * terminal also shows the running steps with a spinner.
  *
  * <p>Under a running step it shows the progress of its activity, read from the workflow's pending
- * activities: the last heartbeat of the data activities ({@code restoring: 412.5 MB, 2/3
- * tables}) and, when the activity is being retried, the attempt and why the last one failed. A
- * terminal updates that line in place with the spinner; plain output prints it (below a {@code
- *   [running] <step>} line) only when it changed, and for each step at most every {@link
- * #PLAIN_INTERVAL}, so logs stay short.
+ * activities: the last heartbeat of the data activities ({@code restoring: 412.5 MB, 2/3 tables})
+ * and, when the activity is being retried, the attempt and why the last one failed. A terminal
+ * updates that line in place with the spinner; plain output prints it (below a {@code [running]
+ * <step>} line) only when it changed, and for each step at most every {@link #PLAIN_INTERVAL}, so
+ * logs stay short.
  */
 final class ProgressPrinter {
 
@@ -98,10 +98,10 @@ final class ProgressPrinter {
   }
 
   /**
-   * Pairs running steps with the pending activities that run them: a data activity with the
-   * running step its type names, of the addon its progress names (before its first heartbeat,
-   * in scheduling order when several addons move at once); the others in order when as many
-   * remain as running steps.
+   * Pairs running steps with the pending activities that run them: a data activity with the running
+   * step its type names, of the addon its progress names (before its first heartbeat, in scheduling
+   * order when several addons move at once); the others in order when as many remain as running
+   * steps.
    */
   static Map<Step, PendingActivity> match(List<Step> running, List<PendingActivity> pending) {
     Map<Step, PendingActivity> matched = new LinkedHashMap<>();
@@ -184,7 +184,9 @@ final class ProgressPrinter {
     return notes.isEmpty() ? progress : progress + " (" + String.join(", ", notes) + ")";
   }
 
-  /** {@code stage: 412.5 MB, 2/3 tables} from the data activities' details; other details as JSON. */
+  /**
+   * {@code stage: 412.5 MB, 2/3 tables} from the data activities' details; other details as JSON.
+   */
   private static String progressOf(JsonNode details) {
     if (details == null || details.isNull() || details.isMissingNode()) {
       return null;
@@ -197,7 +199,12 @@ final class ProgressPrinter {
       }
       int tables = details.path("tables").asInt(0);
       if (tables > 0) {
-        parts.add(details.path("tablesDone").asInt(0) + "/" + tables + " table" + (tables == 1 ? "" : "s"));
+        parts.add(
+            details.path("tablesDone").asInt(0)
+                + "/"
+                + tables
+                + " table"
+                + (tables == 1 ? "" : "s"));
       }
       String stage = details.path("stage").asText();
       return parts.isEmpty() ? stage : stage + ": " + String.join(", ", parts);
@@ -290,7 +297,9 @@ final class ProgressPrinter {
     }
   }
 
-  /** Lines longer than the terminal would wrap, and the block could no longer be redrawn in place. */
+  /**
+   * Lines longer than the terminal would wrap, and the block could no longer be redrawn in place.
+   */
   private static int width() {
     try {
       String columns = System.getenv("COLUMNS");

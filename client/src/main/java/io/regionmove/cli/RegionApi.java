@@ -11,32 +11,46 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The few Region API reads the CLI does itself: a reachability probe and the addon URLs of the demo. */
+/**
+ * The few Region API reads the CLI does itself: a reachability probe and the addon URLs of the
+ * demo.
+ */
 final class RegionApi {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final RegionConfig region;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
   RegionApi(RegionConfig region) {
     this.region = region;
   }
 
-  /** Fails with exit code 3 and one sentence when the region does not answer or refuses its token. */
+  /**
+   * Fails with exit code 3 and one sentence when the region does not answer or refuses its token.
+   */
   void probe() {
     int status = get("/v1/addon_providers").status();
     if (status == 401 || status == 403) {
       throw new CliException(
           ExitCodes.UNREACHABLE,
-          "Region " + region.name() + " refused the token of the regions file (HTTP " + status + "); fix its token.");
+          "Region "
+              + region.name()
+              + " refused the token of the regions file (HTTP "
+              + status
+              + "); fix its token.");
     }
     if (status >= 500) {
       throw new CliException(
           ExitCodes.UNREACHABLE,
-          "Region " + region.name() + " at " + region.apiUrl() + " answers HTTP " + status + "; try again when it is back.");
+          "Region "
+              + region.name()
+              + " at "
+              + region.apiUrl()
+              + " answers HTTP "
+              + status
+              + "; try again when it is back.");
     }
   }
 
@@ -52,17 +66,26 @@ final class RegionApi {
             .build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      JsonNode body = response.body() == null || response.body().isBlank() ? null : JSON.readTree(response.body());
+      JsonNode body =
+          response.body() == null || response.body().isBlank()
+              ? null
+              : JSON.readTree(response.body());
       return new Answer(response.statusCode(), body);
     } catch (IOException e) {
       throw new CliException(
           ExitCodes.UNREACHABLE,
-          "Region " + region.name() + " cannot be reached at " + region.apiUrl() + " (" + reason(e)
+          "Region "
+              + region.name()
+              + " cannot be reached at "
+              + region.apiUrl()
+              + " ("
+              + reason(e)
               + "); start it or fix its api_url in the regions file.",
           e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CliException(ExitCodes.FAILED, "Interrupted while calling region " + region.name() + ".");
+      throw new CliException(
+          ExitCodes.FAILED, "Interrupted while calling region " + region.name() + ".");
     }
   }
 
@@ -95,6 +118,8 @@ final class RegionApi {
   /** The app object, or empty when the region does not know it. */
   Optional<JsonNode> app(String app) {
     Answer answer = get("/v1/apps/" + app);
-    return answer.status() == 200 && answer.body() != null ? Optional.of(answer.body().path("app")) : Optional.empty();
+    return answer.status() == 200 && answer.body() != null
+        ? Optional.of(answer.body().path("app"))
+        : Optional.empty();
   }
 }

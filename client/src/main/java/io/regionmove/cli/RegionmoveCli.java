@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
     name = "regionmove",
     mixinStandardHelpOptions = true,
     version = "regionmove 0.1.0",
-    description = "Moves an app from one region to another, step by step, as a durable Temporal workflow.",
+    description =
+        "Moves an app from one region to another, step by step, as a durable Temporal workflow.",
     subcommands = {
       MigrationCreateCommand.class,
       MigrationRunCommand.class,
@@ -53,13 +54,19 @@ public final class RegionmoveCli {
       description = "The app (default: REGIONMOVE_APP).")
   String app;
 
-  @Option(names = "--json", description = "Print the migration object as JSON instead of the progress lines.")
+  @Option(
+      names = "--json",
+      description = "Print the migration object as JSON instead of the progress lines.")
   boolean json;
 
-  @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+  @Option(
+      names = {"-y", "--yes"},
+      description = "Do not ask for confirmation.")
   boolean yes;
 
-  @Option(names = {"-v", "--verbose"}, description = "Also show the logs on stderr (they always go to the log file).")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Also show the logs on stderr (they always go to the log file).")
   boolean verbose;
 
   private final Console console = Console.system();
@@ -76,14 +83,16 @@ public final class RegionmoveCli {
 
   String requireRegion() {
     if (region == null || region.isBlank()) {
-      throw new CliException(ExitCodes.USAGE, "No region given: pass --region REGION or set REGIONMOVE_REGION.");
+      throw new CliException(
+          ExitCodes.USAGE, "No region given: pass --region REGION or set REGIONMOVE_REGION.");
     }
     return InputChecks.region("--region", region);
   }
 
   String requireApp() {
     if (app == null || app.isBlank()) {
-      throw new CliException(ExitCodes.USAGE, "No app given: pass --app APP or set REGIONMOVE_APP.");
+      throw new CliException(
+          ExitCodes.USAGE, "No app given: pass --app APP or set REGIONMOVE_APP.");
     }
     return InputChecks.app("--app", app);
   }
@@ -133,13 +142,19 @@ public final class RegionmoveCli {
       message = e.getMessage();
     } else if (unavailable(e)) {
       code = ExitCodes.UNREACHABLE;
-      message = "The Temporal server stopped answering (" + rootMessage(e) + "); check that it runs and try again.";
+      message =
+          "The Temporal server stopped answering ("
+              + rootMessage(e)
+              + "); check that it runs and try again.";
     } else {
       log.error("Unexpected failure", e);
       code = ExitCodes.FAILED;
       message =
-          "Unexpected error: " + rootMessage(e) + "; the details are in "
-              + System.getProperty(LOG_FILE_PROPERTY, "the log file") + ".";
+          "Unexpected error: "
+              + rootMessage(e)
+              + "; the details are in "
+              + System.getProperty(LOG_FILE_PROPERTY, "the log file")
+              + ".";
     }
     console.error(message);
     return code;
@@ -181,7 +196,8 @@ public final class RegionmoveCli {
         verbose = true;
       }
     }
-    System.setProperty(LOG_FILE_PROPERTY, home.resolve("regionmove.log").toAbsolutePath().toString());
+    System.setProperty(
+        LOG_FILE_PROPERTY, home.resolve("regionmove.log").toAbsolutePath().toString());
     System.setProperty(CONSOLE_LEVEL_PROPERTY, verbose ? "INFO" : "OFF");
   }
 }

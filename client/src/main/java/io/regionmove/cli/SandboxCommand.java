@@ -23,19 +23,32 @@ final class SandboxCommand implements Callable<Integer> {
   @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1")
   String host;
 
-  @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the region keeps its state (default: REGIONMOVE_HOME or .regionmove).")
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description = "Where the region keeps its state (default: REGIONMOVE_HOME or .regionmove).")
   Path stateDir;
 
-  @Option(names = "--token", paramLabel = "TOKEN", description = "The bearer token (default: generated once, kept in the state).")
+  @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
+      description = "The bearer token (default: generated once, kept in the state).")
   String token;
 
-  @Option(names = "--pg-url", paramLabel = "URL", description = "PostgreSQL server for the addons (default: REGIONMOVE_PG_URL, else a private cluster).")
+  @Option(
+      names = "--pg-url",
+      paramLabel = "URL",
+      description =
+          "PostgreSQL server for the addons (default: REGIONMOVE_PG_URL, else a private cluster).")
   String pgUrl;
 
   @Override
   public Integer call() throws InterruptedException {
-    List<String> args = new ArrayList<>(List.of("--region", region, "--port", Integer.toString(port), "--host", host));
-    args.addAll(List.of("--state-dir", (stateDir == null ? RegionmoveCli.home() : stateDir).toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of("--region", region, "--port", Integer.toString(port), "--host", host));
+    args.addAll(
+        List.of("--state-dir", (stateDir == null ? RegionmoveCli.home() : stateDir).toString()));
     if (token != null) {
       args.addAll(List.of("--token", token));
     }

@@ -10,7 +10,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "sandbox-seed",
     mixinStandardHelpOptions = true,
-    description = "Seeds a sample app (config, collaborators, domain, PostgreSQL data) in a region of the regions file.")
+    description =
+        "Seeds a sample app (config, collaborators, domain, PostgreSQL data) in a region of the regions file.")
 final class SandboxSeedCommand implements Callable<Integer> {
 
   @ParentCommand RegionmoveCli root;
@@ -21,7 +22,11 @@ final class SandboxSeedCommand implements Callable<Integer> {
   @Option(names = "--app", required = true, paramLabel = "NAME")
   String app;
 
-  @Option(names = "--rows", paramLabel = "N", defaultValue = "" + SampleApp.DEFAULT_ROWS, description = "Rows of sample data (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rows",
+      paramLabel = "N",
+      defaultValue = "" + SampleApp.DEFAULT_ROWS,
+      description = "Rows of sample data (default: ${DEFAULT-VALUE}).")
   int rows;
 
   @Override
@@ -35,15 +40,32 @@ final class SandboxSeedCommand implements Callable<Integer> {
     try {
       SampleApp.seed(config.apiUrl(), config.token(), app, rows);
     } catch (IllegalStateException | IllegalArgumentException e) {
-      throw new CliException(ExitCodes.FAILED, "Seeding " + app + " in " + region + " failed: " + e.getMessage(), e);
+      throw new CliException(
+          ExitCodes.FAILED, "Seeding " + app + " in " + region + " failed: " + e.getMessage(), e);
     }
     String router = config.routerUrl() == null ? "" : " (" + appUrl(config, app) + ")";
-    root.console().println("Seeded app " + app + " in " + region + " with " + rows + " rows of sample data" + router + ".");
+    root.console()
+        .println(
+            "Seeded app "
+                + app
+                + " in "
+                + region
+                + " with "
+                + rows
+                + " rows of sample data"
+                + router
+                + ".");
     return ExitCodes.OK;
   }
 
   static String appUrl(RegionConfig region, String app) {
     java.net.URI router = java.net.URI.create(region.routerUrl());
-    return router.getScheme() + "://" + app + "." + router.getHost() + (router.getPort() < 0 ? "" : ":" + router.getPort()) + "/";
+    return router.getScheme()
+        + "://"
+        + app
+        + "."
+        + router.getHost()
+        + (router.getPort() < 0 ? "" : ":" + router.getPort())
+        + "/";
   }
 }

@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** What the migration commands share: the Temporal client, the regions file, the console, made on first use. */
+/**
+ * What the migration commands share: the Temporal client, the regions file, the console, made on
+ * first use.
+ */
 final class Session implements AutoCloseable {
 
   private final Path home;
@@ -43,8 +46,8 @@ final class Session implements AutoCloseable {
   }
 
   /**
-   * The regions file named by REGIONMOVE_REGIONS, else {@code <home>/regions.json} when
-   * {@code regionmove dev} wrote one; empty when there is neither.
+   * The regions file named by REGIONMOVE_REGIONS, else {@code <home>/regions.json} when {@code
+   * regionmove dev} wrote one; empty when there is neither.
    */
   Optional<Regions> regions() {
     String named = System.getenv(Regions.ENV);
@@ -61,8 +64,12 @@ final class Session implements AutoCloseable {
             () ->
                 new CliException(
                     ExitCodes.USAGE,
-                    Regions.ENV + " is not set and " + home.resolve("regions.json")
-                        + " does not exist; start `regionmove dev` or point " + Regions.ENV + " at a regions file."));
+                    Regions.ENV
+                        + " is not set and "
+                        + home.resolve("regions.json")
+                        + " does not exist; start `regionmove dev` or point "
+                        + Regions.ENV
+                        + " at a regions file."));
   }
 
   RegionConfig region(Regions regions, String name) {
@@ -72,8 +79,11 @@ final class Session implements AutoCloseable {
             () ->
                 new CliException(
                     ExitCodes.FAILED,
-                    "Region " + name + " is not configured; the known regions are "
-                        + String.join(", ", regions.names()) + "."));
+                    "Region "
+                        + name
+                        + " is not configured; the known regions are "
+                        + String.join(", ", regions.names())
+                        + "."));
   }
 
   private static Regions loadRegions(Path file) {

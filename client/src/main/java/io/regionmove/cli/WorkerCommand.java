@@ -18,7 +18,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "worker",
     mixinStandardHelpOptions = true,
-    description = "Runs a worker: the migrations task queue and the activity queues of the regions named.")
+    description =
+        "Runs a worker: the migrations task queue and the activity queues of the regions named.")
 final class WorkerCommand implements Callable<Integer> {
 
   @ParentCommand RegionmoveCli root;
@@ -27,7 +28,8 @@ final class WorkerCommand implements Callable<Integer> {
       names = "--regions",
       split = ",",
       paramLabel = "REGION",
-      description = "The regions whose activity queues to poll (default: every region of the regions file).")
+      description =
+          "The regions whose activity queues to poll (default: every region of the regions file).")
   List<String> regions;
 
   @Override
@@ -38,7 +40,8 @@ final class WorkerCommand implements Callable<Integer> {
     try {
       TemporalClients.registerSearchAttributes(client);
     } catch (StatusRuntimeException e) {
-      LoggerFactory.getLogger(WorkerCommand.class).warn("Could not register the search attributes: {}", e.getStatus());
+      LoggerFactory.getLogger(WorkerCommand.class)
+          .warn("Could not register the search attributes: {}", e.getStatus());
     }
     RegionmoveWorker worker;
     try {
@@ -46,7 +49,8 @@ final class WorkerCommand implements Callable<Integer> {
           RegionmoveWorker.start(
               client,
               configured,
-              new RegionmoveWorker.Options(regions == null ? null : new LinkedHashSet<>(regions), null));
+              new RegionmoveWorker.Options(
+                  regions == null ? null : new LinkedHashSet<>(regions), null));
     } catch (UnknownRegionException e) {
       client.getWorkflowServiceStubs().shutdownNow();
       throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
@@ -61,9 +65,13 @@ final class WorkerCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "regionmove-worker-stop"));
-    root.console().println(
-        "Worker running: task queue regionmove-migrations and the activity queues of "
-            + String.join(", ", worker.regions()) + " (backups in " + worker.backupDir() + ").");
+    root.console()
+        .println(
+            "Worker running: task queue regionmove-migrations and the activity queues of "
+                + String.join(", ", worker.regions())
+                + " (backups in "
+                + worker.backupDir()
+                + ").");
     root.console().println("Press Ctrl-C to stop.");
     stopped.await();
     return ExitCodes.OK;

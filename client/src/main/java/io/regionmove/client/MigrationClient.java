@@ -23,7 +23,6 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowQueryException;
 import io.temporal.client.WorkflowServiceException;
-import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
@@ -33,9 +32,9 @@ import io.temporal.common.converter.DataConverter;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -113,13 +112,14 @@ public final class MigrationClient {
   }
 
   /**
-   * Starts a migration (its preflight checks run at once) and returns its id. Search attributes
-   * are set at start, so the migration is listed before its first workflow task runs.
+   * Starts a migration (its preflight checks run at once) and returns its id. Search attributes are
+   * set at start, so the migration is listed before its first workflow task runs.
    */
   public String create(
       String app, String source, String destination, String newName, MigrationSettings settings) {
     String id = UUID.randomUUID().toString();
-    MigrationRequest request = new MigrationRequest(id, app, newName, source, destination, settings);
+    MigrationRequest request =
+        new MigrationRequest(id, app, newName, source, destination, settings);
     WorkflowOptions options =
         WorkflowOptions.newBuilder()
             .setWorkflowId(AppMigrationWorkflow.workflowId(id))
@@ -150,20 +150,43 @@ public final class MigrationClient {
    * The workflow's Details in Temporal Web (Markdown): what moves where, and how to drive it from
    * there (the signals) or from a terminal.
    */
-  static String staticDetails(String id, String app, String source, String destination, String newName) {
+  static String staticDetails(
+      String id, String app, String source, String destination, String newName) {
     String base = "regionmove --region " + source + " --app " + app;
-    return "**" + app + "** moves from region **" + source + "** to **" + destination + "**"
-        + (newName == null || newName.equals(app) ? "" : " as **" + newName + "**") + ".\n\n"
-        + "- App: `" + app + "`\n"
-        + "- Source region: `" + source + "`\n"
-        + "- Destination region: `" + destination + "`\n"
-        + "- Name in the destination: `" + (newName == null ? app : newName) + "`\n\n"
+    return "**"
+        + app
+        + "** moves from region **"
+        + source
+        + "** to **"
+        + destination
+        + "**"
+        + (newName == null || newName.equals(app) ? "" : " as **" + newName + "**")
+        + ".\n\n"
+        + "- App: `"
+        + app
+        + "`\n"
+        + "- Source region: `"
+        + source
+        + "`\n"
+        + "- Destination region: `"
+        + destination
+        + "`\n"
+        + "- Name in the destination: `"
+        + (newName == null ? app : newName)
+        + "`\n\n"
         + "Steps: `prepare`, then `data` (optional), then `finalize`; `abort` at any time. Send them as"
-        + " signals from here, or run `" + base + " migration-run --prepare " + id + "` (and `--data`,"
+        + " signals from here, or run `"
+        + base
+        + " migration-run --prepare "
+        + id
+        + "` (and `--data`,"
         + " `--finalize`, `migration-abort`).";
   }
 
-  /** Starts a step: returns once the workflow accepted it; a refusal is a {@link MigrationRejectedException}. */
+  /**
+   * Starts a step: returns once the workflow accepted it; a refusal is a {@link
+   * MigrationRejectedException}.
+   */
   public StepHandle startStep(String id, Step step) {
     AppMigrationWorkflow workflow = stub(id);
     UpdateOptions<Migration> options =
@@ -177,7 +200,8 @@ public final class MigrationClient {
                   switch (step) {
                     case PREPARE -> WorkflowClient.startUpdate(workflow::prepare, options);
                     case DATA -> WorkflowClient.startUpdate(workflow::data, options);
-                    case FINALIZE -> WorkflowClient.startUpdate(workflow::finalizeMigration, options);
+                    case FINALIZE ->
+                        WorkflowClient.startUpdate(workflow::finalizeMigration, options);
                     case ABORT -> WorkflowClient.startUpdate(workflow::abort, options);
                   });
     } catch (MigrationNotFoundException e) {
@@ -185,7 +209,9 @@ public final class MigrationClient {
       Migration closed = status(id);
       throw new MigrationRejectedException(
           (step == Step.ABORT ? "Cannot abort" : "Cannot run " + step.wireName())
-              + ": the migration is " + closed.status() + ".",
+              + ": the migration is "
+              + closed.status()
+              + ".",
           e);
     }
     return () -> call(id, handle::getResult);
@@ -213,10 +239,11 @@ public final class MigrationClient {
   }
 
   /**
-   * The migration once its preflight has ended. The workflow may not have run its first task
-   * yet, so a query that finds no state is retried until {@code timeout}.
+   * The migration once its preflight has ended. The workflow may not have run its first task yet,
+   * so a query that finds no state is retried until {@code timeout}.
    */
-  public Migration awaitPreflight(String id, java.util.function.Consumer<Migration> progress, Duration timeout) {
+  public Migration awaitPreflight(
+      String id, java.util.function.Consumer<Migration> progress, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Migration migration = null;
@@ -233,7 +260,10 @@ public final class MigrationClient {
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
-            "The preflight checks of migration " + id + " did not end within " + timeout.toSeconds()
+            "The preflight checks of migration "
+                + id
+                + " did not end within "
+                + timeout.toSeconds()
                 + " s; is a worker running (regionmove worker or regionmove dev)?");
       }
       sleep(PREFLIGHT_POLL);
@@ -242,8 +272,8 @@ public final class MigrationClient {
 
   /**
    * The migration's running activities in the order they were scheduled, with their progress
-   * (heartbeat details decoded by the client's data converter, so also when payloads are
-   * encrypted) and, when retried, why the previous attempt failed.
+   * (heartbeat details decoded by the client's data converter, so also when payloads are encrypted)
+   * and, when retried, why the previous attempt failed.
    */
   public List<PendingActivity> pendingActivities(String id) {
     List<PendingActivityInfo> infos =
@@ -258,8 +288,12 @@ public final class MigrationClient {
     return pendingActivities(infos, client.getOptions().getDataConverter());
   }
 
-  /** The pending activities of a workflow description, decoded with {@code converter}, in scheduling order. */
-  public static List<PendingActivity> pendingActivities(List<PendingActivityInfo> infos, DataConverter converter) {
+  /**
+   * The pending activities of a workflow description, decoded with {@code converter}, in scheduling
+   * order.
+   */
+  public static List<PendingActivity> pendingActivities(
+      List<PendingActivityInfo> infos, DataConverter converter) {
     List<PendingActivity> pending = new ArrayList<>();
     for (PendingActivityInfo info : infos) {
       pending.add(
@@ -270,13 +304,16 @@ public final class MigrationClient {
               info.getMaximumAttempts(),
               info.hasHeartbeatDetails() ? lastDetail(info.getHeartbeatDetails(), converter) : null,
               info.hasLastFailure() ? failureMessage(info.getLastFailure(), converter) : null,
-              info.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED && info.getAttempt() > 1,
+              info.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED
+                  && info.getAttempt() > 1,
               info.hasScheduledTime()
-                  ? Instant.ofEpochSecond(info.getScheduledTime().getSeconds(), info.getScheduledTime().getNanos())
+                  ? Instant.ofEpochSecond(
+                      info.getScheduledTime().getSeconds(), info.getScheduledTime().getNanos())
                   : null));
     }
     pending.sort(
-        Comparator.comparing(PendingActivity::scheduledTime, Comparator.nullsLast(Comparator.naturalOrder()))
+        Comparator.comparing(
+                PendingActivity::scheduledTime, Comparator.nullsLast(Comparator.naturalOrder()))
             .thenComparing(p -> p.activityId().length())
             .thenComparing(PendingActivity::activityId));
     return pending;
@@ -290,7 +327,8 @@ public final class MigrationClient {
       return converter.fromPayloads(
           payloads.getPayloadsCount() - 1, Optional.of(payloads), JsonNode.class, JsonNode.class);
     } catch (RuntimeException e) {
-      // Details the converter cannot read (another codec key, a binary payload) only lose the progress.
+      // Details the converter cannot read (another codec key, a binary payload) only lose the
+      // progress.
       log.debug("Cannot decode heartbeat details: {}", e.getMessage());
       return null;
     }
@@ -318,11 +356,24 @@ public final class MigrationClient {
     List<String> ids;
     try {
       String query =
-          "WorkflowType=\"" + AppMigrationWorkflow.WORKFLOW_TYPE + "\" AND "
-              + MigrationSearchAttributes.APP.getName() + "=\"" + quote(app) + "\" AND "
-              + MigrationSearchAttributes.SOURCE.getName() + "=\"" + quote(source) + "\"";
-      ids = client.listExecutions(query).map(WorkflowExecutionMetadata::getExecution)
-          .map(e -> e.getWorkflowId()).distinct().toList();
+          "WorkflowType=\""
+              + AppMigrationWorkflow.WORKFLOW_TYPE
+              + "\" AND "
+              + MigrationSearchAttributes.APP.getName()
+              + "=\""
+              + quote(app)
+              + "\" AND "
+              + MigrationSearchAttributes.SOURCE.getName()
+              + "=\""
+              + quote(source)
+              + "\"";
+      ids =
+          client
+              .listExecutions(query)
+              .map(WorkflowExecutionMetadata::getExecution)
+              .map(e -> e.getWorkflowId())
+              .distinct()
+              .toList();
     } catch (RuntimeException e) {
       if (!isUnimplemented(e)) {
         throw e;
@@ -338,7 +389,9 @@ public final class MigrationClient {
         log.debug("Migration {} from the index is gone from the server", id);
       }
     }
-    migrations.sort(Comparator.comparing(Migration::startedAt, Comparator.nullsLast(Comparator.naturalOrder())));
+    migrations.sort(
+        Comparator.comparing(
+            Migration::startedAt, Comparator.nullsLast(Comparator.naturalOrder())));
     return migrations;
   }
 
@@ -398,7 +451,8 @@ public final class MigrationClient {
 
   static boolean isUnimplemented(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+      if (t instanceof StatusRuntimeException s
+          && s.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
         return true;
       }
     }
@@ -417,5 +471,4 @@ public final class MigrationClient {
       throw new IllegalStateException("Interrupted while waiting for the migration.", e);
     }
   }
-
 }

@@ -51,7 +51,8 @@ public final class MigrationIndex {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the migration index " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot write the migration index " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -62,7 +63,8 @@ public final class MigrationIndex {
     try {
       return JSON.readValue(file.toFile(), new TypeReference<List<Entry>>() {});
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the migration index " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot read the migration index " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -7,7 +7,8 @@ public class MigrationNotFoundException extends RuntimeException {
 
   public MigrationNotFoundException(String migrationId, Throwable cause) {
     super(
-        "No migration has the id " + migrationId
+        "No migration has the id "
+            + migrationId
             + "; list the migrations of an app with `regionmove --region R --app A migrations`.",
         cause);
     this.migrationId = migrationId;

@@ -85,7 +85,12 @@ final class CliProcess {
   }
 
   /** Starts a long-running command and waits for a line containing {@code ready}. */
-  static Process startAndAwait(Map<String, String> env, List<String> args, String ready, Duration timeout, StringBuilder output)
+  static Process startAndAwait(
+      Map<String, String> env,
+      List<String> args,
+      String ready,
+      Duration timeout,
+      StringBuilder output)
       throws Exception {
     Process process = builder(env, args).redirectErrorStream(true).start();
     process.getOutputStream().close();
@@ -94,7 +99,8 @@ final class CliProcess {
         new Thread(
             () -> {
               try (BufferedReader r =
-                  new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                   synchronized (output) {
@@ -128,7 +134,10 @@ final class CliProcess {
     return process;
   }
 
-  /** The HTTP status of a GET of an app URL, sent to 127.0.0.1 with the URL's Host (*.localhost may not resolve). */
+  /**
+   * The HTTP status of a GET of an app URL, sent to 127.0.0.1 with the URL's Host (*.localhost may
+   * not resolve).
+   */
   static int httpStatus(String url) {
     URI uri = URI.create(url);
     try (Socket socket = new Socket("127.0.0.1", uri.getPort())) {
@@ -136,11 +145,19 @@ final class CliProcess {
       OutputStream out = socket.getOutputStream();
       String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
       out.write(
-          ("GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort() + "\r\nConnection: close\r\n\r\n")
+          ("GET "
+                  + path
+                  + " HTTP/1.1\r\nHost: "
+                  + uri.getHost()
+                  + ":"
+                  + uri.getPort()
+                  + "\r\nConnection: close\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       String status =
-          new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+          new BufferedReader(
+                  new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+              .readLine();
       return Integer.parseInt(status.split(" ")[1]);
     } catch (IOException e) {
       throw new AssertionError("GET " + url + " failed: " + e, e);

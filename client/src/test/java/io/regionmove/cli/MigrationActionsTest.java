@@ -24,7 +24,10 @@ class MigrationActionsTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private final Console console =
-      new Console(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), false);
+      new Console(
+          new PrintStream(out, true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8),
+          false);
   private final MigrationActions actions = new MigrationActions(null, console, false);
 
   @Test
@@ -34,12 +37,15 @@ class MigrationActionsTest {
     assertTrue(text.contains("Application on region 'osc-fr1' has been prepared, you can now:"));
     assertTrue(
         text.indexOf("regionmove --region agora-fr1 --app my-app migration-run --data " + ID)
-            < text.indexOf("regionmove --region agora-fr1 --app my-app migration-run --finalize " + ID));
+            < text.indexOf(
+                "regionmove --region agora-fr1 --app my-app migration-run --finalize " + ID));
   }
 
   @Test
   void errorListsTheFailuresTheRerunAndTheAbortAndExits1() {
-    int code = actions.report(migration(MigrationStatus.ERROR, Phase.DATA, List.of("Restore addon: disk full")));
+    int code =
+        actions.report(
+            migration(MigrationStatus.ERROR, Phase.DATA, List.of("Restore addon: disk full")));
     assertEquals(1, code);
     String text = out();
     assertTrue(text.contains("The migration failed because of the following errors:"));
@@ -52,29 +58,83 @@ class MigrationActionsTest {
   @Test
   void doneGivesTheUrlAndTheCnameChanges() {
     Migration done =
-        new Migration(ID, "my-app", "my-app", "agora-fr1", "osc-fr1", MigrationStatus.DONE, Phase.FINALIZE, null,
-            List.of(), List.of(), List.of(), "http://my-app.osc-fr1.localhost:8702/",
-            List.of(new CnameChange("my-app.example.com", "my-app.osc-fr1.localhost")), null, Instant.now(), Instant.now());
+        new Migration(
+            ID,
+            "my-app",
+            "my-app",
+            "agora-fr1",
+            "osc-fr1",
+            MigrationStatus.DONE,
+            Phase.FINALIZE,
+            null,
+            List.of(),
+            List.of(),
+            List.of(),
+            "http://my-app.osc-fr1.localhost:8702/",
+            List.of(new CnameChange("my-app.example.com", "my-app.osc-fr1.localhost")),
+            null,
+            Instant.now(),
+            Instant.now());
     assertEquals(0, actions.report(done));
-    assertTrue(out().contains("Your application is now available at: http://my-app.osc-fr1.localhost:8702/"));
-    assertTrue(out().contains("CNAME record of my-app.example.com should be changed to my-app.osc-fr1.localhost"));
+    assertTrue(
+        out()
+            .contains(
+                "Your application is now available at: http://my-app.osc-fr1.localhost:8702/"));
+    assertTrue(
+        out()
+            .contains(
+                "CNAME record of my-app.example.com should be changed to my-app.osc-fr1.localhost"));
   }
 
   @Test
   void abortedOffersTheCreateCommandWithTheNewName() {
     Migration aborted =
-        new Migration(ID, "my-app", "renamed", "agora-fr1", "osc-fr1", MigrationStatus.ABORTED, Phase.ABORT, null,
-            List.of(), List.of(), List.of(), null, List.of(), "asked by the user", Instant.now(), Instant.now());
+        new Migration(
+            ID,
+            "my-app",
+            "renamed",
+            "agora-fr1",
+            "osc-fr1",
+            MigrationStatus.ABORTED,
+            Phase.ABORT,
+            null,
+            List.of(),
+            List.of(),
+            List.of(),
+            null,
+            List.of(),
+            "asked by the user",
+            Instant.now(),
+            Instant.now());
     assertEquals(0, actions.report(aborted));
     assertTrue(out().contains("The migration '" + ID + "' has been aborted"));
-    assertTrue(out().contains("regionmove --region agora-fr1 --app my-app migration-create --to osc-fr1 --new-name renamed"));
+    assertTrue(
+        out()
+            .contains(
+                "regionmove --region agora-fr1 --app my-app migration-create --to osc-fr1 --new-name renamed"));
   }
 
   @Test
   void plainProgressPrintsEachEndedStepOnceWithItsLogs() {
     ProgressPrinter progress = new ProgressPrinter(console, 0);
-    Step running = new Step(1, Phase.PREPARE, "Freeze source app my-app", StepStatus.RUNNING, List.of(), Instant.now(), null);
-    Step done = new Step(1, Phase.PREPARE, "Freeze source app my-app", StepStatus.DONE, List.of("Froze it."), Instant.now(), Instant.now());
+    Step running =
+        new Step(
+            1,
+            Phase.PREPARE,
+            "Freeze source app my-app",
+            StepStatus.RUNNING,
+            List.of(),
+            Instant.now(),
+            null);
+    Step done =
+        new Step(
+            1,
+            Phase.PREPARE,
+            "Freeze source app my-app",
+            StepStatus.DONE,
+            List.of("Froze it."),
+            Instant.now(),
+            Instant.now());
     progress.update(withSteps(List.of(running)));
     progress.update(withSteps(List.of(done)));
     progress.update(withSteps(List.of(done)));
@@ -82,13 +142,43 @@ class MigrationActionsTest {
   }
 
   private static Migration withSteps(List<Step> steps) {
-    return new Migration(ID, "my-app", "my-app", "agora-fr1", "osc-fr1", MigrationStatus.RUNNING, Phase.PREPARE, null,
-        steps, List.of(), List.of(), null, List.of(), null, Instant.now(), null);
+    return new Migration(
+        ID,
+        "my-app",
+        "my-app",
+        "agora-fr1",
+        "osc-fr1",
+        MigrationStatus.RUNNING,
+        Phase.PREPARE,
+        null,
+        steps,
+        List.of(),
+        List.of(),
+        null,
+        List.of(),
+        null,
+        Instant.now(),
+        null);
   }
 
   private static Migration migration(MigrationStatus status, Phase failed, List<String> errors) {
-    return new Migration(ID, "my-app", "my-app", "agora-fr1", "osc-fr1", status, Phase.PREPARE, failed,
-        List.of(), errors, List.of(), null, List.of(), null, Instant.now(), null);
+    return new Migration(
+        ID,
+        "my-app",
+        "my-app",
+        "agora-fr1",
+        "osc-fr1",
+        status,
+        Phase.PREPARE,
+        failed,
+        List.of(),
+        errors,
+        List.of(),
+        null,
+        List.of(),
+        null,
+        Instant.now(),
+        null);
   }
 
   private String out() {

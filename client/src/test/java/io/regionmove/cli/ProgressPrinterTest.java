@@ -35,7 +35,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The progress lines of the running data activities, from the pending activities Temporal describes. */
+/**
+ * The progress lines of the running data activities, from the pending activities Temporal
+ * describes.
+ */
 class ProgressPrinterTest {
 
   private static final DataConverter CONVERTER = DefaultDataConverter.newDefaultInstance();
@@ -44,7 +47,10 @@ class ProgressPrinterTest {
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final Console plain =
-      new Console(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()), false);
+      new Console(
+          new PrintStream(out, true, StandardCharsets.UTF_8),
+          new PrintStream(new ByteArrayOutputStream()),
+          false);
   private long now;
 
   @Test
@@ -52,12 +58,27 @@ class ProgressPrinterTest {
     List<PendingActivity> pending =
         MigrationClient.pendingActivities(
             List.of(
-                activity("RestoreAddon", 2, 0, PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
-                    progress("restoring", 432_537_600L, 2, 3), failure("pg_restore exited with 1:\nconnection reset")),
-                activity("VerifyAddon", 1, 0, PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
-                    progress("verifying", 0, 1, 3), null),
-                activity("BackupAddon", 3, 5, PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED,
-                    null, failure("activity Heartbeat timeout"))),
+                activity(
+                    "RestoreAddon",
+                    2,
+                    0,
+                    PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+                    progress("restoring", 432_537_600L, 2, 3),
+                    failure("pg_restore exited with 1:\nconnection reset")),
+                activity(
+                    "VerifyAddon",
+                    1,
+                    0,
+                    PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+                    progress("verifying", 0, 1, 3),
+                    null),
+                activity(
+                    "BackupAddon",
+                    3,
+                    5,
+                    PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED,
+                    null,
+                    failure("activity Heartbeat timeout"))),
             CONVERTER);
 
     assertEquals(
@@ -65,7 +86,8 @@ class ProgressPrinterTest {
         ProgressPrinter.describe(pending.get(0)));
     assertEquals("verifying: 1/3 tables", ProgressPrinter.describe(pending.get(1)));
     assertEquals(
-        "waiting for attempt 3 of 5, last failure: activity Heartbeat timeout", ProgressPrinter.describe(pending.get(2)));
+        "waiting for attempt 3 of 5, last failure: activity Heartbeat timeout",
+        ProgressPrinter.describe(pending.get(2)));
   }
 
   @Test
@@ -73,11 +95,20 @@ class ProgressPrinterTest {
     DataConverter encrypting =
         TemporalClients.dataConverter(Optional.of(EncryptionKeys.of("key-a", new byte[32])));
     Payloads details = encrypting.toPayloads(progress("dumping", 3L << 20, 1, 4)).orElseThrow();
-    Failure failure = encrypting.exceptionToFailure(ApplicationFailure.newFailure("source database unreachable", "Io"));
+    Failure failure =
+        encrypting.exceptionToFailure(
+            ApplicationFailure.newFailure("source database unreachable", "Io"));
     assertFalse(details.getPayloads(0).getData().toStringUtf8().contains("dumping"));
     assertFalse(failure.getMessage().contains("unreachable"));
     PendingActivityInfo info =
-        activity("BackupAddon", 2, 0, PendingActivityState.PENDING_ACTIVITY_STATE_STARTED, null, null).toBuilder()
+        activity(
+                "BackupAddon",
+                2,
+                0,
+                PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+                null,
+                null)
+            .toBuilder()
             .setHeartbeatDetails(details)
             .setLastFailure(failure)
             .build();
@@ -91,7 +122,14 @@ class ProgressPrinterTest {
   void aFirstAttemptWithoutHeartbeatSaysNothing() {
     List<PendingActivity> pending =
         MigrationClient.pendingActivities(
-            List.of(activity("RestoreAddon", 1, 0, PendingActivityState.PENDING_ACTIVITY_STATE_STARTED, null, null)),
+            List.of(
+                activity(
+                    "RestoreAddon",
+                    1,
+                    0,
+                    PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+                    null,
+                    null)),
             CONVERTER);
     assertNull(ProgressPrinter.describe(pending.get(0)));
   }
@@ -105,15 +143,29 @@ class ProgressPrinterTest {
         migration(restore, backup),
         MigrationClient.pendingActivities(
             List.of(
-                activity("RestoreAddon", 1, 0, PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
-                    progress("restoring", 1_048_576L, 0, 3), null),
-                activity("BackupAddon", 1, 0, PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
-                    progress("dumping", 2048L, 1, 2), null)),
+                activity(
+                    "RestoreAddon",
+                    1,
+                    0,
+                    PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+                    progress("restoring", 1_048_576L, 0, 3),
+                    null),
+                activity(
+                    "BackupAddon",
+                    1,
+                    0,
+                    PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+                    progress("dumping", 2048L, 1, 2),
+                    null)),
             CONVERTER));
     assertEquals(
-        "  [running] " + RESTORE + "\n"
+        "  [running] "
+            + RESTORE
+            + "\n"
             + "      restoring: 1.0 MB, 0/3 tables\n"
-            + "  [running] " + BACKUP_2 + "\n"
+            + "  [running] "
+            + BACKUP_2
+            + "\n"
             + "      dumping: 2.0 kB, 1/2 tables\n",
         out());
   }
@@ -127,10 +179,20 @@ class ProgressPrinterTest {
         migration(backup1, backup12),
         MigrationClient.pendingActivities(
             List.of(
-                activity("BackupAddon", 1, 0, PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
-                    progress("ad-12", "dumping", 2048L, 1, 2), null),
-                activity("BackupAddon", 1, 0, PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
-                    progress("ad-1", "dumping", 1_048_576L, 0, 3), null)),
+                activity(
+                    "BackupAddon",
+                    1,
+                    0,
+                    PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+                    progress("ad-12", "dumping", 2048L, 1, 2),
+                    null),
+                activity(
+                    "BackupAddon",
+                    1,
+                    0,
+                    PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+                    progress("ad-1", "dumping", 1_048_576L, 0, 3),
+                    null)),
             CONVERTER));
     assertEquals(
         "  [running] Back up postgresql addon ad-1\n"
@@ -158,14 +220,26 @@ class ProgressPrinterTest {
     progress.update(m, restoring(3)); // changed, at once: nothing
 
     assertEquals(
-        "  [running] " + RESTORE + "\n"
+        "  [running] "
+            + RESTORE
+            + "\n"
             + "      restoring: 1.0 kB, 0/3 tables\n"
             + "      restoring: 1.0 kB, 1/3 tables\n"
             + "      restoring: 1.0 kB, 2/3 tables\n",
         out());
 
     // The step ends: its line and logs, and no more progress.
-    progress.update(migration(new Step(3, Phase.DATA, RESTORE, StepStatus.DONE, List.of("Restored 3 tables."), Instant.now(), Instant.now())), List.of());
+    progress.update(
+        migration(
+            new Step(
+                3,
+                Phase.DATA,
+                RESTORE,
+                StepStatus.DONE,
+                List.of("Restored 3 tables."),
+                Instant.now(),
+                Instant.now())),
+        List.of());
     assertTrue(out().endsWith("  [done] " + RESTORE + "\n      Restored 3 tables.\n"), out());
   }
 
@@ -173,7 +247,10 @@ class ProgressPrinterTest {
   void aTerminalRedrawsTheSpinnerAndProgressInPlace() {
     ByteArrayOutputStream screen = new ByteArrayOutputStream();
     Console terminal =
-        new Console(new PrintStream(screen, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()), true);
+        new Console(
+            new PrintStream(screen, true, StandardCharsets.UTF_8),
+            new PrintStream(new ByteArrayOutputStream()),
+            true);
     ProgressPrinter progress = new ProgressPrinter(terminal, 0, () -> now);
     Migration m = migration(running(3, RESTORE));
     progress.update(m, restoring(1));
@@ -182,7 +259,12 @@ class ProgressPrinterTest {
     String text = screen.toString(StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;]*m", "");
     assertTrue(text.contains(RESTORE + "\n      restoring: 1.0 kB, 1/3 tables"), text);
     // the second draw first goes back up over the two lines of the first, then clears them
-    assertTrue(text.contains("1/3 tables\r\u001b[1A\u001b[J  ⠙ " + RESTORE + "\n      restoring: 1.0 kB, 2/3 tables"), text);
+    assertTrue(
+        text.contains(
+            "1/3 tables\r\u001b[1A\u001b[J  ⠙ "
+                + RESTORE
+                + "\n      restoring: 1.0 kB, 2/3 tables"),
+        text);
     assertTrue(text.endsWith("2/3 tables\r\u001b[1A\u001b[J"), text);
     assertFalse(text.contains("[running]"));
   }
@@ -197,31 +279,48 @@ class ProgressPrinterTest {
   private List<PendingActivity> restoring(int tablesDone) {
     return MigrationClient.pendingActivities(
         List.of(
-            activity("RestoreAddon", 1, 0, PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
-                progress("restoring", 1024, tablesDone, 3), null)),
+            activity(
+                "RestoreAddon",
+                1,
+                0,
+                PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+                progress("restoring", 1024, tablesDone, 3),
+                null)),
         CONVERTER);
   }
 
-  /** The heartbeat details DataActivitiesImpl sends (a DataProgress), as the default converter writes them. */
-  private static Map<String, Object> progress(String addon, String stage, long bytes, int tablesDone, int tables) {
-    return Map.of("addon", addon, "stage", stage, "bytes", bytes, "tablesDone", tablesDone, "tables", tables);
+  /**
+   * The heartbeat details DataActivitiesImpl sends (a DataProgress), as the default converter
+   * writes them.
+   */
+  private static Map<String, Object> progress(
+      String addon, String stage, long bytes, int tablesDone, int tables) {
+    return Map.of(
+        "addon", addon, "stage", stage, "bytes", bytes, "tablesDone", tablesDone, "tables", tables);
   }
 
-  private static Map<String, Object> progress(String stage, long bytes, int tablesDone, int tables) {
+  private static Map<String, Object> progress(
+      String stage, long bytes, int tablesDone, int tables) {
     return Map.of("stage", stage, "bytes", bytes, "tablesDone", tablesDone, "tables", tables);
   }
 
   private static Failure failure(String message) {
     return Failure.newBuilder()
         .setMessage(message)
-        .setApplicationFailureInfo(ApplicationFailureInfo.newBuilder().setType("ToolFailedException"))
+        .setApplicationFailureInfo(
+            ApplicationFailureInfo.newBuilder().setType("ToolFailedException"))
         .build();
   }
 
   private static int sequence;
 
   private static PendingActivityInfo activity(
-      String type, int attempt, int maximumAttempts, PendingActivityState state, Object details, Failure lastFailure) {
+      String type,
+      int attempt,
+      int maximumAttempts,
+      PendingActivityState state,
+      Object details,
+      Failure lastFailure) {
     PendingActivityInfo.Builder b =
         PendingActivityInfo.newBuilder()
             .setActivityId(java.util.UUID.randomUUID().toString())
@@ -244,9 +343,23 @@ class ProgressPrinterTest {
   }
 
   private static Migration migration(Step... steps) {
-    return new Migration("0b6a3f8e-3c1e-4d2a-9d7e-1f2a3b4c5d6e", "my-app", "my-app", "agora-fr1", "osc-fr1",
-        MigrationStatus.RUNNING, Phase.DATA, null, new ArrayList<>(List.of(steps)), List.of(), List.of(), null,
-        List.of(), null, Instant.now(), null);
+    return new Migration(
+        "0b6a3f8e-3c1e-4d2a-9d7e-1f2a3b4c5d6e",
+        "my-app",
+        "my-app",
+        "agora-fr1",
+        "osc-fr1",
+        MigrationStatus.RUNNING,
+        Phase.DATA,
+        null,
+        new ArrayList<>(List.of(steps)),
+        List.of(),
+        List.of(),
+        null,
+        List.of(),
+        null,
+        Instant.now(),
+        null);
   }
 
   private static long ms(long millis) {

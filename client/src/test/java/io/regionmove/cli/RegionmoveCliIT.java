@@ -37,9 +37,12 @@ class RegionmoveCliIT {
 
   private static final String SOURCE = "agora-fr1";
   private static final String DESTINATION = "osc-fr1";
-  private static final Pattern ID = Pattern.compile("^Migration ID: ([0-9a-f-]{36})$", Pattern.MULTILINE);
+  private static final Pattern ID =
+      Pattern.compile("^Migration ID: ([0-9a-f-]{36})$", Pattern.MULTILINE);
   private static final Pattern NEXT_RUN =
-      Pattern.compile("^\\s+regionmove (--region \\S+ --app \\S+ migration-run --\\w+ [0-9a-f-]{36})$", Pattern.MULTILINE);
+      Pattern.compile(
+          "^\\s+regionmove (--region \\S+ --app \\S+ migration-run --\\w+ [0-9a-f-]{36})$",
+          Pattern.MULTILINE);
 
   private Path home;
   private Process dev;
@@ -55,8 +58,16 @@ class RegionmoveCliIT {
     dev =
         CliProcess.startAndAwait(
             CliProcess.env("REGIONMOVE_HOME", home),
-            List.of("dev", "--home", home.toString(), "--temporal-port", Integer.toString(temporalPort),
-                "--ui-port", Integer.toString(uiPort), "--api-port-base", "0"),
+            List.of(
+                "dev",
+                "--home",
+                home.toString(),
+                "--temporal-port",
+                Integer.toString(temporalPort),
+                "--ui-port",
+                Integer.toString(uiPort),
+                "--api-port-base",
+                "0"),
             "regionmove dev is ready",
             Duration.ofMinutes(3),
             devOutput);
@@ -66,13 +77,20 @@ class RegionmoveCliIT {
     synchronized (devOutput) {
       started = devOutput.toString();
     }
-    assertTrue(started.contains("Temporal CLI dev server"), "dev should use `temporal server start-dev`:\n" + started);
-    assertTrue(started.contains("Temporal Web:  http://127.0.0.1:" + uiPort), "Temporal Web on its port:\n" + started);
+    assertTrue(
+        started.contains("Temporal CLI dev server"),
+        "dev should use `temporal server start-dev`:\n" + started);
+    assertTrue(
+        started.contains("Temporal Web:  http://127.0.0.1:" + uiPort),
+        "Temporal Web on its port:\n" + started);
     env =
         CliProcess.env(
-            "REGIONMOVE_REGIONS", home.resolve("regions.json"),
-            "TEMPORAL_ADDRESS", "127.0.0.1:" + temporalPort,
-            "REGIONMOVE_HOME", home);
+            "REGIONMOVE_REGIONS",
+            home.resolve("regions.json"),
+            "TEMPORAL_ADDRESS",
+            "127.0.0.1:" + temporalPort,
+            "REGIONMOVE_HOME",
+            home);
     regions = Regions.load(home.resolve("regions.json"));
   }
 
@@ -97,10 +115,13 @@ class RegionmoveCliIT {
     String oldUrl = sourceBefore.path("url").asText();
     assertEquals(200, CliProcess.httpStatus(oldUrl));
 
-    CliProcess.Result created = cli("--region", SOURCE, "--app", app, "migration-create", "--to", DESTINATION);
+    CliProcess.Result created =
+        cli("--region", SOURCE, "--app", app, "migration-create", "--to", DESTINATION);
     assertEquals(0, created.exitCode(), created.toString());
     String id = migrationId(created);
-    assertTrue(created.stdout().contains("Your app can be migrated to the osc-fr1 zone."), created.toString());
+    assertTrue(
+        created.stdout().contains("Your app can be migrated to the osc-fr1 zone."),
+        created.toString());
 
     List<String> stepsRun = new ArrayList<>();
     CliProcess.Result last = created;
@@ -115,16 +136,20 @@ class RegionmoveCliIT {
       assertTrue(stepsRun.size() <= 3, "more than three steps suggested: " + stepsRun);
     }
     assertEquals(List.of("--prepare", "--data", "--finalize"), stepsRun);
-    Matcher url = Pattern.compile("Your application is now available at: (\\S+)").matcher(last.stdout());
+    Matcher url =
+        Pattern.compile("Your application is now available at: (\\S+)").matcher(last.stdout());
     assertTrue(url.find());
-    assertTrue(last.stdout().contains("CNAME record of my-app.example.com should be changed to"), last.toString());
+    assertTrue(
+        last.stdout().contains("CNAME record of my-app.example.com should be changed to"),
+        last.toString());
 
     assertEquals(200, CliProcess.httpStatus(url.group(1)), "the new URL");
     assertEquals(308, CliProcess.httpStatus(oldUrl), "the old URL redirects");
 
     List<DataIntegrity.Line> lines =
         DataIntegrity.compare(
-            api(SOURCE).postgresqlUrl(app).orElseThrow(), api(DESTINATION).postgresqlUrl(app).orElseThrow());
+            api(SOURCE).postgresqlUrl(app).orElseThrow(),
+            api(DESTINATION).postgresqlUrl(app).orElseThrow());
     assertFalse(lines.isEmpty());
     lines.forEach(l -> assertTrue(l.matches(), "table " + l));
 
@@ -134,14 +159,19 @@ class RegionmoveCliIT {
     // From a home without the local index (migrations.json), only a visibility query can find it.
     Map<String, String> noIndex = new java.util.HashMap<>(env);
     noIndex.put("REGIONMOVE_HOME", newHome("it-no-index").toString());
-    CliProcess.Result listed = CliProcess.run(noIndex, List.of("--region", SOURCE, "--app", app, "migrations"));
+    CliProcess.Result listed =
+        CliProcess.run(noIndex, List.of("--region", SOURCE, "--app", app, "migrations"));
     assertEquals(0, listed.exitCode(), listed.toString());
-    assertTrue(listed.stdout().contains(id) && listed.stdout().contains("done"), "listed through visibility:\n" + listed);
+    assertTrue(
+        listed.stdout().contains(id) && listed.stdout().contains("done"),
+        "listed through visibility:\n" + listed);
 
     Path history = home.resolve("history-" + id + ".json");
     CliProcess.Result exported = cli("migration-history", id, "--output", history.toString());
     assertEquals(0, exported.exitCode(), exported.toString());
-    assertTrue(readString(history).contains("WORKFLOW_EXECUTION_STARTED") || readString(history).contains("WorkflowExecutionStarted"));
+    assertTrue(
+        readString(history).contains("WORKFLOW_EXECUTION_STARTED")
+            || readString(history).contains("WorkflowExecutionStarted"));
   }
 
   @Test
@@ -150,16 +180,23 @@ class RegionmoveCliIT {
     seed(SOURCE, app, 500);
     JsonNode before = api(SOURCE).app(app).orElseThrow();
     JsonNode variablesBefore = api(SOURCE).get("/v1/apps/" + app + "/variables").body();
-    Map<String, DataIntegrity.Table> dataBefore = DataIntegrity.fingerprint(api(SOURCE).postgresqlUrl(app).orElseThrow());
+    Map<String, DataIntegrity.Table> dataBefore =
+        DataIntegrity.fingerprint(api(SOURCE).postgresqlUrl(app).orElseThrow());
 
-    String id = migrationId(ok("--region", SOURCE, "--app", app, "migration-create", "--to", DESTINATION));
+    String id =
+        migrationId(ok("--region", SOURCE, "--app", app, "migration-create", "--to", DESTINATION));
     ok("--region", SOURCE, "--app", app, "migration-run", "--prepare", id);
     ok("--region", SOURCE, "--app", app, "migration-run", "--data", id);
     assertEquals("stopped", api(SOURCE).app(app).orElseThrow().path("status").asText());
     CliProcess.Result aborted = ok("--region", SOURCE, "--app", app, "migration-abort", id);
-    assertTrue(aborted.stdout().contains("The migration '" + id + "' has been aborted"), aborted.toString());
     assertTrue(
-        aborted.stdout().contains("regionmove --region agora-fr1 --app abort-app migration-create --to osc-fr1"),
+        aborted.stdout().contains("The migration '" + id + "' has been aborted"),
+        aborted.toString());
+    assertTrue(
+        aborted
+            .stdout()
+            .contains(
+                "regionmove --region agora-fr1 --app abort-app migration-create --to osc-fr1"),
         aborted.toString());
 
     JsonNode after = api(SOURCE).app(app).orElseThrow();
@@ -168,9 +205,11 @@ class RegionmoveCliIT {
     assertEquals(before.path("formation"), after.path("formation"));
     assertEquals(before.path("settings"), after.path("settings"));
     assertEquals(variablesBefore, api(SOURCE).get("/v1/apps/" + app + "/variables").body());
-    assertEquals(dataBefore, DataIntegrity.fingerprint(api(SOURCE).postgresqlUrl(app).orElseThrow()));
+    assertEquals(
+        dataBefore, DataIntegrity.fingerprint(api(SOURCE).postgresqlUrl(app).orElseThrow()));
     assertEquals(200, CliProcess.httpStatus(before.path("url").asText()));
-    assertEquals(404, api(DESTINATION).get("/v1/apps/" + app).status(), "the destination app is gone");
+    assertEquals(
+        404, api(DESTINATION).get("/v1/apps/" + app).status(), "the destination app is gone");
   }
 
   @Test
@@ -189,26 +228,31 @@ class RegionmoveCliIT {
 
   @Test
   void unknownAppFailsPreflight() {
-    CliProcess.Result r = cli("--region", SOURCE, "--app", "ghost-app", "migration-create", "--to", DESTINATION);
+    CliProcess.Result r =
+        cli("--region", SOURCE, "--app", "ghost-app", "migration-create", "--to", DESTINATION);
     assertOneSentence(r, 1, "App ghost-app does not exist in region agora-fr1");
   }
 
   @Test
   void unknownRegionIsRefusedBeforeStarting() {
-    CliProcess.Result r = cli("--region", "nowhere", "--app", "my-app", "migration-create", "--to", DESTINATION);
-    assertOneSentence(r, 1, "Region nowhere is not configured; the known regions are agora-fr1, osc-fr1");
+    CliProcess.Result r =
+        cli("--region", "nowhere", "--app", "my-app", "migration-create", "--to", DESTINATION);
+    assertOneSentence(
+        r, 1, "Region nowhere is not configured; the known regions are agora-fr1, osc-fr1");
   }
 
   @Test
   void unknownDestinationFailsPreflight() {
     seed(SOURCE, "dest-app", 10);
-    CliProcess.Result r = cli("--region", SOURCE, "--app", "dest-app", "migration-create", "--to", "mars-1");
+    CliProcess.Result r =
+        cli("--region", SOURCE, "--app", "dest-app", "migration-create", "--to", "mars-1");
     assertOneSentence(r, 1, "Region mars-1 is not configured");
   }
 
   @Test
   void sameSourceAndDestinationFailsPreflight() {
-    CliProcess.Result r = cli("--region", SOURCE, "--app", "my-app", "migration-create", "--to", SOURCE);
+    CliProcess.Result r =
+        cli("--region", SOURCE, "--app", "my-app", "migration-create", "--to", SOURCE);
     assertOneSentence(r, 1, "the destination region is the source region");
   }
 
@@ -227,40 +271,67 @@ class RegionmoveCliIT {
                 HttpResponse.BodyHandlers.ofString());
     assertTrue(created.statusCode() == 201 || created.statusCode() == 200, created.body());
     CliProcess.Result r =
-        cli("--region", SOURCE, "--app", "name-app", "migration-create", "--to", DESTINATION, "--new-name", "occupied");
+        cli(
+            "--region",
+            SOURCE,
+            "--app",
+            "name-app",
+            "migration-create",
+            "--to",
+            DESTINATION,
+            "--new-name",
+            "occupied");
     assertOneSentence(r, 1, "An app named occupied already exists in region osc-fr1");
   }
 
   @Test
   void unknownMigrationIdIsRejected() {
     String id = UUID.randomUUID().toString();
-    CliProcess.Result r = cli("--region", SOURCE, "--app", "my-app", "migration-run", "--prepare", id);
+    CliProcess.Result r =
+        cli("--region", SOURCE, "--app", "my-app", "migration-run", "--prepare", id);
     assertOneSentence(r, 1, "No migration has the id " + id);
   }
 
   @Test
   void stepInTheWrongOrderIsRejected() {
     seed(SOURCE, "order-app", 10);
-    String id = migrationId(ok("--region", SOURCE, "--app", "order-app", "migration-create", "--to", DESTINATION));
-    CliProcess.Result r = cli("--region", SOURCE, "--app", "order-app", "migration-run", "--finalize", id);
-    assertOneSentence(r, 1, "Cannot run finalize: the migration is preflight-success; run prepare first");
+    String id =
+        migrationId(
+            ok("--region", SOURCE, "--app", "order-app", "migration-create", "--to", DESTINATION));
+    CliProcess.Result r =
+        cli("--region", SOURCE, "--app", "order-app", "migration-run", "--finalize", id);
+    assertOneSentence(
+        r, 1, "Cannot run finalize: the migration is preflight-success; run prepare first");
     ok("--region", SOURCE, "--app", "order-app", "migration-abort", id);
   }
 
   @Test
   void stepOnAFinishedMigrationIsRejected() {
     seed(SOURCE, "finished-app", 10);
-    String id = migrationId(ok("--region", SOURCE, "--app", "finished-app", "migration-create", "--to", DESTINATION));
+    String id =
+        migrationId(
+            ok(
+                "--region",
+                SOURCE,
+                "--app",
+                "finished-app",
+                "migration-create",
+                "--to",
+                DESTINATION));
     ok("--region", SOURCE, "--app", "finished-app", "migration-abort", id);
-    CliProcess.Result r = cli("--region", SOURCE, "--app", "finished-app", "migration-run", "--prepare", id);
+    CliProcess.Result r =
+        cli("--region", SOURCE, "--app", "finished-app", "migration-run", "--prepare", id);
     assertOneSentence(r, 1, "Cannot run prepare: the migration is aborted");
   }
 
   @Test
   void secondMigrationOfAnAppNamesTheRunningOne() {
     seed(SOURCE, "twice-app", 10);
-    String first = migrationId(ok("--region", SOURCE, "--app", "twice-app", "migration-create", "--to", DESTINATION));
-    CliProcess.Result second = cli("--region", SOURCE, "--app", "twice-app", "migration-create", "--to", DESTINATION);
+    String first =
+        migrationId(
+            ok("--region", SOURCE, "--app", "twice-app", "migration-create", "--to", DESTINATION));
+    CliProcess.Result second =
+        cli("--region", SOURCE, "--app", "twice-app", "migration-create", "--to", DESTINATION);
     assertOneSentence(second, 1, "already has a migration in progress (" + first + ")");
     assertTrue(second.stdout().contains("Running migration: " + first), second.toString());
     ok("--region", SOURCE, "--app", "twice-app", "migration-abort", first);
@@ -276,7 +347,8 @@ class RegionmoveCliIT {
   void unreachableTemporalExitsWith3() {
     Map<String, String> badTemporal = new java.util.HashMap<>(env);
     badTemporal.put("TEMPORAL_ADDRESS", "127.0.0.1:" + FreePorts.find());
-    CliProcess.Result r = CliProcess.run(badTemporal, List.of("--region", SOURCE, "--app", "my-app", "migrations"));
+    CliProcess.Result r =
+        CliProcess.run(badTemporal, List.of("--region", SOURCE, "--app", "my-app", "migrations"));
     assertOneSentence(r, 3, "Cannot reach the Temporal server at 127.0.0.1:");
   }
 
@@ -285,13 +357,17 @@ class RegionmoveCliIT {
     RegionConfig agora = regions.get(SOURCE);
     Path file = home.resolve("regions-down.json");
     Regions.of(
-            new RegionConfig(SOURCE, "http://127.0.0.1:" + FreePorts.find(), agora.token(), agora.routerUrl()),
+            new RegionConfig(
+                SOURCE, "http://127.0.0.1:" + FreePorts.find(), agora.token(), agora.routerUrl()),
             regions.get(DESTINATION))
         .write(file);
     Map<String, String> badRegion = new java.util.HashMap<>(env);
     badRegion.put("REGIONMOVE_REGIONS", file.toString());
     CliProcess.Result r =
-        CliProcess.run(badRegion, List.of("--region", SOURCE, "--app", "my-app", "migration-create", "--to", DESTINATION));
+        CliProcess.run(
+            badRegion,
+            List.of(
+                "--region", SOURCE, "--app", "my-app", "migration-create", "--to", DESTINATION));
     assertOneSentence(r, 3, "Region agora-fr1 cannot be reached at http://127.0.0.1:");
     assertFalse(r.stdout().contains("Migration ID"), "no migration was started:\n" + r);
   }
@@ -338,7 +414,10 @@ class RegionmoveCliIT {
     }
   }
 
-  /** A directory under target/ that the postgres user can reach (a JUnit @TempDir is private to root). */
+  /**
+   * A directory under target/ that the postgres user can reach (a JUnit @TempDir is private to
+   * root).
+   */
   private static Path newHome(String name) {
     try {
       Path dir = Path.of("target", name + "-" + System.currentTimeMillis()).toAbsolutePath();

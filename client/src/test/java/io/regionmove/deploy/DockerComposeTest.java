@@ -31,8 +31,8 @@ import picocli.CommandLine.ParseResult;
 /**
  * {@code docker-compose.yml}, its scripts under {@code deploy/} and the {@code Dockerfile}, read
  * without Docker: the stack's services and images, the order they start in, the ports a person
- * opens, the search attributes created, and that every regionmove command the compose file runs
- * is one the executable accepts.
+ * opens, the search attributes created, and that every regionmove command the compose file runs is
+ * one the executable accepts.
  */
 class DockerComposeTest {
 
@@ -56,8 +56,16 @@ class DockerComposeTest {
     assertEquals(
         new TreeSet<>(
             List.of(
-                "temporal-postgresql", "temporal-schema", "temporal", "temporal-setup", "temporal-ui",
-                "regions-postgresql", "agora-fr1", "osc-fr1", "seed", "worker")),
+                "temporal-postgresql",
+                "temporal-schema",
+                "temporal",
+                "temporal-setup",
+                "temporal-ui",
+                "regions-postgresql",
+                "agora-fr1",
+                "osc-fr1",
+                "seed",
+                "worker")),
         names);
   }
 
@@ -65,22 +73,32 @@ class DockerComposeTest {
   void temporalRunsFromTheCurrentServerAndAdminToolsImagesNotAutoSetup() {
     String server = image("temporal");
     assertTrue(server.startsWith("temporalio/server:"), server);
-    assertTrue(image("temporal-schema").startsWith("temporalio/admin-tools:"), image("temporal-schema"));
-    assertTrue(image("temporal-setup").startsWith("temporalio/admin-tools:"), image("temporal-setup"));
+    assertTrue(
+        image("temporal-schema").startsWith("temporalio/admin-tools:"), image("temporal-schema"));
+    assertTrue(
+        image("temporal-setup").startsWith("temporalio/admin-tools:"), image("temporal-setup"));
     assertTrue(image("temporal-ui").startsWith("temporalio/ui:"), image("temporal-ui"));
     assertTrue(
-        tag(image("temporal-schema")).startsWith(tag(server)), "the schema tools match the server version " + tag(server));
+        tag(image("temporal-schema")).startsWith(tag(server)),
+        "the schema tools match the server version " + tag(server));
     services.forEach(
-        service -> assertFalse(service.path("image").asText().contains("auto-setup"), "auto-setup is deprecated"));
+        service ->
+            assertFalse(
+                service.path("image").asText().contains("auto-setup"), "auto-setup is deprecated"));
     assertEquals("postgres12", service("temporal").path("environment").path("DB").asText());
-    assertEquals("temporal-postgresql", service("temporal").path("environment").path("POSTGRES_SEEDS").asText());
+    assertEquals(
+        "temporal-postgresql",
+        service("temporal").path("environment").path("POSTGRES_SEEDS").asText());
   }
 
   @Test
   void portsAreTemporalsGrpcAndWebUiAndTheTwoRegions() {
     assertTrue(ports("temporal").contains("7233:7233"), "Temporal gRPC: " + ports("temporal"));
-    String uiPort = service("temporal-ui").path("environment").path("TEMPORAL_UI_PORT").asText("8080");
-    assertTrue(ports("temporal-ui").contains("8233:" + uiPort), "Temporal Web on 8233: " + ports("temporal-ui"));
+    String uiPort =
+        service("temporal-ui").path("environment").path("TEMPORAL_UI_PORT").asText("8080");
+    assertTrue(
+        ports("temporal-ui").contains("8233:" + uiPort),
+        "Temporal Web on 8233: " + ports("temporal-ui"));
     assertTrue(ports("agora-fr1").contains("8701:8701"), ports("agora-fr1").toString());
     assertTrue(ports("osc-fr1").contains("8702:8702"), ports("osc-fr1").toString());
   }
@@ -101,23 +119,37 @@ class DockerComposeTest {
 
   @Test
   void everyDependencyExistsAndAHealthyConditionHasAHealthcheck() {
-    services.fields().forEachRemaining(
-        entry ->
-            entry.getValue().path("depends_on").fields().forEachRemaining(
-                dependency -> {
-                  String target = dependency.getKey();
-                  assertTrue(services.has(target), entry.getKey() + " depends on a missing service " + target);
-                  if ("service_healthy".equals(dependency.getValue().path("condition").asText())) {
-                    assertTrue(
-                        service(target).path("healthcheck").has("test"),
-                        entry.getKey() + " waits for " + target + " to be healthy, which has no healthcheck");
-                  }
-                }));
+    services
+        .fields()
+        .forEachRemaining(
+            entry ->
+                entry
+                    .getValue()
+                    .path("depends_on")
+                    .fields()
+                    .forEachRemaining(
+                        dependency -> {
+                          String target = dependency.getKey();
+                          assertTrue(
+                              services.has(target),
+                              entry.getKey() + " depends on a missing service " + target);
+                          if ("service_healthy"
+                              .equals(dependency.getValue().path("condition").asText())) {
+                            assertTrue(
+                                service(target).path("healthcheck").has("test"),
+                                entry.getKey()
+                                    + " waits for "
+                                    + target
+                                    + " to be healthy, which has no healthcheck");
+                          }
+                        }));
   }
 
   @Test
   void theSetupJobCreatesExactlyTheWorkflowsSearchAttributesAsKeywords() throws IOException {
-    assertEquals(List.of("/bin/sh", "/deploy/temporal-setup.sh"), strings(service("temporal-setup").path("entrypoint")));
+    assertEquals(
+        List.of("/bin/sh", "/deploy/temporal-setup.sh"),
+        strings(service("temporal-setup").path("entrypoint")));
     String script = Files.readString(root.resolve("deploy/temporal-setup.sh"));
     Matcher loop = Pattern.compile("for name in ([A-Za-z ]+); do").matcher(script);
     assertTrue(loop.find(), "temporal-setup.sh loops over the search attribute names");
@@ -125,17 +157,22 @@ class DockerComposeTest {
     Set<String> expected = new TreeSet<>();
     MigrationSearchAttributes.ALL.forEach(key -> expected.add(key.getName()));
     assertEquals(expected, created);
-    assertTrue(script.contains("search-attribute create") && script.contains("--type Keyword"), script);
+    assertTrue(
+        script.contains("search-attribute create") && script.contains("--type Keyword"), script);
     assertTrue(script.contains("--name \"$name\""), script);
   }
 
   @Test
   void theJobsScriptsAreInTheMountedDeployDirectory() {
     for (String job : List.of("temporal-schema", "temporal-setup")) {
-      assertTrue(strings(service(job).path("volumes")).contains("./deploy:/deploy:ro"), job + " mounts ./deploy");
+      assertTrue(
+          strings(service(job).path("volumes")).contains("./deploy:/deploy:ro"),
+          job + " mounts ./deploy");
       String script = strings(service(job).path("entrypoint")).get(1);
       assertTrue(script.startsWith("/deploy/"), script);
-      assertTrue(Files.isRegularFile(root.resolve(script.substring(1))), script + " exists in the repository");
+      assertTrue(
+          Files.isRegularFile(root.resolve(script.substring(1))),
+          script + " exists in the repository");
     }
   }
 
@@ -152,7 +189,8 @@ class DockerComposeTest {
       URI api = URI.create(region.apiUrl());
       assertEquals(name, api.getHost(), "the worker reaches " + name + " by its service name");
       List<String> command = strings(service(name).path("command"));
-      assertEquals(Integer.toString(api.getPort()), optionValue(command, "--port"), name + "'s port");
+      assertEquals(
+          Integer.toString(api.getPort()), optionValue(command, "--port"), name + "'s port");
       assertEquals(region.token(), optionValue(command, "--token"), name + "'s token");
       assertEquals(name, optionValue(command, "--region"));
     }
@@ -162,25 +200,36 @@ class DockerComposeTest {
   @Test
   void everyRegionmoveCommandOfTheComposeFileIsAcceptedByTheExecutable() {
     List<String> checked = new ArrayList<>();
-    services.fields().forEachRemaining(
-        entry -> {
-          if (!REGIONMOVE_IMAGE.equals(entry.getValue().path("image").asText())) {
-            return;
-          }
-          List<String> command = strings(entry.getValue().path("command"));
-          ParseResult parsed;
-          try {
-            parsed = new CommandLine(new RegionmoveCli()).parseArgs(command.toArray(String[]::new));
-          } catch (ParameterException e) {
-            fail(entry.getKey() + ": regionmove " + String.join(" ", command) + " is refused: " + e.getMessage());
-            return;
-          }
-          assertTrue(parsed.hasSubcommand(), entry.getKey() + " runs a subcommand");
-          assertEquals(command.get(0), parsed.subcommand().commandSpec().name());
-          checked.add(entry.getKey());
-        });
+    services
+        .fields()
+        .forEachRemaining(
+            entry -> {
+              if (!REGIONMOVE_IMAGE.equals(entry.getValue().path("image").asText())) {
+                return;
+              }
+              List<String> command = strings(entry.getValue().path("command"));
+              ParseResult parsed;
+              try {
+                parsed =
+                    new CommandLine(new RegionmoveCli()).parseArgs(command.toArray(String[]::new));
+              } catch (ParameterException e) {
+                fail(
+                    entry.getKey()
+                        + ": regionmove "
+                        + String.join(" ", command)
+                        + " is refused: "
+                        + e.getMessage());
+                return;
+              }
+              assertTrue(parsed.hasSubcommand(), entry.getKey() + " runs a subcommand");
+              assertEquals(command.get(0), parsed.subcommand().commandSpec().name());
+              checked.add(entry.getKey());
+            });
     assertEquals(List.of("agora-fr1", "osc-fr1", "seed", "worker"), checked);
-    assertEquals(".", service("agora-fr1").path("build").asText(), "one service builds the image from the Dockerfile");
+    assertEquals(
+        ".",
+        service("agora-fr1").path("build").asText(),
+        "one service builds the image from the Dockerfile");
   }
 
   @Test
@@ -194,13 +243,17 @@ class DockerComposeTest {
     Matcher copy = Pattern.compile("COPY --from=build /src/(\\S+) (\\S+)").matcher(dockerfile);
     assertTrue(copy.find(), "the Dockerfile copies the jar from the build stage");
     assertEquals(jar, copy.group(1));
-    assertTrue(dockerfile.contains("\"-jar\", \"" + copy.group(2) + "\""), "the entrypoint runs " + copy.group(2));
+    assertTrue(
+        dockerfile.contains("\"-jar\", \"" + copy.group(2) + "\""),
+        "the entrypoint runs " + copy.group(2));
 
     String rootPom = Files.readString(root.resolve("pom.xml"));
     Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(rootPom);
     while (module.find()) {
       String modulePom = module.group(1) + "/pom.xml";
-      assertTrue(dockerfile.contains("COPY " + modulePom + " " + module.group(1) + "/"), "the Dockerfile copies " + modulePom);
+      assertTrue(
+          dockerfile.contains("COPY " + modulePom + " " + module.group(1) + "/"),
+          "the Dockerfile copies " + modulePom);
     }
   }
 

@@ -21,7 +21,10 @@ final class DatabaseFingerprint {
 
   private DatabaseFingerprint() {}
 
-  /** Table name (schema-qualified) → fingerprint, for every ordinary table outside the system schemas. */
+  /**
+   * Table name (schema-qualified) → fingerprint, for every ordinary table outside the system
+   * schemas.
+   */
   static Map<String, Table> of(String postgresqlUrl) {
     try (Connection c = connect(postgresqlUrl)) {
       List<String> tables = new ArrayList<>();
@@ -41,18 +44,25 @@ final class DatabaseFingerprint {
             ResultSet rs =
                 s.executeQuery(
                     "SELECT count(*), coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '')"
-                        + " FROM " + table + " t")) {
+                        + " FROM "
+                        + table
+                        + " t")) {
           rs.next();
           prints.put(table, new Table(rs.getLong(1), rs.getString(2)));
         }
       }
       return prints;
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot fingerprint " + PostgresServer.databaseOf(postgresqlUrl) + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot fingerprint " + PostgresServer.databaseOf(postgresqlUrl) + ": " + e.getMessage(),
+          e);
     }
   }
 
-  /** Appends {@code count} rows to the sample app's events table, server-side, so that a copy takes seconds. */
+  /**
+   * Appends {@code count} rows to the sample app's events table, server-side, so that a copy takes
+   * seconds.
+   */
   static void addEvents(String postgresqlUrl, int count) {
     try (Connection c = connect(postgresqlUrl);
         Statement s = c.createStatement()) {
@@ -61,7 +71,9 @@ final class DatabaseFingerprint {
               + " SELECT 1000000 + n, 'bulk-' || (n % 7),"
               + " jsonb_build_object('n', n, 'text', md5(n::text), 'ok', n % 2 = 0),"
               + " n * 0.25, timestamp '2024-01-01' + n * interval '1 second'"
-              + " FROM generate_series(1, " + count + ") AS n");
+              + " FROM generate_series(1, "
+              + count
+              + ") AS n");
     } catch (SQLException e) {
       throw new IllegalStateException("cannot add events: " + e.getMessage(), e);
     }

@@ -52,15 +52,25 @@ class DevServerRestartIT {
 
     WorkerJarProcess first = stack.startWorker();
     MigrationClient migrations = stack.migrations();
-    String id = migrations.create("my-app", MigrationStack.SOURCE, MigrationStack.DESTINATION, "my-app", MigrationStack.QUICK_RETRIES);
-    assertEquals(MigrationStatus.PREFLIGHT_SUCCESS, migrations.awaitPreflight(id, m -> {}, Duration.ofSeconds(60)).status());
+    String id =
+        migrations.create(
+            "my-app",
+            MigrationStack.SOURCE,
+            MigrationStack.DESTINATION,
+            "my-app",
+            MigrationStack.QUICK_RETRIES);
+    assertEquals(
+        MigrationStatus.PREFLIGHT_SUCCESS,
+        migrations.awaitPreflight(id, m -> {}, Duration.ofSeconds(60)).status());
     assertEquals(MigrationStatus.PREPARED, migrations.prepare(id).status());
     migrations.startStep(id, Step.DATA);
 
     awaitDatabaseCopy(first);
     List<String> killed = first.kill();
     stack.killServer();
-    assertFalse(first.process().isAlive() || stack.server().process().isAlive(), "worker and server are dead");
+    assertFalse(
+        first.process().isAlive() || stack.server().process().isAlive(),
+        "worker and server are dead");
     assertTrue(
         killed.stream().anyMatch(c -> c.contains("pg_dump") || c.contains("pg_restore")),
         () -> "a copy was running when the worker was killed: " + killed);
@@ -68,13 +78,23 @@ class DevServerRestartIT {
     Instant restarted = Instant.now();
     stack.restartServer();
     WorkerJarProcess second = stack.startWorker();
-    Migration migrated = awaitStatus(stack.migrations(), id, MigrationStatus.DATA_MIGRATED, Duration.ofMinutes(3), second);
+    Migration migrated =
+        awaitStatus(
+            stack.migrations(), id, MigrationStatus.DATA_MIGRATED, Duration.ofMinutes(3), second);
     System.out.printf(
         "data step finished %d s after the restart:%n%s%n",
         Duration.between(restarted, Instant.now()).toSeconds(),
-        String.join("\n", migrated.steps().stream().filter(s -> s.phase() == Phase.DATA).map(s -> "  " + s.name() + ": " + s.logs()).toList()));
+        String.join(
+            "\n",
+            migrated.steps().stream()
+                .filter(s -> s.phase() == Phase.DATA)
+                .map(s -> "  " + s.name() + ": " + s.logs())
+                .toList()));
 
-    assertEquals(sourceData, DatabaseFingerprint.of(stack.databaseUrl(stack.destination(), "my-app")), "destination data");
+    assertEquals(
+        sourceData,
+        DatabaseFingerprint.of(stack.databaseUrl(stack.destination(), "my-app")),
+        "destination data");
 
     Migration done = stack.migrations().finalize(id);
     assertEquals(MigrationStatus.DONE, done.status(), () -> "finalize: " + done);
@@ -91,11 +111,14 @@ class DevServerRestartIT {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
     while (Instant.now().isBefore(deadline)) {
       boolean copying =
-          worker.process().descendants()
-              .anyMatch(p -> {
-                String command = p.info().command().orElse("");
-                return command.contains("pg_dump") || command.contains("pg_restore");
-              });
+          worker
+              .process()
+              .descendants()
+              .anyMatch(
+                  p -> {
+                    String command = p.info().command().orElse("");
+                    return command.contains("pg_dump") || command.contains("pg_restore");
+                  });
       if (copying) {
         return;
       }
@@ -108,7 +131,11 @@ class DevServerRestartIT {
   }
 
   private static Migration awaitStatus(
-      MigrationClient migrations, String id, MigrationStatus wanted, Duration timeout, WorkerJarProcess worker) {
+      MigrationClient migrations,
+      String id,
+      MigrationStatus wanted,
+      Duration timeout,
+      WorkerJarProcess worker) {
     Instant deadline = Instant.now().plus(timeout);
     Migration last = null;
     while (Instant.now().isBefore(deadline)) {
@@ -125,6 +152,7 @@ class DevServerRestartIT {
       }
       MigrationStack.sleep(Duration.ofMillis(500));
     }
-    throw new AssertionError("not " + wanted + " after " + timeout + "; last: " + last + "\n" + worker.log());
+    throw new AssertionError(
+        "not " + wanted + " after " + timeout + "; last: " + last + "\n" + worker.log());
   }
 }

@@ -31,8 +31,8 @@ import java.util.stream.Stream;
 /**
  * Headless Chromium driven over the DevTools protocol (a WebSocket from java.net.http): Temporal
  * Web is a single-page app that keeps polling its API, so {@code --dump-dom} with a virtual time
- * budget never settles; instead the test navigates, polls the rendered text until it shows what
- * it waits for, and captures a screenshot. Without Chromium, {@link #start} throws: the test fails.
+ * budget never settles; instead the test navigates, polls the rendered text until it shows what it
+ * waits for, and captures a screenshot. Without Chromium, {@link #start} throws: the test fails.
  */
 final class HeadlessChromium implements AutoCloseable {
 
@@ -62,7 +62,9 @@ final class HeadlessChromium implements AutoCloseable {
                 () ->
                     new IllegalStateException(
                         "Chromium was not found (chromium, chromium-browser or google-chrome on PATH);"
-                            + " install it (apt-get install chromium) or set " + CHROMIUM_VARIABLE + "."));
+                            + " install it (apt-get install chromium) or set "
+                            + CHROMIUM_VARIABLE
+                            + "."));
     Path log = userDataDir.resolveSibling(userDataDir.getFileName() + ".log");
     Process process;
     try {
@@ -100,7 +102,11 @@ final class HeadlessChromium implements AutoCloseable {
       self[0] = new HeadlessChromium(process, socket);
       self[0].call("Page.enable", JSON.createObjectNode());
       ObjectNode metrics = JSON.createObjectNode();
-      metrics.put("width", WIDTH).put("height", HEIGHT).put("deviceScaleFactor", 1).put("mobile", false);
+      metrics
+          .put("width", WIDTH)
+          .put("height", HEIGHT)
+          .put("deviceScaleFactor", 1)
+          .put("mobile", false);
       self[0].call("Emulation.setDeviceMetricsOverride", metrics);
       return self[0];
     } catch (Exception e) {
@@ -114,7 +120,8 @@ final class HeadlessChromium implements AutoCloseable {
     ObjectNode params = JSON.createObjectNode().put("url", url);
     JsonNode result = call("Page.navigate", params);
     if (result.hasNonNull("errorText")) {
-      throw new IllegalStateException("cannot open " + url + ": " + result.path("errorText").asText());
+      throw new IllegalStateException(
+          "cannot open " + url + ": " + result.path("errorText").asText());
     }
   }
 
@@ -126,11 +133,15 @@ final class HeadlessChromium implements AutoCloseable {
     String script =
         "(document.body ? document.body.innerText : '') + '\\n' + Array.from(document.querySelectorAll('iframe'))"
             + ".map(f => { try { return f.contentDocument.body.innerText; } catch (e) { return ''; } }).join('\\n')";
-    ObjectNode params = JSON.createObjectNode().put("expression", script).put("returnByValue", true);
+    ObjectNode params =
+        JSON.createObjectNode().put("expression", script).put("returnByValue", true);
     return call("Runtime.evaluate", params).path("result").path("value").asText("");
   }
 
-  /** Polls the page's text until {@code shows} holds; fails with the last text after {@code timeout}. */
+  /**
+   * Polls the page's text until {@code shows} holds; fails with the last text after {@code
+   * timeout}.
+   */
   String awaitText(String what, Predicate<String> shows, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     String text = "";
@@ -141,12 +152,14 @@ final class HeadlessChromium implements AutoCloseable {
       }
       sleep(Duration.ofMillis(500));
     }
-    throw new AssertionError("the page did not show " + what + " within " + timeout + "; it shows:\n" + text);
+    throw new AssertionError(
+        "the page did not show " + what + " within " + timeout + "; it shows:\n" + text);
   }
 
   /** Runs {@code script} in the page and returns its value as text. */
   String evaluate(String script) {
-    ObjectNode params = JSON.createObjectNode().put("expression", script).put("returnByValue", true);
+    ObjectNode params =
+        JSON.createObjectNode().put("expression", script).put("returnByValue", true);
     JsonNode result = call("Runtime.evaluate", params);
     if (result.has("exceptionDetails")) {
       throw new IllegalStateException("script failed: " + result.path("exceptionDetails"));
@@ -173,7 +186,9 @@ final class HeadlessChromium implements AutoCloseable {
     ObjectNode message = JSON.createObjectNode();
     message.put("id", id).put("method", method).set("params", params);
     try {
-      socket.sendText(JSON.writeValueAsString(message), true).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      socket
+          .sendText(JSON.writeValueAsString(message), true)
+          .get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       JsonNode reply = answer.get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       if (reply.has("error")) {
         throw new IllegalStateException(method + " failed: " + reply.path("error"));
@@ -226,7 +241,8 @@ final class HeadlessChromium implements AutoCloseable {
     children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
   }
 
-  private static int awaitDebuggingPort(Process process, Path activePort, Path log) throws IOException {
+  private static int awaitDebuggingPort(Process process, Path activePort, Path log)
+      throws IOException {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
     while (Instant.now().isBefore(deadline)) {
       if (Files.exists(activePort)) {
@@ -236,11 +252,13 @@ final class HeadlessChromium implements AutoCloseable {
         }
       }
       if (!process.isAlive()) {
-        throw new IllegalStateException("Chromium exited with " + process.exitValue() + ":\n" + Files.readString(log));
+        throw new IllegalStateException(
+            "Chromium exited with " + process.exitValue() + ":\n" + Files.readString(log));
       }
       sleep(Duration.ofMillis(100));
     }
-    throw new IllegalStateException("Chromium did not open its DevTools port within 30 s:\n" + Files.readString(log));
+    throw new IllegalStateException(
+        "Chromium did not open its DevTools port within 30 s:\n" + Files.readString(log));
   }
 
   private static String pageWebSocketUrl(HttpClient http, int port) throws Exception {
@@ -267,7 +285,8 @@ final class HeadlessChromium implements AutoCloseable {
     if (configured != null && !configured.isBlank()) {
       return Optional.of(Path.of(configured)).filter(Files::isExecutable);
     }
-    List<String> names = List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable");
+    List<String> names =
+        List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable");
     List<Path> candidates = new ArrayList<>();
     for (String name : names) {
       Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
@@ -275,7 +294,9 @@ final class HeadlessChromium implements AutoCloseable {
           .map(dir -> Path.of(dir, name))
           .forEach(candidates::add);
     }
-    return candidates.stream().filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst();
+    return candidates.stream()
+        .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
+        .findFirst();
   }
 
   private static void sleep(Duration duration) {

@@ -45,10 +45,12 @@ final class MigrationStack implements AutoCloseable {
   static final String DESTINATION = "osc-fr1";
 
   /** Short, so that a killed worker's data activity is retried within seconds. */
-  static final MigrationSettings QUICK_RETRIES = new MigrationSettings(null, null, Duration.ofSeconds(4));
+  static final MigrationSettings QUICK_RETRIES =
+      new MigrationSettings(null, null, Duration.ofSeconds(4));
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final AtomicInteger workers = new AtomicInteger();
@@ -85,17 +87,24 @@ final class MigrationStack implements AutoCloseable {
   }
 
   private SandboxRegion region(String name, PostgresServer postgres) {
-    SandboxRegion region = SandboxRegion.start(SandboxOptions.defaults(name, 0, dir.resolve("regions"), postgres));
+    SandboxRegion region =
+        SandboxRegion.start(SandboxOptions.defaults(name, 0, dir.resolve("regions"), postgres));
     resources.add(region);
     return region;
   }
 
   private static RegionConfig config(SandboxRegion region) {
     return new RegionConfig(
-        region.name(), region.apiUrl(), region.token(), "http://" + region.name() + ".localhost:" + region.port());
+        region.name(),
+        region.apiUrl(),
+        region.token(),
+        "http://" + region.name() + ".localhost:" + region.port());
   }
 
-  /** A client once the server answers and its default namespace exists (the server may be restarting). */
+  /**
+   * A client once the server answers and its default namespace exists (the server may be
+   * restarting).
+   */
   private WorkflowClient connect(Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     while (true) {
@@ -106,7 +115,10 @@ final class MigrationStack implements AutoCloseable {
         connected
             .getWorkflowServiceStubs()
             .blockingStub()
-            .describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(TemporalClients.DEFAULT_NAMESPACE).build());
+            .describeNamespace(
+                DescribeNamespaceRequest.newBuilder()
+                    .setNamespace(TemporalClients.DEFAULT_NAMESPACE)
+                    .build());
         WorkflowClient ready = connected;
         resources.add(() -> ready.getWorkflowServiceStubs().shutdownNow());
         return ready;
@@ -115,7 +127,8 @@ final class MigrationStack implements AutoCloseable {
           connected.getWorkflowServiceStubs().shutdownNow();
         }
         if (Instant.now().isAfter(deadline)) {
-          throw new AssertionError("the dev server did not answer within " + timeout + ": " + e + "\n" + server.log());
+          throw new AssertionError(
+              "the dev server did not answer within " + timeout + ": " + e + "\n" + server.log());
         }
         sleep(Duration.ofMillis(300));
       }
@@ -139,7 +152,8 @@ final class MigrationStack implements AutoCloseable {
 
   /** A client API whose local index does not exist: it can only list through visibility queries. */
   MigrationClient migrationsWithoutIndex() {
-    return new MigrationClient(client, new MigrationIndex(dir.resolve("no-index").resolve("migrations.json")));
+    return new MigrationClient(
+        client, new MigrationIndex(dir.resolve("no-index").resolve("migrations.json")));
   }
 
   /** SIGKILLs the dev server; {@link #restartServer} brings it back on the same file and ports. */
@@ -168,11 +182,16 @@ final class MigrationStack implements AutoCloseable {
         WorkerJarProcess.start(
             jar(),
             Map.of(
-                Regions.ENV, regionsFile.toString(),
-                "REGIONMOVE_BACKUP_DIR", dir.resolve("backups").toString(),
-                "REGIONMOVE_HOME", home.toString(),
-                "TEMPORAL_ADDRESS", server.address(),
-                "TEMPORAL_NAMESPACE", TemporalClients.DEFAULT_NAMESPACE),
+                Regions.ENV,
+                regionsFile.toString(),
+                "REGIONMOVE_BACKUP_DIR",
+                dir.resolve("backups").toString(),
+                "REGIONMOVE_HOME",
+                home.toString(),
+                "TEMPORAL_ADDRESS",
+                server.address(),
+                "TEMPORAL_NAMESPACE",
+                TemporalClients.DEFAULT_NAMESPACE),
             dir.resolve("worker-" + n + ".log"));
     resources.add(worker);
     return worker.awaitStarted(Duration.ofSeconds(60));
@@ -188,7 +207,10 @@ final class MigrationStack implements AutoCloseable {
 
   // ---- regions ------------------------------------------------------------------------------
 
-  /** Seeds the sample app in the source region, plus {@code extraEvents} rows so that a copy takes seconds. */
+  /**
+   * Seeds the sample app in the source region, plus {@code extraEvents} rows so that a copy takes
+   * seconds.
+   */
   void seed(String app, int rows, int extraEvents) {
     SampleApp.seed(source.apiUrl(), source.token(), app, rows);
     if (extraEvents > 0) {
@@ -210,11 +232,13 @@ final class MigrationStack implements AutoCloseable {
     for (JsonNode addon : get(region, "/v1/apps/" + app + "/addons").path("addons")) {
       if ("postgresql".equals(addon.path("provider").asText())) {
         String id = addon.path("id").asText();
-        urls.add(get(region, "/v1/apps/" + app + "/addons/" + id).path("addon").path("url").asText());
+        urls.add(
+            get(region, "/v1/apps/" + app + "/addons/" + id).path("addon").path("url").asText());
       }
     }
     if (urls.size() != 1) {
-      throw new AssertionError(app + " in " + region.name() + " has " + urls.size() + " postgresql addons");
+      throw new AssertionError(
+          app + " in " + region.name() + " has " + urls.size() + " postgresql addons");
     }
     return urls.get(0);
   }
@@ -229,7 +253,15 @@ final class MigrationStack implements AutoCloseable {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       if (answer.statusCode() != 200) {
-        throw new AssertionError("GET " + path + " in " + region.name() + ": " + answer.statusCode() + " " + answer.body());
+        throw new AssertionError(
+            "GET "
+                + path
+                + " in "
+                + region.name()
+                + ": "
+                + answer.statusCode()
+                + " "
+                + answer.body());
       }
       return JSON.readTree(answer.body());
     } catch (IOException e) {
@@ -256,7 +288,10 @@ final class MigrationStack implements AutoCloseable {
     resources.clear();
   }
 
-  /** A directory under target/ that the postgres user can reach (the regions' state, logs, the SQLite file). */
+  /**
+   * A directory under target/ that the postgres user can reach (the regions' state, logs, the
+   * SQLite file).
+   */
   static Path newDirectory(String name) {
     try {
       Path dir = Path.of("target", name + "-" + System.currentTimeMillis()).toAbsolutePath();

@@ -46,10 +46,15 @@ final class TemporalCliDevServer implements AutoCloseable {
                     new IllegalStateException(
                         "The Temporal CLI (temporal) was not found on PATH nor in ~/go/bin or ~/.temporalio/bin;"
                             + " install it (go install github.com/temporalio/cli/cmd/temporal@v1.5.1) or set "
-                            + CLI_VARIABLE + "."));
+                            + CLI_VARIABLE
+                            + "."));
     TemporalCliDevServer server =
         new TemporalCliDevServer(
-            cli, dir.resolve("temporal.db"), dir.resolve("temporal.log"), Ports.free(), Ports.free());
+            cli,
+            dir.resolve("temporal.db"),
+            dir.resolve("temporal.log"),
+            Ports.free(),
+            Ports.free());
     server.launch();
     return server;
   }
@@ -57,17 +62,25 @@ final class TemporalCliDevServer implements AutoCloseable {
   /** (Re)starts the server on the same database file and ports. */
   void launch() {
     if (process != null && process.isAlive()) {
-      throw new IllegalStateException("the dev server is already running (pid " + process.pid() + ")");
+      throw new IllegalStateException(
+          "the dev server is already running (pid " + process.pid() + ")");
     }
     List<String> command =
         new ArrayList<>(
             List.of(
-                cli.toString(), "server", "start-dev",
-                "--ip", "127.0.0.1",
-                "--port", Integer.toString(port),
-                "--ui-port", Integer.toString(uiPort),
-                "--db-filename", dbFile.toString(),
-                "--log-level", "warn"));
+                cli.toString(),
+                "server",
+                "start-dev",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--ui-port",
+                Integer.toString(uiPort),
+                "--db-filename",
+                dbFile.toString(),
+                "--log-level",
+                "warn"));
     MigrationSearchAttributes.ALL.forEach(
         key -> command.addAll(List.of("--search-attribute", key.getName() + "=Keyword")));
     try {
@@ -152,7 +165,10 @@ final class TemporalCliDevServer implements AutoCloseable {
             .filter(s -> !s.isBlank())
             .map(s -> Path.of(s, "temporal"));
     return Stream.concat(
-            onPath, Stream.of(Path.of(home, "go", "bin", "temporal"), Path.of(home, ".temporalio", "bin", "temporal")))
+            onPath,
+            Stream.of(
+                Path.of(home, "go", "bin", "temporal"),
+                Path.of(home, ".temporalio", "bin", "temporal")))
         .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
         .findFirst();
   }

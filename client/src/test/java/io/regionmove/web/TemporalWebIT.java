@@ -44,15 +44,36 @@ class TemporalWebIT {
     stack.seed("my-app", 500, 0);
     stack.seed("other-app", 100, 0);
     MigrationClient migrations = stack.migrations();
-    done = migrations.create("my-app", MigrationStack.SOURCE, MigrationStack.DESTINATION, "my-app", new MigrationSettings(null, null, null));
-    assertEquals(MigrationStatus.PREFLIGHT_SUCCESS, migrations.awaitPreflight(done, m -> {}, Duration.ofSeconds(60)).status());
+    done =
+        migrations.create(
+            "my-app",
+            MigrationStack.SOURCE,
+            MigrationStack.DESTINATION,
+            "my-app",
+            new MigrationSettings(null, null, null));
+    assertEquals(
+        MigrationStatus.PREFLIGHT_SUCCESS,
+        migrations.awaitPreflight(done, m -> {}, Duration.ofSeconds(60)).status());
     migrations.prepare(done);
     migrations.data(done);
     assertEquals(MigrationStatus.DONE, migrations.finalize(done).status());
-    inProgress = migrations.create("other-app", MigrationStack.SOURCE, MigrationStack.DESTINATION, "other-app", new MigrationSettings(null, null, null));
+    inProgress =
+        migrations.create(
+            "other-app",
+            MigrationStack.SOURCE,
+            MigrationStack.DESTINATION,
+            "other-app",
+            new MigrationSettings(null, null, null));
     assertEquals(
-        MigrationStatus.PREFLIGHT_SUCCESS, migrations.awaitPreflight(inProgress, m -> {}, Duration.ofSeconds(60)).status());
-    runId = stack.client().newUntypedWorkflowStub(AppMigrationWorkflow.workflowId(done)).describe().getExecution().getRunId();
+        MigrationStatus.PREFLIGHT_SUCCESS,
+        migrations.awaitPreflight(inProgress, m -> {}, Duration.ofSeconds(60)).status());
+    runId =
+        stack
+            .client()
+            .newUntypedWorkflowStub(AppMigrationWorkflow.workflowId(done))
+            .describe()
+            .getExecution()
+            .getRunId();
     browser = HeadlessChromium.start(stack.dir().resolve("chromium"));
   }
 
@@ -72,7 +93,10 @@ class TemporalWebIT {
     String page =
         browser.awaitText(
             "the workflow and its activities",
-            t -> t.contains(done) && t.contains("AppMigrationWorkflow") && t.contains("RedirectSource"),
+            t ->
+                t.contains(done)
+                    && t.contains("AppMigrationWorkflow")
+                    && t.contains("RedirectSource"),
             RENDER);
     for (String expected :
         List.of(
@@ -95,18 +119,24 @@ class TemporalWebIT {
     String page =
         browser.awaitText(
             "the summary, the details and the current details",
-            t -> t.contains("Migrate my-app: agora-fr1 → osc-fr1")
-                && t.contains("Destination region: osc-fr1")
-                && t.contains("done — my-app: agora-fr1 → osc-fr1"),
+            t ->
+                t.contains("Migrate my-app: agora-fr1 → osc-fr1")
+                    && t.contains("Destination region: osc-fr1")
+                    && t.contains("done — my-app: agora-fr1 → osc-fr1"),
             RENDER);
-    assertTrue(page.contains("freeze source app") && page.contains("redirect source app"), "activity summaries:\n" + page);
+    assertTrue(
+        page.contains("freeze source app") && page.contains("redirect source app"),
+        "activity summaries:\n" + page);
     browser.screenshot(screenshot("temporal-web-" + done + "-metadata.png"));
   }
 
   @Test
   void searchAttributesTabShowsTheMigrationsAttributes() {
-    browser.navigate(web("/namespaces/default/workflows/" + done + "/" + runId + "/search-attributes"));
-    String page = browser.awaitText("the search attributes", t -> t.contains("RegionMigrationStatus"), RENDER);
+    browser.navigate(
+        web("/namespaces/default/workflows/" + done + "/" + runId + "/search-attributes"));
+    String page =
+        browser.awaitText(
+            "the search attributes", t -> t.contains("RegionMigrationStatus"), RENDER);
     for (String expected :
         List.of(
             "\"RegionMigrationApp\": \"my-app\"",
@@ -120,13 +150,19 @@ class TemporalWebIT {
 
   @Test
   void workflowsListFiltersOnTheStatusSearchAttribute() {
-    browser.navigate(web("/namespaces/default/workflows?query=" + encode("RegionMigrationStatus=\"done\"")));
-    String page = browser.awaitText("the done migration", t -> t.contains(done) && t.contains("of 1"), RENDER);
+    browser.navigate(
+        web("/namespaces/default/workflows?query=" + encode("RegionMigrationStatus=\"done\"")));
+    String page =
+        browser.awaitText(
+            "the done migration", t -> t.contains(done) && t.contains("of 1"), RENDER);
     assertTrue(page.contains("AppMigrationWorkflow"), page);
     assertFalse(page.contains(inProgress), "the in-progress migration is filtered out:\n" + page);
     browser.screenshot(screenshot("temporal-web-list-done.png"));
 
-    browser.navigate(web("/namespaces/default/workflows?query=" + encode("RegionMigrationStatus=\"preflight-success\"")));
+    browser.navigate(
+        web(
+            "/namespaces/default/workflows?query="
+                + encode("RegionMigrationStatus=\"preflight-success\"")));
     page = browser.awaitText("the in-progress migration", t -> t.contains(inProgress), RENDER);
     assertFalse(page.contains(done), "the done migration is filtered out:\n" + page);
   }

@@ -27,8 +27,15 @@ final class WorkerJarProcess implements AutoCloseable {
   static WorkerJarProcess start(Path jar, Map<String, String> env, Path logFile) {
     ProcessBuilder builder =
         new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar.toString(), "worker");
-    builder.environment().keySet().removeIf(name -> name.startsWith("REGIONMOVE_") || name.startsWith("TEMPORAL_"));
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-jar",
+            jar.toString(),
+            "worker");
+    builder
+        .environment()
+        .keySet()
+        .removeIf(name -> name.startsWith("REGIONMOVE_") || name.startsWith("TEMPORAL_"));
     builder.environment().putAll(env);
     builder.redirectErrorStream(true).redirectOutput(logFile.toFile());
     try {
@@ -46,7 +53,8 @@ final class WorkerJarProcess implements AutoCloseable {
         return this;
       }
       if (!process.isAlive()) {
-        throw new AssertionError("regionmove worker exited with " + process.exitValue() + ":\n" + log());
+        throw new AssertionError(
+            "regionmove worker exited with " + process.exitValue() + ":\n" + log());
       }
       sleep(Duration.ofMillis(100));
     }
@@ -72,7 +80,9 @@ final class WorkerJarProcess implements AutoCloseable {
   List<String> kill() {
     List<ProcessHandle> children = process.descendants().toList();
     List<String> commands =
-        children.stream().map(p -> p.info().commandLine().or(() -> p.info().command()).orElse("?")).toList();
+        children.stream()
+            .map(p -> p.info().commandLine().or(() -> p.info().command()).orElse("?"))
+            .toList();
     process.destroyForcibly();
     children.forEach(ProcessHandle::destroyForcibly);
     try {

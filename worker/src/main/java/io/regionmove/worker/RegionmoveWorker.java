@@ -52,7 +52,8 @@ public final class RegionmoveWorker implements AutoCloseable {
   public record Options(Set<String> regions, Path backupDir, List<WorkerInterceptor> interceptors) {
 
     public Options {
-      regions = regions == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(regions));
+      regions =
+          regions == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(regions));
       interceptors = interceptors == null ? List.of() : List.copyOf(interceptors);
     }
 

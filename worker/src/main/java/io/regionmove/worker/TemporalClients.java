@@ -68,7 +68,8 @@ public final class TemporalClients {
       profile = ClientConfigProfile.load();
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "The Temporal client configuration cannot be read (" + e.getMessage()
+          "The Temporal client configuration cannot be read ("
+              + e.getMessage()
               + "); check TEMPORAL_CONFIG_FILE and TEMPORAL_PROFILE.",
           e);
     }
@@ -88,13 +89,18 @@ public final class TemporalClients {
     return connect(address, namespace, EncryptionKeys.fromEnvironment());
   }
 
-  /** As {@link #connect(String, String)}, with the given keys (empty: no encryption) instead of the environment's. */
-  public static WorkflowClient connect(String address, String namespace, Optional<EncryptionKeys> keys) {
+  /**
+   * As {@link #connect(String, String)}, with the given keys (empty: no encryption) instead of the
+   * environment's.
+   */
+  public static WorkflowClient connect(
+      String address, String namespace, Optional<EncryptionKeys> keys) {
     return connect(
         WorkflowServiceStubsOptions.newBuilder().setTarget(address).build(),
         withEncryption(
             WorkflowClientOptions.newBuilder()
-                .setNamespace(namespace == null || namespace.isBlank() ? DEFAULT_NAMESPACE : namespace)
+                .setNamespace(
+                    namespace == null || namespace.isBlank() ? DEFAULT_NAMESPACE : namespace)
                 .build(),
             keys));
   }
@@ -106,11 +112,13 @@ public final class TemporalClients {
    */
   public static DataConverter dataConverter(Optional<EncryptionKeys> keys) {
     DataConverter json = DefaultDataConverter.newDefaultInstance();
-    return keys.<DataConverter>map(k -> new CodecDataConverter(json, List.of(new AesGcmPayloadCodec(k)), true))
+    return keys.<DataConverter>map(
+            k -> new CodecDataConverter(json, List.of(new AesGcmPayloadCodec(k)), true))
         .orElse(json);
   }
 
-  private static WorkflowClientOptions withEncryption(WorkflowClientOptions options, Optional<EncryptionKeys> keys) {
+  private static WorkflowClientOptions withEncryption(
+      WorkflowClientOptions options, Optional<EncryptionKeys> keys) {
     if (keys.isEmpty()) {
       return options;
     }
@@ -120,7 +128,8 @@ public final class TemporalClients {
 
   private static WorkflowClient connect(
       WorkflowServiceStubsOptions stubsOptions, WorkflowClientOptions clientOptions) {
-    String address = stubsOptions.getTarget() == null ? "the configured channel" : stubsOptions.getTarget();
+    String address =
+        stubsOptions.getTarget() == null ? "the configured channel" : stubsOptions.getTarget();
     WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(stubsOptions);
     try {
       stubs.connect(CONNECT_TIMEOUT);
@@ -128,20 +137,25 @@ public final class TemporalClients {
       stubs.shutdownNow();
       throw new TemporalUnreachableException(
           address,
-          "Cannot reach the Temporal server at " + address + " within "
-              + CONNECT_TIMEOUT.toSeconds() + " s (" + e.getStatus().getCode()
+          "Cannot reach the Temporal server at "
+              + address
+              + " within "
+              + CONNECT_TIMEOUT.toSeconds()
+              + " s ("
+              + e.getStatus().getCode()
               + "); start it (regionmove dev, temporal server start-dev) or set TEMPORAL_ADDRESS.",
           e);
     }
     WorkflowClient client = WorkflowClient.newInstance(stubs, clientOptions);
-    log.debug("Connected to Temporal at {}, namespace {}", address, client.getOptions().getNamespace());
+    log.debug(
+        "Connected to Temporal at {}, namespace {}", address, client.getOptions().getNamespace());
     return client;
   }
 
   /**
    * Registers the Keyword search attributes of {@link MigrationSearchAttributes} in the client's
-   * namespace. Idempotent: an attribute that already exists is left as it is. A server without
-   * the operator service does nothing.
+   * namespace. Idempotent: an attribute that already exists is left as it is. A server without the
+   * operator service does nothing.
    *
    * @throws StatusRuntimeException for any other refusal (for example, missing permission)
    */
@@ -160,7 +174,8 @@ public final class TemporalClients {
               .addSearchAttributes(
                   AddSearchAttributesRequest.newBuilder()
                       .setNamespace(namespace)
-                      .putSearchAttributes(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+                      .putSearchAttributes(
+                          key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
                       .build());
           log.info("Registered search attribute {} in namespace {}", key.getName(), namespace);
         } catch (StatusRuntimeException e) {

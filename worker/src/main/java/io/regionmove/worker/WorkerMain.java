@@ -71,7 +71,8 @@ public final class WorkerMain {
     }
     RegionmoveWorker worker;
     try {
-      worker = RegionmoveWorker.start(client, regions, new RegionmoveWorker.Options(regionNames, null));
+      worker =
+          RegionmoveWorker.start(client, regions, new RegionmoveWorker.Options(regionNames, null));
     } catch (UnknownRegionException e) {
       System.err.println(e.getMessage());
       client.getWorkflowServiceStubs().shutdownNow();
@@ -104,7 +105,8 @@ public final class WorkerMain {
       String value;
       if (arg.equals("--regions")) {
         if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("--regions needs a value, such as --regions agora-fr1,osc-fr1.");
+          throw new IllegalArgumentException(
+              "--regions needs a value, such as --regions agora-fr1,osc-fr1.");
         }
         value = args[++i];
       } else if (arg.startsWith("--regions=")) {
@@ -113,7 +115,10 @@ public final class WorkerMain {
         throw new IllegalArgumentException(
             "Unknown argument '" + arg + "'; usage: worker [--regions REGION,REGION...].");
       }
-      Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(regions::add);
+      Arrays.stream(value.split(","))
+          .map(String::trim)
+          .filter(s -> !s.isEmpty())
+          .forEach(regions::add);
     }
     return regions;
   }

@@ -10,12 +10,12 @@ import io.regionmove.model.MigrationStatus;
 import io.regionmove.model.Phase;
 import io.regionmove.model.Step;
 import io.regionmove.model.StepStatus;
+import io.regionmove.sandbox.postgres.PostgresServer;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
-import io.regionmove.sandbox.postgres.PostgresServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,18 +34,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Abort from every state a migration can wait in, and from inside each long data activity: the
  * source app gets back its exact configuration, formation, data and router answer, and the
- * destination keeps no trace (no app, no addon database, no backup, no pg_dump or pg_restore
- * still running). One stack for every case, a fresh sample app per case.
+ * destination keeps no trace (no app, no addon database, no backup, no pg_dump or pg_restore still
+ * running). One stack for every case, a fresh sample app per case.
  */
 class AbortEverywhereIT {
 
   private static final Logger log = LoggerFactory.getLogger(AbortEverywhereIT.class);
 
-  /** Rows added to the sample app for the abort-during cases, so each data activity lasts seconds. */
+  /**
+   * Rows added to the sample app for the abort-during cases, so each data activity lasts seconds.
+   */
   private static final int EXTRA_EVENTS = Integer.getInteger("regionmove.it.abortRows", 600_000);
 
   /** Rows added for the abort-during-restore case: a restore of them lasts several seconds. */
-  private static final int RESTORE_EVENTS = Integer.getInteger("regionmove.it.abortRestoreRows", 1_500_000);
+  private static final int RESTORE_EVENTS =
+      Integer.getInteger("regionmove.it.abortRestoreRows", 1_500_000);
 
   private static RegionmoveTestStack stack;
   private static final ActivityGate gate = new ActivityGate();
@@ -63,7 +66,9 @@ class AbortEverywhereIT {
     if (stack != null) {
       stack.close();
     }
-    log.info("AbortEverywhereIT took {} s in all", Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds());
+    log.info(
+        "AbortEverywhereIT took {} s in all",
+        Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds());
   }
 
   @Test
@@ -108,8 +113,8 @@ class AbortEverywhereIT {
   }
 
   /**
-   * The destination name is taken after preflight, so prepare fails at "Create app" for good;
-   * abort from that error gives the source back and leaves the other owner's app untouched.
+   * The destination name is taken after preflight, so prepare fails at "Create app" for good; abort
+   * from that error gives the source back and leaves the other owner's app untouched.
    */
   @Test
   void abortAfterAFailedPrepareLeavesAnAppItDidNotCreateUntouched() {
@@ -120,7 +125,9 @@ class AbortEverywhereIT {
 
     var taken =
         stack.regionSend(
-            stack.destination(), "POST", "/v1/apps",
+            stack.destination(),
+            "POST",
+            "/v1/apps",
             "{\"app\":{\"name\":\"" + app + "\",\"reference\":\"someone-else\"}}");
     assertEquals(201, taken.statusCode(), taken::body);
     JsonNode othersApp = stack.appConfiguration(stack.destination(), app);
@@ -130,25 +137,33 @@ class AbortEverywhereIT {
     assertEquals(Phase.PREPARE, failed.failedPhase());
     assertEquals(
         List.of(
-            "Create app " + app + " in osc-fr1: osc-fr1 answered 409: The app name '" + app
+            "Create app "
+                + app
+                + " in osc-fr1: osc-fr1 answered 409: The app name '"
+                + app
                 + "' is already taken in region osc-fr1."),
         failed.errors());
 
     Migration aborted = migration.abort();
     assertEquals(MigrationStatus.ABORTED, aborted.status(), () -> "abort: " + aborted);
-    assertTrue(failed.errors().containsAll(aborted.errors()), () -> "no undo failed: " + aborted.errors());
+    assertTrue(
+        failed.errors().containsAll(aborted.errors()), () -> "no undo failed: " + aborted.errors());
     assertUndoStepsDone(aborted);
     before.assertSourceRestored(stack);
-    assertEquals(othersApp, stack.appConfiguration(stack.destination(), app), "the other owner's app is untouched");
+    assertEquals(
+        othersApp,
+        stack.appConfiguration(stack.destination(), app),
+        "the other owner's app is untouched");
 
-    assertEquals(204, stack.regionSend(stack.destination(), "DELETE", "/v1/apps/" + app, null).statusCode());
+    assertEquals(
+        204, stack.regionSend(stack.destination(), "DELETE", "/v1/apps/" + app, null).statusCode());
     FaultBaseline.assertNoTraceInDestination(stack, app, id);
   }
 
   /**
-   * pg_dump reads 600k rows in under 2 s, less than it takes a cancellation to reach a
-   * heartbeating activity (up to 0.8 × the 4 s heartbeat time-out), so a session of the test
-   * holds a lock on the source's events table: pg_dump runs and waits on it until the abort.
+   * pg_dump reads 600k rows in under 2 s, less than it takes a cancellation to reach a heartbeating
+   * activity (up to 0.8 × the 4 s heartbeat time-out), so a session of the test holds a lock on the
+   * source's events table: pg_dump runs and waits on it until the abort.
    */
   @Test
   void abortDuringBackupKillsPgDumpAndLeavesNoBackup() throws Exception {
@@ -158,19 +173,22 @@ class AbortEverywhereIT {
   /** The restore of 1.5M rows lasts long enough that the abort reaches it while pg_restore runs. */
   @Test
   void abortDuringRestoreKillsPgRestoreAndDropsTheDestinationDatabase() throws Exception {
-    abortDuring("abort-restore-app", "RestoreAddon", "pg_restore", "Restore ", RESTORE_EVENTS, false);
+    abortDuring(
+        "abort-restore-app", "RestoreAddon", "pg_restore", "Restore ", RESTORE_EVENTS, false);
   }
 
   /**
    * Verify reads 600k rows in about 1.5 s, less than a heartbeat period, so a session of the test
-   * holds a lock on the source's events table from the restore on: verify waits on it (as on a
-   * busy database) until the abort cancels its query.
+   * holds a lock on the source's events table from the restore on: verify waits on it (as on a busy
+   * database) until the abort cancels its query.
    */
   @Test
-  void abortDuringVerifyCancelsItsQueriesAndDropsTheDestinationDatabaseAndTheBackup() throws Exception {
+  void abortDuringVerifyCancelsItsQueriesAndDropsTheDestinationDatabaseAndTheBackup()
+      throws Exception {
     String app = "abort-verify-app";
     FaultBaseline before = seed(app, 1_000, EXTRA_EVENTS);
-    String sourceDatabase = PostgresServer.databaseOf(stack.databaseUrls(stack.source(), app).get(0));
+    String sourceDatabase =
+        PostgresServer.databaseOf(stack.databaseUrls(stack.source(), app).get(0));
     AppMigrationWorkflow migration = stack.startMigration(app);
     String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
     assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
@@ -186,7 +204,8 @@ class AbortEverywhereIT {
     Connection lock;
     try {
       gate.awaitArrived(Duration.ofMinutes(3));
-      destinationDatabase = PostgresServer.databaseOf(stack.databaseUrls(stack.destination(), app).get(0));
+      destinationDatabase =
+          PostgresServer.databaseOf(stack.databaseUrls(stack.destination(), app).get(0));
       lock = lockEvents(destinationDatabase);
     } finally {
       gate.release();
@@ -198,7 +217,10 @@ class AbortEverywhereIT {
     }
     assertInterrupted(aborted, "Verify ");
     assertEquals(MigrationStatus.ABORTED, data.getResult(30, TimeUnit.SECONDS).status());
-    assertEquals(0, sessionsOn(destinationDatabase, false), "the verify's queries were cancelled, its sessions closed");
+    assertEquals(
+        0,
+        sessionsOn(destinationDatabase, false),
+        "the verify's queries were cancelled, its sessions closed");
     assertEquals(0, sessionsOn(sourceDatabase, false), "the verify's source session is closed too");
 
     before.assertSourceRestored(stack);
@@ -206,16 +228,22 @@ class AbortEverywhereIT {
   }
 
   /**
-   * Starts the data step, waits until {@code activityType} runs (and its {@code tool}, if any,
-   * runs under this JVM), aborts, and checks that the activity was stopped by the abort and that
+   * Starts the data step, waits until {@code activityType} runs (and its {@code tool}, if any, runs
+   * under this JVM), aborts, and checks that the activity was stopped by the abort and that
    * everything is as before the migration. With {@code lockSource}, a session of the test holds a
    * lock on the source's events table meanwhile, so the tool waits on it.
    */
   private static void abortDuring(
-      String app, String activityType, String tool, String stepPrefix, int extraEvents, boolean lockSource)
+      String app,
+      String activityType,
+      String tool,
+      String stepPrefix,
+      int extraEvents,
+      boolean lockSource)
       throws Exception {
     FaultBaseline before = seed(app, 1_000, extraEvents);
-    String sourceDatabase = PostgresServer.databaseOf(stack.databaseUrls(stack.source(), app).get(0));
+    String sourceDatabase =
+        PostgresServer.databaseOf(stack.databaseUrls(stack.source(), app).get(0));
     AppMigrationWorkflow migration = stack.startMigration(app);
     String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
     assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
@@ -233,19 +261,26 @@ class AbortEverywhereIT {
       aborted = abortCleanly(migration);
       log.info(
           "Abort during {} of {} took {} ms",
-          activityType, app, Duration.ofNanos(System.nanoTime() - abortStarted).toMillis());
+          activityType,
+          app,
+          Duration.ofNanos(System.nanoTime() - abortStarted).toMillis());
       if (lock != null) {
         lock.rollback();
       }
     }
     assertInterrupted(aborted, stepPrefix);
-    assertEquals(MigrationStatus.ABORTED, data.getResult(30, TimeUnit.SECONDS).status(), "the data step answers aborted");
+    assertEquals(
+        MigrationStatus.ABORTED,
+        data.getResult(30, TimeUnit.SECONDS).status(),
+        "the data step answers aborted");
 
     before.assertSourceRestored(stack);
     FaultBaseline.assertNoTraceInDestination(stack, app, id);
   }
 
-  /** A session holding an exclusive lock on the events table of {@code database}, until rolled back. */
+  /**
+   * A session holding an exclusive lock on the events table of {@code database}, until rolled back.
+   */
   private static Connection lockEvents(String database) throws SQLException {
     Connection lock = stack.postgres().connect(database);
     lock.setAutoCommit(false);
@@ -260,8 +295,10 @@ class AbortEverywhereIT {
         aborted.steps().stream()
             .filter(s -> s.phase() == Phase.DATA && s.name().startsWith(stepPrefix))
             .findFirst()
-            .orElseThrow(() -> new AssertionError("no '" + stepPrefix + "' step: " + aborted.steps()));
-    assertEquals(StepStatus.ERROR, interrupted.status(), () -> "the abort stopped it: " + interrupted);
+            .orElseThrow(
+                () -> new AssertionError("no '" + stepPrefix + "' step: " + aborted.steps()));
+    assertEquals(
+        StepStatus.ERROR, interrupted.status(), () -> "the abort stopped it: " + interrupted);
     assertEquals(List.of("stopped by abort"), interrupted.logs());
   }
 
@@ -276,7 +313,10 @@ class AbortEverywhereIT {
     throw new AssertionError("no verify query waited on the lock of " + database);
   }
 
-  /** Sessions on {@code database} other than the test's own (only those waiting on a lock, if asked). */
+  /**
+   * Sessions on {@code database} other than the test's own (only those waiting on a lock, if
+   * asked).
+   */
   private static int sessionsOn(String database, boolean waitingOnLock) {
     try (Connection c = stack.postgres().connect("postgres");
         PreparedStatement ps =
@@ -303,7 +343,9 @@ class AbortEverywhereIT {
                       a.getActivityType().getName().equals(activityType)
                           && a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
       if (started
-          && (tool == null || RegionmoveTestStack.runningPostgresTools().stream().anyMatch(c -> c.contains(tool)))) {
+          && (tool == null
+              || RegionmoveTestStack.runningPostgresTools().stream()
+                  .anyMatch(c -> c.contains(tool)))) {
         return;
       }
       RegionmoveTestStack.sleep(Duration.ofMillis(50));

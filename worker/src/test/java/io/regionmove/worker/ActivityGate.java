@@ -9,8 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Holds the next run of one activity type at its start until the test lets it go, so a test can
- * set the scene (take a lock) at a precise point of a migration. Runs of other types pass.
+ * Holds the next run of one activity type at its start until the test lets it go, so a test can set
+ * the scene (take a lock) at a precise point of a migration. Runs of other types pass.
  */
 final class ActivityGate extends WorkerInterceptorBase {
 

@@ -16,9 +16,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Benchmark, not a test (never run by CI): N migrations (no data step) of N different sample
- * apps at once through one worker process on the Temporal dev server. Prints the wall time from
- * the first create to the last {@code done}, and the worker's peak resident memory (VmHWM).
+ * Benchmark, not a test (never run by CI): N migrations (no data step) of N different sample apps
+ * at once through one worker process on the Temporal dev server. Prints the wall time from the
+ * first create to the last {@code done}, and the worker's peak resident memory (VmHWM).
  *
  * <p>Run with {@code bench/concurrency.sh [N]}.
  */
@@ -81,7 +81,10 @@ public final class ConcurrentMigrationsBench {
       System.out.printf(
           Locale.ROOT,
           "%d of %d migrations done in %.1f s wall time (target 60 s); worker peak RSS %.0f MB (target 512 MB)%n",
-          done, count, wall, peak / 1024.0);
+          done,
+          count,
+          wall,
+          peak / 1024.0);
       failures.stream().limit(10).forEach(f -> System.out.println("  failed: " + f));
       if (done != count) {
         System.exit(1);

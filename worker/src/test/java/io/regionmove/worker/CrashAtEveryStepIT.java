@@ -11,11 +11,11 @@ import io.grpc.StatusRuntimeException;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.worker.CrashPoints.Point;
+import io.regionmove.worker.CrashPoints.When;
 import io.regionmove.workflows.AppMigrationLockWorkflow;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.regionmove.workflows.MigrationSearchAttributes;
-import io.regionmove.worker.CrashPoints.Point;
-import io.regionmove.worker.CrashPoints.When;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -47,7 +47,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -90,14 +89,27 @@ class CrashAtEveryStepIT {
   private static final List<String> CALLS =
       List.of(
           // create: preflight
-          "CheckSource", "CheckDestination",
+          "CheckSource",
+          "CheckDestination",
           // prepare
-          "FreezeSource", "CreateApp",
-          "CopyConfig", "CopyConfig", "CopyConfig", "CopyConfig", "CopyConfig", "CopyConfig",
+          "FreezeSource",
+          "CreateApp",
+          "CopyConfig",
+          "CopyConfig",
+          "CopyConfig",
+          "CopyConfig",
+          "CopyConfig",
+          "CopyConfig",
           // data
-          "ReadFormation", "StopApp", "ProvisionAddon", "BackupAddon", "RestoreAddon", "VerifyAddon",
+          "ReadFormation",
+          "StopApp",
+          "ProvisionAddon",
+          "BackupAddon",
+          "RestoreAddon",
+          "VerifyAddon",
           // finalize
-          "StartApp", "RedirectSource");
+          "StartApp",
+          "RedirectSource");
 
   /** Activities of one addon that run at the same time in one worker. */
   private static final Set<String> TOGETHER = Set.of("BackupAddon", "RestoreAddon");
@@ -148,11 +160,14 @@ class CrashAtEveryStepIT {
   }
 
   @Test
-  void aWorkerKilledInsideTheBackupTheRestoreAndTheVerificationStillMovesTheData() throws Exception {
+  void aWorkerKilledInsideTheBackupTheRestoreAndTheVerificationStillMovesTheData()
+      throws Exception {
     CrashPoints plan =
         new CrashPoints(
             List.of(
-                point("BackupAddon", When.INSIDE), point("RestoreAddon", When.INSIDE), point("VerifyAddon", When.INSIDE)));
+                point("BackupAddon", When.INSIDE),
+                point("RestoreAddon", When.INSIDE),
+                point("VerifyAddon", When.INSIDE)));
     crashRun("crash-inside", plan, INSIDE_EXTRA_EVENTS, Set.of("BackupAddon", "RestoreAddon"));
   }
 
@@ -165,7 +180,8 @@ class CrashAtEveryStepIT {
    *     heartbeating, so their first heartbeat comes whatever this machine's speed (the
    *     verification heartbeats as soon as it starts)
    */
-  private void crashRun(String app, CrashPoints plan, int extraEvents, Set<String> slowedBySourceLock)
+  private void crashRun(
+      String app, CrashPoints plan, int extraEvents, Set<String> slowedBySourceLock)
       throws Exception {
     Instant began = Instant.now();
     stack.seedSourceApp(app, ROWS);
@@ -210,7 +226,9 @@ class CrashAtEveryStepIT {
         }
         Point point = reached.get();
         if (lastKill != null) {
-          kills.add(new Kill(lastPoint, lastKill, Duration.between(lastKill, Instant.now()), lastChildren));
+          kills.add(
+              new Kill(
+                  lastPoint, lastKill, Duration.between(lastKill, Instant.now()), lastChildren));
         }
         if (point.when() == When.INSIDE) {
           awaitHeartbeatRecorded(untyped, point);
@@ -218,7 +236,10 @@ class CrashAtEveryStepIT {
         lastKill = Instant.now();
         lastPoint = point;
         lastChildren =
-            worker.kill().stream().map(WorkerProcess.Descendant::command).map(CrashAtEveryStepIT::program).toList();
+            worker.kill().stream()
+                .map(WorkerProcess.Descendant::command)
+                .map(CrashAtEveryStepIT::program)
+                .toList();
         assertFalse(worker.process().isAlive());
         remaining = remaining.without(point);
         lock.holdWhile(nextIsOneOf(remaining, slowedBySourceLock));
@@ -230,7 +251,8 @@ class CrashAtEveryStepIT {
       }
       Migration done = driven.get();
       if (lastKill != null) {
-        kills.add(new Kill(lastPoint, lastKill, Duration.between(lastKill, Instant.now()), lastChildren));
+        kills.add(
+            new Kill(lastPoint, lastKill, Duration.between(lastKill, Instant.now()), lastChildren));
       }
       Duration migrationTime = Duration.between(started, Instant.now());
 
@@ -246,14 +268,25 @@ class CrashAtEveryStepIT {
       // one running with it (the backup or the restore).
       Map<String, Integer> retried = retriedActivities(id);
       for (Kill kill : kills) {
-        assertTrue(retried.containsKey(kill.point().activityType()), () -> kill + " not retried: " + retried);
+        assertTrue(
+            retried.containsKey(kill.point().activityType()),
+            () -> kill + " not retried: " + retried);
       }
-      Set<String> killedTypes = new java.util.HashSet<>(kills.stream().map(k -> k.point().activityType()).toList());
-      int killsOfOthers = (int) kills.stream().filter(k -> !TOGETHER.contains(k.point().activityType())).count();
+      Set<String> killedTypes =
+          new java.util.HashSet<>(kills.stream().map(k -> k.point().activityType()).toList());
+      int killsOfOthers =
+          (int) kills.stream().filter(k -> !TOGETHER.contains(k.point().activityType())).count();
       assertEquals(
           killsOfOthers,
-          retried.entrySet().stream().filter(e -> !TOGETHER.contains(e.getKey())).mapToInt(Map.Entry::getValue).sum(),
-          () -> "one retried activity per kill outside the backup and restore: " + retried + " for " + killedTypes);
+          retried.entrySet().stream()
+              .filter(e -> !TOGETHER.contains(e.getKey()))
+              .mapToInt(Map.Entry::getValue)
+              .sum(),
+          () ->
+              "one retried activity per kill outside the backup and restore: "
+                  + retried
+                  + " for "
+                  + killedTypes);
 
       assertEquals(MigrationStatus.DONE, done.status(), () -> "migration: " + done);
       assertEquals(MigrationStatus.DONE.wireName(), searchStatus(untyped));
@@ -269,8 +302,12 @@ class CrashAtEveryStepIT {
               seeding.toMillis() / 1000.0,
               sourceData.values().stream().mapToLong(DatabaseFingerprints.Table::rows).sum(),
               kills.stream()
-                  .map(k -> k.point() + " " + String.format("%.1fs", k.recovered().toMillis() / 1000.0)
-                      + (k.killedChildren().isEmpty() ? "" : " +" + k.killedChildren()))
+                  .map(
+                      k ->
+                          k.point()
+                              + " "
+                              + String.format("%.1fs", k.recovered().toMillis() / 1000.0)
+                              + (k.killedChildren().isEmpty() ? "" : " +" + k.killedChildren()))
                   .collect(Collectors.joining(", ")));
       summary.add(line);
       System.out.println(line);
@@ -288,7 +325,8 @@ class CrashAtEveryStepIT {
    * which of the two got there first.
    */
   private static Point point(String activityType, When when) {
-    return new Point(activityType, when, TOGETHER.contains(activityType) ? CrashPoints.ANY_ATTEMPT : 1);
+    return new Point(
+        activityType, when, TOGETHER.contains(activityType) ? CrashPoints.ANY_ATTEMPT : 1);
   }
 
   /** The points with the backup's and the restore's in one fixed order, wherever they came. */
@@ -301,7 +339,9 @@ class CrashAtEveryStepIT {
       }
     }
     if (first >= 0) {
-      List<String> together = new ArrayList<>(names.stream().filter(n -> TOGETHER.contains(n.split(":")[0])).sorted().toList());
+      List<String> together =
+          new ArrayList<>(
+              names.stream().filter(n -> TOGETHER.contains(n.split(":")[0])).sorted().toList());
       names.removeIf(n -> TOGETHER.contains(n.split(":")[0]));
       names.addAll(first, together);
     }
@@ -329,7 +369,9 @@ class CrashAtEveryStepIT {
           PostgresServer server = PostgresServer.fromUrl(postgresqlUrl);
           held =
               DriverManager.getConnection(
-                  server.jdbcUrl(PostgresServer.databaseOf(postgresqlUrl)), server.user(), server.password());
+                  server.jdbcUrl(PostgresServer.databaseOf(postgresqlUrl)),
+                  server.user(),
+                  server.password());
           held.setAutoCommit(false);
           try (Statement s = held.createStatement()) {
             s.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
@@ -372,7 +414,8 @@ class CrashAtEveryStepIT {
         WorkflowUpdateHandle<Migration> handle = workflow.startUpdate(options);
         return handle.getResult(PHASE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       } catch (WorkflowServiceException e) {
-        // Also WorkflowUpdateTimeoutOrCancelledException: the RPC gave up while no worker was alive.
+        // Also WorkflowUpdateTimeoutOrCancelledException: the RPC gave up while no worker was
+        // alive.
         if (Instant.now().isAfter(deadline)) {
           throw e;
         }
@@ -381,7 +424,10 @@ class CrashAtEveryStepIT {
     }
   }
 
-  /** Waits for the status search attribute (no worker needed to read it); fails on another terminal status. */
+  /**
+   * Waits for the status search attribute (no worker needed to read it); fails on another terminal
+   * status.
+   */
   private static void awaitSearchStatus(WorkflowStub workflow, MigrationStatus wanted) {
     Instant deadline = Instant.now().plus(PHASE_TIMEOUT);
     String last = null;
@@ -427,7 +473,9 @@ class CrashAtEveryStepIT {
   /** What a worker shutting down cleanly does; a killed one leaves it to a 5 s timeout. */
   private static void resetStickyQueues(WorkflowExecution migration, String app) {
     for (String workflowId :
-        List.of(migration.getWorkflowId(), AppMigrationLockWorkflow.lockId(RegionmoveTestStack.SOURCE, app))) {
+        List.of(
+            migration.getWorkflowId(),
+            AppMigrationLockWorkflow.lockId(RegionmoveTestStack.SOURCE, app))) {
       try {
         stack
             .client()
@@ -447,12 +495,13 @@ class CrashAtEveryStepIT {
   }
 
   /**
-   * Fails the attempt a killed worker held of each short activity, as its start-to-close timeout
-   * (2 minutes) would: Temporal retries it on the next worker.
+   * Fails the attempt a killed worker held of each short activity, as its start-to-close timeout (2
+   * minutes) would: Temporal retries it on the next worker.
    */
   private static void failDeadAttempts(WorkflowExecution migration) {
     WorkflowStub workflow = stack.client().newUntypedWorkflowStub(migration.getWorkflowId());
-    for (PendingActivityInfo activity : workflow.describe().getRawDescription().getPendingActivitiesList()) {
+    for (PendingActivityInfo activity :
+        workflow.describe().getRawDescription().getPendingActivitiesList()) {
       if (activity.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
           && !LONG.contains(activity.getActivityType().getName())) {
         stack
@@ -462,7 +511,8 @@ class CrashAtEveryStepIT {
                 migration.getWorkflowId(),
                 Optional.empty(),
                 activity.getActivityId(),
-                ApplicationFailure.newFailure("the worker running this attempt was SIGKILLed", "WorkerKilled"));
+                ApplicationFailure.newFailure(
+                    "the worker running this attempt was SIGKILLed", "WorkerKilled"));
       }
     }
   }
@@ -477,8 +527,14 @@ class CrashAtEveryStepIT {
       List<String> sourceDatabaseAddonIds) {
     // Data: every table equal, rows and checksums.
     List<String> destinationDatabases = stack.databaseUrls(stack.destination(), app);
-    assertEquals(sourceDatabaseAddonIds.size(), destinationDatabases.size(), "one database per source database");
-    assertEquals(sourceData, DatabaseFingerprints.of(destinationDatabases.get(0)), "per-table checksums equal");
+    assertEquals(
+        sourceDatabaseAddonIds.size(),
+        destinationDatabases.size(),
+        "one database per source database");
+    assertEquals(
+        sourceData,
+        DatabaseFingerprints.of(destinationDatabases.get(0)),
+        "per-table checksums equal");
 
     // One destination app, made by this migration, and no other app carrying its reference.
     JsonNode destinationApp = stack.regionGet(stack.destination(), "/v1/apps/" + app);
@@ -493,42 +549,83 @@ class CrashAtEveryStepIT {
 
     // The configuration copied once: a copy retried after its work was done adds no duplicate.
     assertEquals(
-        texts(stack.regionGet(stack.source(), "/v1/apps/" + app + "/variables").path("variables"), "name", "generated", "false"),
-        texts(stack.regionGet(stack.destination(), "/v1/apps/" + app + "/variables").path("variables"), "name", "generated", "false"),
+        texts(
+            stack.regionGet(stack.source(), "/v1/apps/" + app + "/variables").path("variables"),
+            "name",
+            "generated",
+            "false"),
+        texts(
+            stack
+                .regionGet(stack.destination(), "/v1/apps/" + app + "/variables")
+                .path("variables"),
+            "name",
+            "generated",
+            "false"),
         "variables (not addon-generated) copied once");
     assertEquals(
-        texts(stack.regionGet(stack.source(), "/v1/apps/" + app + "/collaborators").path("collaborators"), "email", "status", "accepted"),
-        texts(stack.regionGet(stack.destination(), "/v1/apps/" + app + "/collaborators").path("collaborators"), "email", null, null),
+        texts(
+            stack
+                .regionGet(stack.source(), "/v1/apps/" + app + "/collaborators")
+                .path("collaborators"),
+            "email",
+            "status",
+            "accepted"),
+        texts(
+            stack
+                .regionGet(stack.destination(), "/v1/apps/" + app + "/collaborators")
+                .path("collaborators"),
+            "email",
+            null,
+            null),
         "accepted collaborators copied once");
     for (String part : List.of("domains", "notifiers")) {
       assertEquals(
-          texts(stack.regionGet(stack.source(), "/v1/apps/" + app + "/" + part).path(part), "name", null, null),
-          texts(stack.regionGet(stack.destination(), "/v1/apps/" + app + "/" + part).path(part), "name", null, null),
+          texts(
+              stack.regionGet(stack.source(), "/v1/apps/" + app + "/" + part).path(part),
+              "name",
+              null,
+              null),
+          texts(
+              stack.regionGet(stack.destination(), "/v1/apps/" + app + "/" + part).path(part),
+              "name",
+              null,
+              null),
           part + " copied once");
     }
 
     // One set of addons.
-    assertEquals(sourceAddonIds.size(), addonIds(stack.destination(), app, false).size(), "one set of addons");
-    assertEquals(sourceAddonIds, addonIds(stack.source(), app, false), "the source keeps its addons");
+    assertEquals(
+        sourceAddonIds.size(),
+        addonIds(stack.destination(), app, false).size(),
+        "one set of addons");
+    assertEquals(
+        sourceAddonIds, addonIds(stack.source(), app, false), "the source keeps its addons");
 
     // Backups: one complete backup per database addon, nothing half-written anywhere.
     Path backups = stack.backupDir().resolve(migrationId);
-    assertEquals(new TreeSet<>(sourceDatabaseAddonIds), new TreeSet<>(names(backups)), "one backup per database addon");
+    assertEquals(
+        new TreeSet<>(sourceDatabaseAddonIds),
+        new TreeSet<>(names(backups)),
+        "one backup per database addon");
     for (String addonId : sourceDatabaseAddonIds) {
       Path backup = backups.resolve(addonId);
-      assertTrue(Files.isRegularFile(backup.resolve("manifest.json")), () -> "complete backup " + backup);
+      assertTrue(
+          Files.isRegularFile(backup.resolve("manifest.json")), () -> "complete backup " + backup);
     }
     List<Path> staging = stagingIn(stack.backupDir());
     assertEquals(List.of(), staging, "no staging or partial backup left");
 
     // The source stays stopped and redirects to the new app for the redirect window.
-    assertEquals("stopped", stack.regionGet(stack.source(), "/v1/apps/" + app).path("app").path("status").asText());
+    assertEquals(
+        "stopped",
+        stack.regionGet(stack.source(), "/v1/apps/" + app).path("app").path("status").asText());
     var old = stack.routerGet(stack.source().routerUrl(app));
     assertEquals(308, old.statusCode(), old::body);
     assertEquals(200, stack.routerGet(stack.destination().routerUrl(app)).statusCode());
   }
 
-  private static List<String> addonIds(io.regionmove.sandbox.SandboxRegion region, String app, boolean databasesOnly) {
+  private static List<String> addonIds(
+      io.regionmove.sandbox.SandboxRegion region, String app, boolean databasesOnly) {
     List<String> ids = new ArrayList<>();
     for (JsonNode addon : stack.regionGet(region, "/v1/apps/" + app + "/addons").path("addons")) {
       if (!databasesOnly || "postgresql".equals(addon.path("provider").asText())) {
@@ -539,7 +636,10 @@ class CrashAtEveryStepIT {
     return ids;
   }
 
-  /** The {@code field} of each element (those whose {@code filter} field is {@code value}), sorted, duplicates kept. */
+  /**
+   * The {@code field} of each element (those whose {@code filter} field is {@code value}), sorted,
+   * duplicates kept.
+   */
   private static List<String> texts(JsonNode array, String field, String filter, String value) {
     List<String> texts = new ArrayList<>();
     for (JsonNode element : array) {
@@ -576,7 +676,9 @@ class CrashAtEveryStepIT {
     Map<String, Integer> retried = new TreeMap<>();
     for (HistoryEvent event : stack.client().fetchHistory(workflowId).getEvents()) {
       if (event.hasActivityTaskScheduledEventAttributes()) {
-        scheduled.put(event.getEventId(), event.getActivityTaskScheduledEventAttributes().getActivityType().getName());
+        scheduled.put(
+            event.getEventId(),
+            event.getActivityTaskScheduledEventAttributes().getActivityType().getName());
       }
       if (event.hasActivityTaskStartedEventAttributes()) {
         var started = event.getActivityTaskStartedEventAttributes();
@@ -591,7 +693,8 @@ class CrashAtEveryStepIT {
   // ---- helpers -------------------------------------------------------------------------------
 
   private static WorkerProcess startWorker(CrashPoints points) {
-    return WorkerProcess.start(stack, CrashingWorkerMain.class, Map.of(CrashPoints.VARIABLE, points.toString()));
+    return WorkerProcess.start(
+        stack, CrashingWorkerMain.class, Map.of(CrashPoints.VARIABLE, points.toString()));
   }
 
   private static String program(String commandLine) {

@@ -16,8 +16,8 @@ import java.util.function.Consumer;
 /**
  * Stops a worker dead at one of its {@link CrashPoints}: before an activity attempt does anything,
  * after it returned but before its result is reported, or inside it at its first heartbeat (which
- * is passed on first, so Temporal has seen it). What "stop dead" means is the {@code crash}
- * action: in a worker process, print the marker and block until the test SIGKILLs the process.
+ * is passed on first, so Temporal has seen it). What "stop dead" means is the {@code crash} action:
+ * in a worker process, print the marker and block until the test SIGKILLs the process.
  *
  * <p>A process crashes once: after the first point is reached, every activity attempt that enters
  * the interceptor blocks as well, so nothing moves on before the kill.
@@ -29,8 +29,8 @@ final class CrashInterceptor extends WorkerInterceptorBase {
   private final AtomicBoolean crashed = new AtomicBoolean();
 
   /**
-   * @param crash called at most once, with the point reached; it is expected not to return (a
-   *     test may make it throw)
+   * @param crash called at most once, with the point reached; it is expected not to return (a test
+   *     may make it throw)
    */
   CrashInterceptor(CrashPoints points, Consumer<Point> crash) {
     this.points = points;

@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The crash interceptor stops exactly at its points, so the crash IT cannot pass without crashing. */
+/**
+ * The crash interceptor stops exactly at its points, so the crash IT cannot pass without crashing.
+ */
 class CrashInterceptorTest {
 
   /** What a test's crash action throws instead of blocking. */
@@ -31,7 +33,9 @@ class CrashInterceptorTest {
     }
   }
 
-  /** One activity attempt through the interceptor, recording what reached the activity and Temporal. */
+  /**
+   * One activity attempt through the interceptor, recording what reached the activity and Temporal.
+   */
   private static final class Attempt {
     final List<String> events = new ArrayList<>();
     private final ActivityInboundCallsInterceptor intercepted;
@@ -89,16 +93,19 @@ class CrashInterceptorTest {
     }
 
     Object run() {
-      Object result = intercepted.execute(new ActivityInput(Header.empty(), new Object[0])).getResult();
+      Object result =
+          intercepted.execute(new ActivityInput(Header.empty(), new Object[0])).getResult();
       events.add("reported " + result);
       return result;
     }
   }
 
   private static CrashInterceptor interceptor(String points) {
-    return new CrashInterceptor(CrashPoints.parse(points), p -> {
-      throw new Crashed(p);
-    });
+    return new CrashInterceptor(
+        CrashPoints.parse(points),
+        p -> {
+          throw new Crashed(p);
+        });
   }
 
   @Test
@@ -127,7 +134,8 @@ class CrashInterceptorTest {
 
   @Test
   void otherTypesAndLaterAttemptsRunThrough() {
-    CrashInterceptor interceptor = interceptor("CreateApp:before:1,BackupAddon:inside:1,CopyConfig:after:1");
+    CrashInterceptor interceptor =
+        interceptor("CreateApp:before:1,BackupAddon:inside:1,CopyConfig:after:1");
     for (Attempt attempt :
         List.of(
             new Attempt(interceptor, "CreateApp", 2, 0),
@@ -141,20 +149,23 @@ class CrashInterceptorTest {
 
   @Test
   void pointsRoundTripThroughTheEnvironmentAndTheMarker() {
-    CrashPoints points = CrashPoints.parse(" CheckSource:before:1, CopyConfig:after:1,CopyConfig:after:1,RestoreAddon:inside:1 ");
+    CrashPoints points =
+        CrashPoints.parse(
+            " CheckSource:before:1, CopyConfig:after:1,CopyConfig:after:1,RestoreAddon:inside:1 ");
     assertEquals(4, points.size());
     assertEquals(points, CrashPoints.parse(points.toString()));
     Point copy = Point.parse("CopyConfig:after:1");
     assertEquals(
-        "CheckSource:before:1,CopyConfig:after:1,RestoreAddon:inside:1", points.without(copy).toString(),
+        "CheckSource:before:1,CopyConfig:after:1,RestoreAddon:inside:1",
+        points.without(copy).toString(),
         "one occurrence is passed, the next call of that type is still a point");
     assertEquals(
-        Optional.of(copy),
-        CrashPoints.reachedIn("12:00:01 INFO started\n" + copy.marker() + "\n"));
+        Optional.of(copy), CrashPoints.reachedIn("12:00:01 INFO started\n" + copy.marker() + "\n"));
     assertEquals(Optional.empty(), CrashPoints.reachedIn("Worker started"));
     assertTrue(CrashPoints.parse("").isEmpty());
     assertThrows(IllegalArgumentException.class, () -> CrashPoints.parse("CreateApp:during:1"));
     assertThrows(IllegalArgumentException.class, () -> CrashPoints.parse("CreateApp:before"));
-    assertThrows(IllegalArgumentException.class, () -> points.without(Point.parse("StartApp:before:1")));
+    assertThrows(
+        IllegalArgumentException.class, () -> points.without(Point.parse("StartApp:before:1")));
   }
 }

@@ -9,12 +9,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where a crashing worker ({@link CrashingWorkerMain}) stops dead, as {@value #VARIABLE} spells
- * it: a comma-separated list of {@code <ActivityType>:<before|after|inside>:<attempt>}. A worker
+ * Where a crashing worker ({@link CrashingWorkerMain}) stops dead, as {@value #VARIABLE} spells it:
+ * a comma-separated list of {@code <ActivityType>:<before|after|inside>:<attempt>}. A worker
  * process crashes at the first point it reaches; the test then SIGKILLs it and starts the next one
- * with the points still ahead ({@link #without}). The same point listed twice means the Nth call
- * of that activity type: its earlier calls have already been crashed at and retried (attempt 2)
- * when the next worker starts.
+ * with the points still ahead ({@link #without}). The same point listed twice means the Nth call of
+ * that activity type: its earlier calls have already been crashed at and retried (attempt 2) when
+ * the next worker starts.
  */
 record CrashPoints(List<Point> points) {
 
@@ -24,7 +24,8 @@ record CrashPoints(List<Point> points) {
   /** What a crashing worker prints on stdout just before it blocks, then the type and moment. */
   static final String MARKER = "CRASH-POINT";
 
-  private static final Pattern MARKER_LINE = Pattern.compile(MARKER + " (\\w+) (before|after|inside) (\\d+|\\*)\\R");
+  private static final Pattern MARKER_LINE =
+      Pattern.compile(MARKER + " (\\w+) (before|after|inside) (\\d+|\\*)\\R");
 
   /**
    * The attempt of a point that any attempt reaches ({@code *}): for activities that run at the
@@ -54,7 +55,8 @@ record CrashPoints(List<Point> points) {
         throw new IllegalArgumentException("not an activity type: " + activityType);
       }
       if (when == null || attempt < ANY_ATTEMPT) {
-        throw new IllegalArgumentException("a crash point needs a moment and an attempt >= 1, or * for any");
+        throw new IllegalArgumentException(
+            "a crash point needs a moment and an attempt >= 1, or * for any");
       }
     }
 
@@ -71,11 +73,14 @@ record CrashPoints(List<Point> points) {
         throw new IllegalArgumentException("'" + parts[1] + "' is not before, after or inside", e);
       }
       String attempt = parts[2].trim();
-      return new Point(parts[0].trim(), when, attempt.equals("*") ? ANY_ATTEMPT : Integer.parseInt(attempt));
+      return new Point(
+          parts[0].trim(), when, attempt.equals("*") ? ANY_ATTEMPT : Integer.parseInt(attempt));
     }
 
     boolean matches(String type, When moment, int attemptNumber) {
-      return activityType.equals(type) && when == moment && (attempt == ANY_ATTEMPT || attempt == attemptNumber);
+      return activityType.equals(type)
+          && when == moment
+          && (attempt == ANY_ATTEMPT || attempt == attemptNumber);
     }
 
     /** Whether the point is reached by an attempt of that number. */

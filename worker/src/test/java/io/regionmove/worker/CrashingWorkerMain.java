@@ -27,7 +27,9 @@ public final class CrashingWorkerMain {
         client,
         Regions.fromEnvironment(),
         new RegionmoveWorker.Options(
-            Set.of(), null, List.of(new CrashInterceptor(points, CrashInterceptor::printAndBlock))));
+            Set.of(),
+            null,
+            List.of(new CrashInterceptor(points, CrashInterceptor::printAndBlock))));
     // Runs until killed: a crash test never stops it gracefully.
     Thread.currentThread().join();
   }

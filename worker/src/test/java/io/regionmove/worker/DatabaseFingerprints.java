@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Per-table row counts and checksums of a database, computed independently of the code under
- * test: the MD5 of every row's text form, in a stable order.
+ * Per-table row counts and checksums of a database, computed independently of the code under test:
+ * the MD5 of every row's text form, in a stable order.
  */
 final class DatabaseFingerprints {
 
@@ -21,12 +21,17 @@ final class DatabaseFingerprints {
 
   private DatabaseFingerprints() {}
 
-  /** Table name (schema-qualified) → fingerprint, for every ordinary table outside the system schemas. */
+  /**
+   * Table name (schema-qualified) → fingerprint, for every ordinary table outside the system
+   * schemas.
+   */
   static Map<String, Table> of(String postgresqlUrl) {
     PostgresServer server = PostgresServer.fromUrl(postgresqlUrl);
     try (Connection c =
         DriverManager.getConnection(
-            server.jdbcUrl(PostgresServer.databaseOf(postgresqlUrl)), server.user(), server.password())) {
+            server.jdbcUrl(PostgresServer.databaseOf(postgresqlUrl)),
+            server.user(),
+            server.password())) {
       List<String> tables = new ArrayList<>();
       try (Statement s = c.createStatement();
           ResultSet rs =
@@ -44,14 +49,18 @@ final class DatabaseFingerprints {
             ResultSet rs =
                 s.executeQuery(
                     "SELECT count(*), coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '')"
-                        + " FROM " + table + " t")) {
+                        + " FROM "
+                        + table
+                        + " t")) {
           rs.next();
           prints.put(table, new Table(rs.getLong(1), rs.getString(2)));
         }
       }
       return prints;
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot fingerprint " + PostgresServer.databaseOf(postgresqlUrl) + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot fingerprint " + PostgresServer.databaseOf(postgresqlUrl) + ": " + e.getMessage(),
+          e);
     }
   }
 }

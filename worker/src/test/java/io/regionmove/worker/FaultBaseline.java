@@ -42,10 +42,17 @@ record FaultBaseline(
 
   /** The source app has exactly its configuration, formation, data and router answer of before. */
   void assertSourceRestored(RegionmoveTestStack stack) {
-    assertEquals(configuration, stack.appConfiguration(stack.source(), app), "the source configuration is as before");
-    assertEquals(data, DatabaseFingerprints.of(stack.databaseUrls(stack.source(), app).get(0)), "the source data is as before");
+    assertEquals(
+        configuration,
+        stack.appConfiguration(stack.source(), app),
+        "the source configuration is as before");
+    assertEquals(
+        data,
+        DatabaseFingerprints.of(stack.databaseUrls(stack.source(), app).get(0)),
+        "the source data is as before");
     HttpResponse<String> router = stack.routerGet(stack.source().routerUrl(app));
-    assertEquals(routerStatus, router.statusCode(), () -> "the old URL answers as before: " + router.body());
+    assertEquals(
+        routerStatus, router.statusCode(), () -> "the old URL answers as before: " + router.body());
     assertEquals(routerLocation, router.headers().firstValue("Location"), "no redirect");
     assertEquals(routerBody, router.body());
   }
@@ -54,13 +61,17 @@ record FaultBaseline(
    * No app {@code newName} in the destination, no database of it on PostgreSQL, no backup of the
    * migration, and no pg_dump or pg_restore left running in this JVM's workers.
    */
-  static void assertNoTraceInDestination(RegionmoveTestStack stack, String newName, String migrationId) {
-    assertNull(stack.appConfiguration(stack.destination(), newName), "no destination app " + newName);
+  static void assertNoTraceInDestination(
+      RegionmoveTestStack stack, String newName, String migrationId) {
+    assertNull(
+        stack.appConfiguration(stack.destination(), newName), "no destination app " + newName);
     assertEquals(
         List.of(),
         stack.addonDatabaseNames(stack.destination(), newName),
         "no addon database of " + newName + " in " + stack.destination().name());
-    assertFalse(Files.exists(stack.backupDir().resolve(migrationId)), "no backup of migration " + migrationId);
+    assertFalse(
+        Files.exists(stack.backupDir().resolve(migrationId)),
+        "no backup of migration " + migrationId);
     assertNoPostgresToolRunning();
   }
 

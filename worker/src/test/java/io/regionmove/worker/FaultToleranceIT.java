@@ -34,13 +34,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Flaky, failing and hanging regions (the sandbox's fault injection) against a real worker: a
- * whole migration with data completes under 30% transient faults, struck before or after the
- * region commits; a permanent fault leaves the migration in {@code error} with a sentence naming
- * the step, and abort from there gives the source back exactly; a hanging region only delays.
+ * Flaky, failing and hanging regions (the sandbox's fault injection) against a real worker: a whole
+ * migration with data completes under 30% transient faults, struck before or after the region
+ * commits; a permanent fault leaves the migration in {@code error} with a sentence naming the step,
+ * and abort from there gives the source back exactly; a hanging region only delays.
  *
- * <p>The fault draws are seeded ({@code -Dregionmove.it.faultSeed=N} picks another sequence), so
- * a failure can be replayed. Not every sequence can pass: a preflight check makes three Region API
+ * <p>The fault draws are seeded ({@code -Dregionmove.it.faultSeed=N} picks another sequence), so a
+ * failure can be replayed. Not every sequence can pass: a preflight check makes three Region API
  * calls and gives up after 2 minutes (7 attempts), so under 30% faults about 5% of migrations end
  * in {@code preflight-error} by design (seed 20240601 is one of them).
  */
@@ -86,8 +86,8 @@ class FaultToleranceIT {
   }
 
   /**
-   * 30% of the Region API requests of both regions answer 503, every request waits 5 to 50 ms;
-   * with {@code afterCommit} the change is made before the 503, so every retried action must be
+   * 30% of the Region API requests of both regions answer 503, every request waits 5 to 50 ms; with
+   * {@code afterCommit} the change is made before the 503, so every retried action must be
    * idempotent: the destination ends with one app, one addon and one copy of each item.
    */
   private static void migrateUnderTransientFaults(String app, boolean afterCommit) {
@@ -111,7 +111,8 @@ class FaultToleranceIT {
             migration,
             s -> s.status() != MigrationStatus.CREATED && s.status() != MigrationStatus.RUNNING,
             STEP_TIMEOUT);
-    assertEquals(MigrationStatus.PREFLIGHT_SUCCESS, preflight.status(), () -> "preflight: " + preflight);
+    assertEquals(
+        MigrationStatus.PREFLIGHT_SUCCESS, preflight.status(), () -> "preflight: " + preflight);
     Migration prepared = migration.prepare();
     assertEquals(MigrationStatus.PREPARED, prepared.status(), () -> "prepare: " + prepared);
     Migration data = migration.data();
@@ -129,8 +130,10 @@ class FaultToleranceIT {
 
     List<String> destinationDatabases = stack.databaseUrls(stack.destination(), app);
     assertEquals(1, destinationDatabases.size(), "one postgresql addon in the destination");
-    assertEquals(1, stack.addonDatabaseNames(stack.destination(), app).size(), "one addon database");
-    assertEquals(sourceData, DatabaseFingerprints.of(destinationDatabases.get(0)), "every row arrived");
+    assertEquals(
+        1, stack.addonDatabaseNames(stack.destination(), app).size(), "one addon database");
+    assertEquals(
+        sourceData, DatabaseFingerprints.of(destinationDatabases.get(0)), "every row arrived");
     assertCopiedOnce(sourceConfiguration, stack.appConfiguration(stack.destination(), app));
 
     String newUrl = stack.destination().routerUrl(app);
@@ -150,7 +153,8 @@ class FaultToleranceIT {
     String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
     assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
     try {
-      // The destination stops offering the source addon's plan (starter-512) while the migration waits.
+      // The destination stops offering the source addon's plan (starter-512) while the migration
+      // waits.
       stack.restartRegion(
           RegionmoveTestStack.DESTINATION,
           List.of(
@@ -164,9 +168,11 @@ class FaultToleranceIT {
       String error = failed.errors().get(0);
       assertTrue(
           error.startsWith("Provision postgresql starter-512 (version 15) in osc-fr1: ")
-              && error.contains("The plan 'starter-512' of postgresql is not offered in region osc-fr1"),
+              && error.contains(
+                  "The plan 'starter-512' of postgresql is not offered in region osc-fr1"),
           () -> "the error names the step and the cause: " + error);
-      assertEquals(MigrationStatus.ERROR, migration.status().status(), "a permanent fault is not retried");
+      assertEquals(
+          MigrationStatus.ERROR, migration.status().status(), "a permanent fault is not retried");
       assertEquals(
           "stopped",
           stack.regionGet(stack.source(), "/v1/apps/" + app).path("app").path("status").asText(),
@@ -176,7 +182,9 @@ class FaultToleranceIT {
       assertEquals(MigrationStatus.ABORTED, aborted.status(), () -> "abort: " + aborted);
       // After an abort from error, errors() may still hold the failed step's error; the abort
       // itself must add none, and every undo step must be done.
-      assertTrue(failed.errors().containsAll(aborted.errors()), () -> "no undo failed: " + aborted.errors());
+      assertTrue(
+          failed.errors().containsAll(aborted.errors()),
+          () -> "no undo failed: " + aborted.errors());
       assertTrue(
           aborted.steps().stream()
               .filter(s -> s.phase() == Phase.ABORT)
@@ -190,8 +198,8 @@ class FaultToleranceIT {
   }
 
   /**
-   * The undo actions meet faults too: with 15% of the requests answered 503 after the region
-   * made the change, each retried undo finds its work done and says so, and the source comes back
+   * The undo actions meet faults too: with 15% of the requests answered 503 after the region made
+   * the change, each retried undo finds its work done and says so, and the source comes back
    * exactly.
    */
   @Test
@@ -208,7 +216,9 @@ class FaultToleranceIT {
     // 15%, not 30%: an undo makes several requests per attempt and its retries back off to
     // 5 minutes (patience is the point of an undo), so at 30% an unlucky run takes 20 minutes.
     FaultOptions faults =
-        FaultOptions.errors(0.15).withLatency(Duration.ofMillis(5), Duration.ofMillis(50)).withAfterCommit(true);
+        FaultOptions.errors(0.15)
+            .withLatency(Duration.ofMillis(5), Duration.ofMillis(50))
+            .withAfterCommit(true);
     stack.source().setFaults(faults.withSeed(SEED + 4));
     stack.destination().setFaults(faults.withSeed(SEED + 5));
     long started = System.nanoTime();
@@ -219,7 +229,9 @@ class FaultToleranceIT {
     assertEquals(MigrationStatus.ABORTED, aborted.status(), () -> "abort: " + aborted);
     assertEquals(List.of(), aborted.errors(), "every undo succeeded");
     int undoRetries = retries(id) - retriesBefore;
-    log.info("Abort after data under 15% after-commit faults: {} s, {} undo retries", took.toSeconds(), undoRetries);
+    log.info(
+        "Abort after data under 15% after-commit faults: {} s, {} undo retries",
+        took.toSeconds(), undoRetries);
     assertTrue(undoRetries > 0, "the faults struck the undo actions");
     before.assertSourceRestored(stack);
     FaultBaseline.assertNoTraceInDestination(stack, app, id);
@@ -237,11 +249,17 @@ class FaultToleranceIT {
     AppMigrationWorkflow migration = stack.startMigration(app);
     String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
 
-    stack.destination().setFaults(FaultOptions.NONE.withHangRate(1.0).withHangTime(Duration.ofSeconds(2)));
+    stack
+        .destination()
+        .setFaults(FaultOptions.NONE.withHangRate(1.0).withHangTime(Duration.ofSeconds(2)));
     WorkflowUpdateHandle<Migration> prepare =
-        WorkflowStub.fromTyped(migration).startUpdate("prepare", WorkflowUpdateStage.ACCEPTED, Migration.class);
+        WorkflowStub.fromTyped(migration)
+            .startUpdate("prepare", WorkflowUpdateStage.ACCEPTED, Migration.class);
     RegionmoveTestStack.sleep(Duration.ofSeconds(5));
-    assertEquals(MigrationStatus.RUNNING, migration.status().status(), "the step waits for the hanging region");
+    assertEquals(
+        MigrationStatus.RUNNING,
+        migration.status().status(),
+        "the step waits for the hanging region");
     stack.destination().setFaults(FaultOptions.NONE);
 
     Migration prepared = prepare.getResult(2, TimeUnit.MINUTES);
@@ -266,22 +284,34 @@ class FaultToleranceIT {
     AppMigrationWorkflow migration = stack.startMigration(app);
     String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
 
-    stack.destination().setFaults(
-        FaultOptions.NONE.withHangRate(1.0).withHangTime(Duration.ofMinutes(3)).withAfterCommit(true));
+    stack
+        .destination()
+        .setFaults(
+            FaultOptions.NONE
+                .withHangRate(1.0)
+                .withHangTime(Duration.ofMinutes(3))
+                .withAfterCommit(true));
     long started = System.nanoTime();
     WorkflowUpdateHandle<Migration> prepare =
-        WorkflowStub.fromTyped(migration).startUpdate("prepare", WorkflowUpdateStage.ACCEPTED, Migration.class);
+        WorkflowStub.fromTyped(migration)
+            .startUpdate("prepare", WorkflowUpdateStage.ACCEPTED, Migration.class);
     RegionmoveTestStack.sleep(Duration.ofSeconds(3));
     stack.destination().setFaults(FaultOptions.NONE);
 
     Migration prepared = prepare.getResult(3, TimeUnit.MINUTES);
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     assertEquals(MigrationStatus.PREPARED, prepared.status(), () -> "prepare: " + prepared);
-    assertTrue(took.compareTo(RegionClient.DEFAULT_REQUEST_TIMEOUT) >= 0, "waited for the client time-out: " + took);
-    assertTrue(took.compareTo(Duration.ofSeconds(90)) < 0, "not for the activity's start-to-close: " + took);
+    assertTrue(
+        took.compareTo(RegionClient.DEFAULT_REQUEST_TIMEOUT) >= 0,
+        "waited for the client time-out: " + took);
+    assertTrue(
+        took.compareTo(Duration.ofSeconds(90)) < 0,
+        "not for the activity's start-to-close: " + took);
     assertTrue(retries(id) > 0, "the unanswered call was retried");
     log.info("Prepare with an unanswered destination request: {} s", took.toSeconds());
-    assertEquals(app, stack.regionGet(stack.destination(), "/v1/apps/" + app).path("app").path("name").asText());
+    assertEquals(
+        app,
+        stack.regionGet(stack.destination(), "/v1/apps/" + app).path("app").path("name").asText());
 
     assertEquals(MigrationStatus.ABORTED, migration.abort().status());
     before.assertSourceRestored(stack);
@@ -289,41 +319,62 @@ class FaultToleranceIT {
   }
 
   /**
-   * A request that gets no answer at all ends at the client's time-out as a retryable failure.
-   * The worker's time-out is {@link RegionClient#DEFAULT_REQUEST_TIMEOUT} (30 s, under the 2 min
+   * A request that gets no answer at all ends at the client's time-out as a retryable failure. The
+   * worker's time-out is {@link RegionClient#DEFAULT_REQUEST_TIMEOUT} (30 s, under the 2 min
    * start-to-close of a forward activity); a short one here keeps the test fast.
    */
   @Test
   void aRequestThatNeverAnswersTimesOutAtTheClientAsRetryable() {
-    stack.destination().setFaults(FaultOptions.NONE.withHangRate(1.0).withHangTime(Duration.ofSeconds(30)));
+    stack
+        .destination()
+        .setFaults(FaultOptions.NONE.withHangRate(1.0).withHangTime(Duration.ofSeconds(30)));
     RegionConfig config = stack.regions().get(RegionmoveTestStack.DESTINATION);
     RegionClient client = new RegionClient(config, Duration.ofSeconds(2), Duration.ofMillis(500));
     long started = System.nanoTime();
     RegionUnavailableException e =
         assertThrows(RegionUnavailableException.class, () -> client.findApp("any-app"));
     Duration took = Duration.ofNanos(System.nanoTime() - started);
-    assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "gave up at its time-out, not the hang's end: " + took);
-    assertEquals("Region osc-fr1 did not answer GET /v1/apps/any-app within 500 ms.", e.getMessage());
+    assertTrue(
+        took.compareTo(Duration.ofSeconds(5)) < 0,
+        "gave up at its time-out, not the hang's end: " + took);
+    assertEquals(
+        "Region osc-fr1 did not answer GET /v1/apps/any-app within 500 ms.", e.getMessage());
   }
 
-  /** Copied once each: variables (not generated), accepted collaborators, domains, notifiers, process types. */
+  /**
+   * Copied once each: variables (not generated), accepted collaborators, domains, notifiers,
+   * process types.
+   */
   private static void assertCopiedOnce(JsonNode source, JsonNode destination) {
     assertEquals(
         names(source.path("variables"), "name", v -> !v.path("generated").asBoolean()),
         names(destination.path("variables"), "name", v -> !v.path("generated").asBoolean()));
     assertEquals(
-        names(source.path("collaborators"), "email", c -> "accepted".equals(c.path("status").asText())),
+        names(
+            source.path("collaborators"),
+            "email",
+            c -> "accepted".equals(c.path("status").asText())),
         names(destination.path("collaborators"), "email", c -> true));
-    assertEquals(names(source.path("domains"), "name", d -> true), names(destination.path("domains"), "name", d -> true));
-    assertEquals(names(source.path("notifiers"), "name", n -> true), names(destination.path("notifiers"), "name", n -> true));
+    assertEquals(
+        names(source.path("domains"), "name", d -> true),
+        names(destination.path("domains"), "name", d -> true));
+    assertEquals(
+        names(source.path("notifiers"), "name", n -> true),
+        names(destination.path("notifiers"), "name", n -> true));
     assertEquals(source.path("containers"), destination.path("containers"));
-    assertEquals(source.path("addons").size(), destination.path("addons").size(), "one addon per source addon");
+    assertEquals(
+        source.path("addons").size(),
+        destination.path("addons").size(),
+        "one addon per source addon");
   }
 
   /** The values of {@code field}, sorted, duplicates kept. */
-  private static List<String> names(JsonNode array, String field, java.util.function.Predicate<JsonNode> keep) {
+  private static List<String> names(
+      JsonNode array, String field, java.util.function.Predicate<JsonNode> keep) {
     List<String> names = new ArrayList<>();
-    StreamSupport.stream(array.spliterator(), false).filter(keep).forEach(n -> names.add(n.path(field).asText()));
+    StreamSupport.stream(array.spliterator(), false)
+        .filter(keep)
+        .forEach(n -> names.add(n.path(field).asText()));
     names.sort(null);
     return names;
   }

@@ -38,7 +38,8 @@ class MigrationWithoutDataIT {
   void prepareThenFinalizeMovesTheAppAndRedirectsTheOldUrl() {
     stack.seedSourceApp("my-app", 100);
     String oldUrl = stack.source().routerUrl("my-app");
-    assertEquals(200, stack.routerGet(oldUrl).statusCode(), "the source app answers before the move");
+    assertEquals(
+        200, stack.routerGet(oldUrl).statusCode(), "the source app answers before the move");
 
     AppMigrationWorkflow migration = stack.startMigration("my-app");
     RegionmoveTestStack.awaitPreflightSuccess(migration);
@@ -49,11 +50,13 @@ class MigrationWithoutDataIT {
     Migration done = migration.finalizeMigration();
     assertEquals(MigrationStatus.DONE, done.status(), () -> "finalize: " + done);
     assertEquals(MigrationStatus.DONE, migration.status().status());
-    SearchAttributes attributes = WorkflowStub.fromTyped(migration).describe().getTypedSearchAttributes();
+    SearchAttributes attributes =
+        WorkflowStub.fromTyped(migration).describe().getTypedSearchAttributes();
     assertEquals("done", attributes.get(MigrationSearchAttributes.STATUS));
     assertEquals("my-app", attributes.get(MigrationSearchAttributes.APP));
     assertEquals(RegionmoveTestStack.SOURCE, attributes.get(MigrationSearchAttributes.SOURCE));
-    assertEquals(RegionmoveTestStack.DESTINATION, attributes.get(MigrationSearchAttributes.DESTINATION));
+    assertEquals(
+        RegionmoveTestStack.DESTINATION, attributes.get(MigrationSearchAttributes.DESTINATION));
     String newUrl = stack.destination().routerUrl("my-app");
     assertEquals(newUrl, done.url());
 
@@ -74,7 +77,9 @@ class MigrationWithoutDataIT {
     RegionmoveTestStack.awaitPreflightSuccess(migration);
     Migration prepared = migration.prepare();
     assertEquals(MigrationStatus.PREPARED, prepared.status(), () -> "prepare: " + prepared);
-    assertNotNull(stack.appConfiguration(stack.destination(), "other-app"), "prepare made the destination app");
+    assertNotNull(
+        stack.appConfiguration(stack.destination(), "other-app"),
+        "prepare made the destination app");
 
     Migration aborted = migration.abort();
     assertEquals(MigrationStatus.ABORTED, aborted.status(), () -> "abort: " + aborted);

@@ -39,12 +39,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything a migration needs, on loopback, for one test class: Temporal's test server bound to
- * a free port (real time; or a real dev server, {@link #startOnDevServer()}), two sandbox regions ({@value #SOURCE}, {@value #DESTINATION}) sharing
- * the test PostgreSQL server, their regions file, a backup directory and a client with the search
- * attributes registered. No worker runs until a test starts one ({@link #startWorker()} in this
- * JVM, {@link #startWorkerProcess()} in another). Without PostgreSQL, {@link #start()} throws, so
- * the tests fail rather than skip.
+ * Everything a migration needs, on loopback, for one test class: Temporal's test server bound to a
+ * free port (real time; or a real dev server, {@link #startOnDevServer()}), two sandbox regions
+ * ({@value #SOURCE}, {@value #DESTINATION}) sharing the test PostgreSQL server, their regions file,
+ * a backup directory and a client with the search attributes registered. No worker runs until a
+ * test starts one ({@link #startWorker()} in this JVM, {@link #startWorkerProcess()} in another).
+ * Without PostgreSQL, {@link #start()} throws, so the tests fail rather than skip.
  */
 public final class RegionmoveTestStack implements AutoCloseable {
 
@@ -119,7 +119,9 @@ public final class RegionmoveTestStack implements AutoCloseable {
       temporalAddress = server.address();
       client =
           TemporalDevServer.untilUp(
-              server, () -> TemporalClients.connect(temporalAddress, NAMESPACE), Duration.ofSeconds(60));
+              server,
+              () -> TemporalClients.connect(temporalAddress, NAMESPACE),
+              Duration.ofSeconds(60));
     } else {
       int port = TemporalDevServer.freePort();
       resources.add(TestServer.createPortBoundServer(port));
@@ -136,20 +138,29 @@ public final class RegionmoveTestStack implements AutoCloseable {
     regions.write(regionsFile);
     log.info(
         "Test stack: Temporal on {}, {} on {}, {} on {}, state in {}",
-        temporalAddress(), SOURCE, source.apiUrl(), DESTINATION, destination.apiUrl(), dir);
+        temporalAddress(),
+        SOURCE,
+        source.apiUrl(),
+        DESTINATION,
+        destination.apiUrl(),
+        dir);
   }
 
   private SandboxRegion startRegion(String name) {
     SandboxRegion region =
         SandboxRegion.start(
-            SandboxOptions.defaults(name, 0, dir.resolve("regions"), postgres).withToken(randomToken()));
+            SandboxOptions.defaults(name, 0, dir.resolve("regions"), postgres)
+                .withToken(randomToken()));
     resources.add(region);
     return region;
   }
 
   private static RegionConfig config(SandboxRegion region) {
     return new RegionConfig(
-        region.name(), region.apiUrl(), region.token(), "http://" + region.name() + ".localhost:" + region.port());
+        region.name(),
+        region.apiUrl(),
+        region.token(),
+        "http://" + region.name() + ".localhost:" + region.port());
   }
 
   // ---- workers ------------------------------------------------------------------------------
@@ -160,14 +171,18 @@ public final class RegionmoveTestStack implements AutoCloseable {
   }
 
   /** A worker in this JVM whose activities pass through {@code interceptors}. */
-  public RegionmoveWorker startWorker(List<io.temporal.common.interceptors.WorkerInterceptor> interceptors) {
+  public RegionmoveWorker startWorker(
+      List<io.temporal.common.interceptors.WorkerInterceptor> interceptors) {
     RegionmoveWorker worker =
-        RegionmoveWorker.start(client, regions, new RegionmoveWorker.Options(Set.of(), backupDir, interceptors));
+        RegionmoveWorker.start(
+            client, regions, new RegionmoveWorker.Options(Set.of(), backupDir, interceptors));
     resources.add(worker);
     return worker;
   }
 
-  /** A worker in a separate JVM ({@link WorkerMain}), logging to a file in the stack's directory. */
+  /**
+   * A worker in a separate JVM ({@link WorkerMain}), logging to a file in the stack's directory.
+   */
   public WorkerProcess startWorkerProcess() {
     WorkerProcess process = WorkerProcess.start(this);
     resources.add(process);
@@ -181,12 +196,19 @@ public final class RegionmoveTestStack implements AutoCloseable {
     SampleApp.seed(source.apiUrl(), source.token(), app, rows);
   }
 
-  /** Starts a migration of {@code app} from the source to the destination; returns its typed stub. */
+  /**
+   * Starts a migration of {@code app} from the source to the destination; returns its typed stub.
+   */
   public AppMigrationWorkflow startMigration(String app) {
     String id = UUID.randomUUID().toString();
     MigrationRequest request =
         new MigrationRequest(
-            id, app, app, SOURCE, DESTINATION, new MigrationSettings(null, null, HEARTBEAT_TIMEOUT));
+            id,
+            app,
+            app,
+            SOURCE,
+            DESTINATION,
+            new MigrationSettings(null, null, HEARTBEAT_TIMEOUT));
     AppMigrationWorkflow stub =
         client.newWorkflowStub(
             AppMigrationWorkflow.class,
@@ -221,7 +243,8 @@ public final class RegionmoveTestStack implements AutoCloseable {
             s -> s.status() != MigrationStatus.CREATED && s.status() != MigrationStatus.RUNNING,
             Duration.ofSeconds(60));
     if (m.status() != MigrationStatus.PREFLIGHT_SUCCESS) {
-      throw new AssertionError("preflight did not pass: " + m.status() + " " + m.checks() + " " + m.errors());
+      throw new AssertionError(
+          "preflight did not pass: " + m.status() + " " + m.checks() + " " + m.errors());
     }
     return m;
   }
@@ -241,7 +264,15 @@ public final class RegionmoveTestStack implements AutoCloseable {
       return null;
     }
     if (answer.statusCode() != 200) {
-      throw new AssertionError("GET " + path + " in " + region.name() + ": " + answer.statusCode() + " " + answer.body());
+      throw new AssertionError(
+          "GET "
+              + path
+              + " in "
+              + region.name()
+              + ": "
+              + answer.statusCode()
+              + " "
+              + answer.body());
     }
     try {
       return JSON.readTree(answer.body());
@@ -252,7 +283,8 @@ public final class RegionmoveTestStack implements AutoCloseable {
 
   /**
    * The whole configuration of an app as the Region API shows it (app, variables, collaborators,
-   * domains, notifiers, containers, addons with their details), or {@code null} when it does not exist.
+   * domains, notifiers, containers, addons with their details), or {@code null} when it does not
+   * exist.
    */
   public JsonNode appConfiguration(SandboxRegion region, String app) {
     JsonNode view = regionGet(region, "/v1/apps/" + app);
@@ -261,12 +293,15 @@ public final class RegionmoveTestStack implements AutoCloseable {
     }
     ObjectNode all = JSON.createObjectNode();
     all.set("app", view.path("app"));
-    for (String part : List.of("variables", "collaborators", "domains", "notifiers", "containers")) {
+    for (String part :
+        List.of("variables", "collaborators", "domains", "notifiers", "containers")) {
       all.set(part, regionGet(region, "/v1/apps/" + app + "/" + part).path(part));
     }
     var addons = JSON.createArrayNode();
     for (JsonNode addon : regionGet(region, "/v1/apps/" + app + "/addons").path("addons")) {
-      addons.add(regionGet(region, "/v1/apps/" + app + "/addons/" + addon.path("id").asText()).path("addon"));
+      addons.add(
+          regionGet(region, "/v1/apps/" + app + "/addons/" + addon.path("id").asText())
+              .path("addon"));
     }
     all.set("addons", addons);
     return all;
@@ -278,7 +313,11 @@ public final class RegionmoveTestStack implements AutoCloseable {
     for (JsonNode addon : regionGet(region, "/v1/apps/" + app + "/addons").path("addons")) {
       if ("postgresql".equals(addon.path("provider").asText())) {
         String id = addon.path("id").asText();
-        urls.add(regionGet(region, "/v1/apps/" + app + "/addons/" + id).path("addon").path("url").asText());
+        urls.add(
+            regionGet(region, "/v1/apps/" + app + "/addons/" + id)
+                .path("addon")
+                .path("url")
+                .asText());
       }
     }
     return urls;
@@ -313,8 +352,8 @@ public final class RegionmoveTestStack implements AutoCloseable {
   // ---- faults, aborts and traces ------------------------------------------------------------
 
   /**
-   * The databases on the test PostgreSQL server that {@code region} made for addons of {@code
-   * app}: the sandbox names them {@code rm_<region>_<app>_<8 hex digits>} (non-alphanumerics as
+   * The databases on the test PostgreSQL server that {@code region} made for addons of {@code app}:
+   * the sandbox names them {@code rm_<region>_<app>_<8 hex digits>} (non-alphanumerics as
    * underscores, the prefix cut at 48 characters).
    */
   public List<String> addonDatabaseNames(SandboxRegion region, String app) {
@@ -336,13 +375,15 @@ public final class RegionmoveTestStack implements AutoCloseable {
         }
       }
     } catch (java.sql.SQLException e) {
-      throw new IllegalStateException("cannot list the databases of " + app + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot list the databases of " + app + ": " + e.getMessage(), e);
     }
     return names;
   }
 
   /** One Region API request with a JSON body (or none); the answer as it came. */
-  public HttpResponse<String> regionSend(SandboxRegion region, String method, String path, String jsonBody) {
+  public HttpResponse<String> regionSend(
+      SandboxRegion region, String method, String path, String jsonBody) {
     return send(
         HttpRequest.newBuilder(URI.create(region.apiUrl() + path))
             .header("Authorization", "Bearer " + region.token())
@@ -369,9 +410,12 @@ public final class RegionmoveTestStack implements AutoCloseable {
               + " SELECT 1000000 + n, 'bulk-' || (n % 7),"
               + " jsonb_build_object('n', n, 'text', md5(n::text), 'ok', n % 2 = 0),"
               + " n * 0.25, timestamp '2024-01-01' + n * interval '1 second'"
-              + " FROM generate_series(1, " + count + ") AS n");
+              + " FROM generate_series(1, "
+              + count
+              + ") AS n");
     } catch (java.sql.SQLException e) {
-      throw new IllegalStateException("cannot add rows to the database of " + app + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot add rows to the database of " + app + ": " + e.getMessage(), e);
     }
   }
 
@@ -379,7 +423,8 @@ public final class RegionmoveTestStack implements AutoCloseable {
    * Stops the region named {@code name} and starts it again on the same port, token and state,
    * offering {@code providers}: a region that changed its offer while a migration waited.
    */
-  public SandboxRegion restartRegion(String name, List<io.regionmove.sandbox.AddonProvider> providers) {
+  public SandboxRegion restartRegion(
+      String name, List<io.regionmove.sandbox.AddonProvider> providers) {
     SandboxRegion old = name.equals(SOURCE) ? source : destination;
     int port = old.port();
     resources.remove(old);

@@ -46,8 +46,12 @@ class SecretsNeverInHistoryIT {
     Migration done = migration.finalizeMigration();
     assertEquals(MigrationStatus.DONE, done.status(), () -> "finalize: " + done);
     // The destination's own addon URL is a secret too.
-    stack.databaseUrls(stack.destination(), "my-app")
-        .forEach(url -> secrets.put("destination database password", PostgresServer.fromUrl(url).password()));
+    stack
+        .databaseUrls(stack.destination(), "my-app")
+        .forEach(
+            url ->
+                secrets.put(
+                    "destination database password", PostgresServer.fromUrl(url).password()));
 
     String history = stack.client().fetchHistory(id).toJson(true);
     assertTrue(history.contains("RestoreAddon"), "the history is the whole migration's");
@@ -71,7 +75,8 @@ class SecretsNeverInHistoryIT {
   /** What must never leave the regions, read from the source region before the migration. */
   private static Map<String, String> secretsOf(String app) {
     Map<String, String> secrets = new LinkedHashMap<>();
-    for (JsonNode variable : stack.regionGet(stack.source(), "/v1/apps/" + app + "/variables").path("variables")) {
+    for (JsonNode variable :
+        stack.regionGet(stack.source(), "/v1/apps/" + app + "/variables").path("variables")) {
       if (variable.path("name").asText().equals("SECRET_KEY")) {
         secrets.put("SECRET_KEY value", variable.path("value").asText());
       }
@@ -79,19 +84,27 @@ class SecretsNeverInHistoryIT {
     assertTrue(secrets.containsKey("SECRET_KEY value"), "SampleApp seeds SECRET_KEY");
     secrets.put("source region token", stack.source().token());
     secrets.put("destination region token", stack.destination().token());
-    for (JsonNode domain : stack.regionGet(stack.source(), "/v1/apps/" + app + "/domains").path("domains")) {
+    for (JsonNode domain :
+        stack.regionGet(stack.source(), "/v1/apps/" + app + "/domains").path("domains")) {
       String key = domain.path("tlskey").asText("");
       if (!key.isEmpty()) {
         // A line of the key's base64 body: present whatever the PEM framing around it.
-        secrets.put("TLS private key of " + domain.path("name").asText(), key.lines().skip(1).findFirst().orElseThrow());
+        secrets.put(
+            "TLS private key of " + domain.path("name").asText(),
+            key.lines().skip(1).findFirst().orElseThrow());
       }
     }
-    for (JsonNode notifier : stack.regionGet(stack.source(), "/v1/apps/" + app + "/notifiers").path("notifiers")) {
+    for (JsonNode notifier :
+        stack.regionGet(stack.source(), "/v1/apps/" + app + "/notifiers").path("notifiers")) {
       secrets.put("notifier URL", notifier.path("url").asText());
     }
-    stack.databaseUrls(stack.source(), app)
-        .forEach(url -> secrets.put("source database password", PostgresServer.fromUrl(url).password()));
-    secrets.values().forEach(v -> assertFalse(v == null || v.length() < 8, "a secret worth looking for: " + v));
+    stack
+        .databaseUrls(stack.source(), app)
+        .forEach(
+            url -> secrets.put("source database password", PostgresServer.fromUrl(url).password()));
+    secrets
+        .values()
+        .forEach(v -> assertFalse(v == null || v.length() < 8, "a secret worth looking for: " + v));
     return secrets;
   }
 }

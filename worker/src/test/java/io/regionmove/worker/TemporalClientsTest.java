@@ -20,7 +20,8 @@ class TemporalClientsTest {
     String address = "127.0.0.1:" + TemporalDevServer.freePort();
     long started = System.nanoTime();
     TemporalUnreachableException e =
-        assertThrows(TemporalUnreachableException.class, () -> TemporalClients.connect(address, "default"));
+        assertThrows(
+            TemporalUnreachableException.class, () -> TemporalClients.connect(address, "default"));
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     assertEquals(address, e.address());
     assertTrue(e.getMessage().contains(address), e.getMessage());
@@ -47,11 +48,14 @@ class TemporalClientsTest {
     try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port)) {
       WorkflowClient client = TemporalClients.connect("127.0.0.1:" + port, "default");
       try {
-        Regions regions = Regions.of(new RegionConfig("agora-fr1", "http://127.0.0.1:1", "t", null));
+        Regions regions =
+            Regions.of(new RegionConfig("agora-fr1", "http://127.0.0.1:1", "t", null));
         UnknownRegionException e =
             assertThrows(
                 UnknownRegionException.class,
-                () -> RegionmoveWorker.start(client, regions, new RegionmoveWorker.Options(Set.of("nowhere"), null)));
+                () ->
+                    RegionmoveWorker.start(
+                        client, regions, new RegionmoveWorker.Options(Set.of("nowhere"), null)));
         assertTrue(e.getMessage().contains("agora-fr1"), e.getMessage());
 
         try (RegionmoveWorker worker =

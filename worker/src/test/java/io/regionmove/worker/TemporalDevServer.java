@@ -40,19 +40,29 @@ final class TemporalDevServer implements AutoCloseable {
                 () ->
                     new IllegalStateException(
                         "The Temporal CLI (temporal) was not found on PATH nor in ~/go/bin or ~/.temporalio/bin;"
-                            + " install it (https://docs.temporal.io/cli) or set " + CLI_VARIABLE + "."));
+                            + " install it (https://docs.temporal.io/cli) or set "
+                            + CLI_VARIABLE
+                            + "."));
     int port = freePort();
     Path logFile = dir.resolve("temporal-dev.log");
     ProcessBuilder builder =
         new ProcessBuilder(
-            cli.toString(), "server", "start-dev",
+            cli.toString(),
+            "server",
+            "start-dev",
             "--headless",
-            "--ip", "127.0.0.1",
-            "--port", String.valueOf(port),
-            "--http-port", String.valueOf(freePort()),
-            "--metrics-port", String.valueOf(freePort()),
-            "--namespace", RegionmoveTestStack.NAMESPACE,
-            "--log-level", "warn");
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            String.valueOf(port),
+            "--http-port",
+            String.valueOf(freePort()),
+            "--metrics-port",
+            String.valueOf(freePort()),
+            "--namespace",
+            RegionmoveTestStack.NAMESPACE,
+            "--log-level",
+            "warn");
     builder.redirectErrorStream(true).redirectOutput(logFile.toFile());
     try {
       return new TemporalDevServer(builder.start(), port, logFile);
@@ -74,7 +84,8 @@ final class TemporalDevServer implements AutoCloseable {
       } catch (IOException e) {
         log = "(no log: " + e + ")";
       }
-      throw new IllegalStateException("temporal server start-dev exited with " + process.exitValue() + ":\n" + log);
+      throw new IllegalStateException(
+          "temporal server start-dev exited with " + process.exitValue() + ":\n" + log);
     }
   }
 
@@ -101,7 +112,12 @@ final class TemporalDevServer implements AutoCloseable {
         Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
             .filter(s -> !s.isBlank())
             .map(s -> Path.of(s, "temporal"));
-    return Stream.concat(onPath, List.of(Path.of(home, "go", "bin", "temporal"), Path.of(home, ".temporalio", "bin", "temporal")).stream())
+    return Stream.concat(
+            onPath,
+            List.of(
+                Path.of(home, "go", "bin", "temporal"),
+                Path.of(home, ".temporalio", "bin", "temporal"))
+                .stream())
         .filter(Files::isExecutable)
         .findFirst();
   }
@@ -116,7 +132,8 @@ final class TemporalDevServer implements AutoCloseable {
   }
 
   /** Retries {@code connect} until the server answers or {@code timeout} passes. */
-  static <T> T untilUp(TemporalDevServer server, java.util.function.Supplier<T> connect, Duration timeout) {
+  static <T> T untilUp(
+      TemporalDevServer server, java.util.function.Supplier<T> connect, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     while (true) {
       server.checkAlive();

@@ -25,10 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The worker process is SIGKILLed while pg_restore runs; a new worker process picks the restore
- * up after its heartbeat times out, restores again from a clean destination, and the migration
- * ends with the data verified. It runs on a real Temporal server: the Java test server never
- * moves a workflow task off a dead worker's sticky queue, so the migration would stall there.
+ * The worker process is SIGKILLed while pg_restore runs; a new worker process picks the restore up
+ * after its heartbeat times out, restores again from a clean destination, and the migration ends
+ * with the data verified. It runs on a real Temporal server: the Java test server never moves a
+ * workflow task off a dead worker's sticky queue, so the migration would stall there.
  */
 class WorkerKilledDuringRestoreIT {
 
@@ -71,11 +71,15 @@ class WorkerKilledDuringRestoreIT {
     assertTrue(
         killed.stream().anyMatch(d -> d.command().contains("pg_restore")),
         () -> "pg_restore was running when the worker was killed: " + killed);
-    assertTrue(killed.stream().noneMatch(d -> d.handle().isAlive()), "no orphan pg_restore is left");
+    assertTrue(
+        killed.stream().noneMatch(d -> d.handle().isAlive()), "no orphan pg_restore is left");
 
     WorkerProcess second = stack.startWorkerProcess().awaitStarted(Duration.ofSeconds(30));
     Migration migrated = data.getResult(120, TimeUnit.SECONDS);
-    assertEquals(MigrationStatus.DATA_MIGRATED, migrated.status(), () -> "data: " + migrated + "\n" + second.log());
+    assertEquals(
+        MigrationStatus.DATA_MIGRATED,
+        migrated.status(),
+        () -> "data: " + migrated + "\n" + second.log());
     assertTrue(restoreAttempts(id) >= 2, "the restore ran again on the new worker");
 
     List<String> destinationDatabases = stack.databaseUrls(stack.destination(), "my-app");
@@ -101,7 +105,8 @@ class WorkerKilledDuringRestoreIT {
                         a.getActivityType().getName().equals("RestoreAddon")
                             && a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
       }
-      if (started && worker.process().descendants().anyMatch(WorkerKilledDuringRestoreIT::isPgRestore)) {
+      if (started
+          && worker.process().descendants().anyMatch(WorkerKilledDuringRestoreIT::isPgRestore)) {
         return;
       }
       if (!worker.process().isAlive()) {
@@ -109,7 +114,8 @@ class WorkerKilledDuringRestoreIT {
       }
       RegionmoveTestStack.sleep(Duration.ofMillis(50));
     }
-    throw new AssertionError("the restore did not start in time (activity started: " + started + ")\n" + worker.log());
+    throw new AssertionError(
+        "the restore did not start in time (activity started: " + started + ")\n" + worker.log());
   }
 
   /** The attempt number the history records for the restore's final attempt. */
@@ -118,11 +124,16 @@ class WorkerKilledDuringRestoreIT {
     int attempts = 0;
     for (HistoryEvent event : stack.client().fetchHistory(workflowId).getEvents()) {
       if (event.hasActivityTaskScheduledEventAttributes()
-          && event.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("RestoreAddon")) {
+          && event
+              .getActivityTaskScheduledEventAttributes()
+              .getActivityType()
+              .getName()
+              .equals("RestoreAddon")) {
         restores.add(event.getEventId());
       }
       if (event.hasActivityTaskStartedEventAttributes()
-          && restores.contains(event.getActivityTaskStartedEventAttributes().getScheduledEventId())) {
+          && restores.contains(
+              event.getActivityTaskStartedEventAttributes().getScheduledEventId())) {
         attempts = Math.max(attempts, event.getActivityTaskStartedEventAttributes().getAttempt());
       }
     }

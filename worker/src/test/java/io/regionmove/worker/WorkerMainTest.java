@@ -20,7 +20,10 @@ class WorkerMainTest {
 
   @Test
   void aMissingValueOrAnUnknownArgumentIsAUsageError() {
-    assertThrows(IllegalArgumentException.class, () -> WorkerMain.parseRegions(new String[] {"--regions"}));
-    assertThrows(IllegalArgumentException.class, () -> WorkerMain.parseRegions(new String[] {"--region", "x"}));
+    assertThrows(
+        IllegalArgumentException.class, () -> WorkerMain.parseRegions(new String[] {"--regions"}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> WorkerMain.parseRegions(new String[] {"--region", "x"}));
   }
 }

@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link WorkerMain} in its own JVM, on the test's class path, configured like an operator
- * would: {@code REGIONMOVE_REGIONS}, {@code REGIONMOVE_BACKUP_DIR}, {@code TEMPORAL_ADDRESS}. Its
- * log goes to {@code worker-N.log} in the stack's directory.
+ * A {@link WorkerMain} in its own JVM, on the test's class path, configured like an operator would:
+ * {@code REGIONMOVE_REGIONS}, {@code REGIONMOVE_BACKUP_DIR}, {@code TEMPORAL_ADDRESS}. Its log goes
+ * to {@code worker-N.log} in the stack's directory.
  */
 public final class WorkerProcess implements AutoCloseable {
 
@@ -35,7 +35,9 @@ public final class WorkerProcess implements AutoCloseable {
     String classPath = System.getProperty("java.class.path");
     if (!classPath.contains(File.pathSeparator)) {
       throw new IllegalStateException(
-          "The test class path is a single entry (" + classPath + "): run the ITs with"
+          "The test class path is a single entry ("
+              + classPath
+              + "): run the ITs with"
               + " failsafe's useManifestOnlyJar=false so a child JVM can reuse it.");
     }
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -65,11 +67,15 @@ public final class WorkerProcess implements AutoCloseable {
    * {@link RegionmoveWorker}) with {@code extraEnvironment} on top of the operator's configuration.
    */
   static WorkerProcess start(
-      RegionmoveTestStack stack, Class<?> mainClass, java.util.Map<String, String> extraEnvironment) {
+      RegionmoveTestStack stack,
+      Class<?> mainClass,
+      java.util.Map<String, String> extraEnvironment) {
     String classPath = System.getProperty("java.class.path");
     if (!classPath.contains(File.pathSeparator)) {
       throw new IllegalStateException(
-          "The test class path is a single entry (" + classPath + "): run the ITs with"
+          "The test class path is a single entry ("
+              + classPath
+              + "): run the ITs with"
               + " failsafe's useManifestOnlyJar=false so a child JVM can reuse it.");
     }
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -105,7 +111,8 @@ public final class WorkerProcess implements AutoCloseable {
         return this;
       }
       if (!process.isAlive()) {
-        throw new AssertionError("the worker process exited with " + process.exitValue() + ":\n" + log());
+        throw new AssertionError(
+            "the worker process exited with " + process.exitValue() + ":\n" + log());
       }
       RegionmoveTestStack.sleep(Duration.ofMillis(100));
     }
@@ -136,8 +143,12 @@ public final class WorkerProcess implements AutoCloseable {
    */
   public List<Descendant> kill() {
     List<Descendant> descendants =
-        process.descendants()
-            .map(p -> new Descendant(p, p.info().commandLine().or(() -> p.info().command()).orElse("?")))
+        process
+            .descendants()
+            .map(
+                p ->
+                    new Descendant(
+                        p, p.info().commandLine().or(() -> p.info().command()).orElse("?")))
             .toList();
     process.destroyForcibly();
     descendants.forEach(d -> d.handle().destroyForcibly());

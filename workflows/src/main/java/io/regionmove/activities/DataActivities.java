@@ -24,8 +24,8 @@ public interface DataActivities {
   StepResult restoreAddon(RestoreInput input);
 
   /**
-   * Destination region: compares per-table row counts and checksums on both sides; a difference
-   * is a non-retryable failure naming the tables.
+   * Destination region: compares per-table row counts and checksums on both sides; a difference is
+   * a non-retryable failure naming the tables.
    */
   VerifyResult verifyAddon(AddonInput input);
 }

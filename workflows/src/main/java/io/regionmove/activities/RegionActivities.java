@@ -4,11 +4,11 @@ import io.regionmove.model.Formation;
 import io.temporal.activity.ActivityInterface;
 
 /**
- * What the migration does to apps through a region's Region API. Each call is scheduled on the
- * task queue of the region it acts on ({@code regionmove-region-<name>}). Every method is
- * idempotent (it looks at the current state and does only what is missing) and every undo
- * tolerates its action never having happened. Values of secrets (variables, TLS keys) are copied
- * region to region inside the activity and never returned.
+ * What the migration does to apps through a region's Region API. Each call is scheduled on the task
+ * queue of the region it acts on ({@code regionmove-region-<name>}). Every method is idempotent (it
+ * looks at the current state and does only what is missing) and every undo tolerates its action
+ * never having happened. Values of secrets (variables, TLS keys) are copied region to region inside
+ * the activity and never returned.
  */
 @ActivityInterface
 public interface RegionActivities {
@@ -26,9 +26,9 @@ public interface RegionActivities {
   StepResult createApp(MoveInput input);
 
   /**
-   * Deletes an app this migration created (its reference is the migration id): the destination
-   * app, when prepare is undone. Any other app of that name is left untouched, so a destination
-   * name that was already taken is never deleted; an app already gone is fine.
+   * Deletes an app this migration created (its reference is the migration id): the destination app,
+   * when prepare is undone. Any other app of that name is left untouched, so a destination name
+   * that was already taken is never deleted; an app already gone is fine.
    */
   StepResult deleteApp(AppInput input);
 

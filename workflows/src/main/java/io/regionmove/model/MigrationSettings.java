@@ -8,9 +8,11 @@ import java.time.Duration;
  *
  * @param idleLimit how long the workflow waits for the next step before aborting on its own
  * @param redirectWindow how long the old URL redirects to the new one after finalize
- * @param heartbeatTimeout how soon a silent long activity is retried, and so how fast abort stops it
+ * @param heartbeatTimeout how soon a silent long activity is retried, and so how fast abort stops
+ *     it
  */
-public record MigrationSettings(Duration idleLimit, Duration redirectWindow, Duration heartbeatTimeout) {
+public record MigrationSettings(
+    Duration idleLimit, Duration redirectWindow, Duration heartbeatTimeout) {
 
   public static final Duration DEFAULT_IDLE_LIMIT = Duration.ofDays(7);
   public static final Duration DEFAULT_REDIRECT_WINDOW = Duration.ofDays(30);

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 
-/** The lifecycle of a migration (SPEC §2); {@link #wireName()} is what the CLI and search attributes show. */
+/**
+ * The lifecycle of a migration (SPEC §2); {@link #wireName()} is what the CLI and search attributes
+ * show.
+ */
 public enum MigrationStatus {
   CREATED("created"),
   PREFLIGHT_SUCCESS("preflight-success"),

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 
 /**
- * The parts of a migration a user drives, named as the CLI flags and the update and signal
- * names are. {@link #CLEANUP} is the work the workflow does on its own after the redirect window.
+ * The parts of a migration a user drives, named as the CLI flags and the update and signal names
+ * are. {@link #CLEANUP} is the work the workflow does on its own after the redirect window.
  */
 public enum Phase {
   PREFLIGHT("preflight"),

@@ -12,12 +12,12 @@ import io.temporal.workflow.WorkflowMethod;
 /**
  * One migration of one app from a source region to a destination region (SPEC §2 and §4).
  *
- * <p>The workflow id is the migration id and it runs on {@link #TASK_QUEUE}. It runs the
- * preflight checks at once, then waits for the user to drive it. Each user step is an Update
- * (validated: a step asked in the wrong state is rejected before it reaches history) that
- * returns once the step has ended, and a Signal of the same name for Temporal Web and {@code
- * temporal workflow signal} (a signal in the wrong state is logged and ignored). {@code abort}
- * undoes exactly what was done, in reverse order, even while a step runs.
+ * <p>The workflow id is the migration id and it runs on {@link #TASK_QUEUE}. It runs the preflight
+ * checks at once, then waits for the user to drive it. Each user step is an Update (validated: a
+ * step asked in the wrong state is rejected before it reaches history) that returns once the step
+ * has ended, and a Signal of the same name for Temporal Web and {@code temporal workflow signal} (a
+ * signal in the wrong state is logged and ignored). {@code abort} undoes exactly what was done, in
+ * reverse order, even while a step runs.
  */
 @WorkflowInterface
 public interface AppMigrationWorkflow {

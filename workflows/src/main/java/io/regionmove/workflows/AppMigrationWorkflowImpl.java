@@ -53,9 +53,9 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
- * The migration saga. User steps are queued by the update and signal handlers and run one at a
- * time by {@link #run}; each action registers its undo first; abort cancels the running step and
- * runs every registered undo in reverse order in a detached scope.
+ * The migration saga. User steps are queued by the update and signal handlers and run one at a time
+ * by {@link #run}; each action registers its undo first; abort cancels the running step and runs
+ * every registered undo in reverse order in a detached scope.
  */
 public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
 
@@ -76,15 +76,17 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
 
   /** A step the user asked for and that has not started yet. */
   private Phase requested;
+
   /** Counts requests accepted and phases ended, so an update knows when its phase is over. */
   private int accepted;
+
   private int ended;
   private boolean abortRequested;
   private CancellationScope phaseScope;
 
   /**
-   * Change id: backup and restore of an addon run at the same time (version 1). Version markers
-   * are written by the SDK without the payload codec, so change ids name code, never data.
+   * Change id: backup and restore of an addon run at the same time (version 1). Version markers are
+   * written by the SDK without the payload codec, so change ids name code, never data.
    */
   public static final String RESTORE_WHILE_BACKING_UP = "restore-while-backing-up";
 
@@ -103,7 +105,10 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     try {
       if (!acquireLock()) {
         checks.add(
-            "app '" + request.app() + "' in " + request.source()
+            "app '"
+                + request.app()
+                + "' in "
+                + request.source()
                 + " already has a migration in progress: finish or abort it first");
         finish(MigrationStatus.PREFLIGHT_ERROR);
         return status();
@@ -118,7 +123,8 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
                   request.settings().idleLimit(), () -> requested != null || abortRequested);
           if (!asked) {
             abortReason =
-                "no step was run for " + describe(request.settings().idleLimit())
+                "no step was run for "
+                    + describe(request.settings().idleLimit())
                     + " (the idle limit), so the migration was aborted to unfreeze the source app";
             log.warn("Migration {} idle: {}", request.migrationId(), abortReason);
             abortRequested = true;
@@ -286,7 +292,9 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     if (abortRequested) {
       return cannot + "the migration is aborting";
     }
-    if (requested != null || status == MigrationStatus.RUNNING || status == MigrationStatus.CREATED) {
+    if (requested != null
+        || status == MigrationStatus.RUNNING
+        || status == MigrationStatus.CREATED) {
       Phase busy = requested != null ? requested : phase;
       return cannot + "the " + busy + " step is still running; wait for it to end";
     }
@@ -375,14 +383,17 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   private void preflight() {
     if (request.source().equals(request.destination())) {
       checks.add(
-          "the destination region is the source region (" + request.source()
+          "the destination region is the source region ("
+              + request.source()
               + "): choose another destination");
       return;
     }
     source =
         step(
             "Check app " + request.app() + " in " + request.source(),
-            () -> region(request.source(), "preflight: check source app", true).checkSource(sourceApp()),
+            () ->
+                region(request.source(), "preflight: check source app", true)
+                    .checkSource(sourceApp()),
             r -> passedChecks(r.checks()));
     source.checks().stream().filter(c -> !c.passed()).map(Check::message).forEach(checks::add);
     CheckResult destination =
@@ -402,7 +413,9 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
         "unfreeze-source",
         "Unfreeze source app " + request.app(),
         () -> undo(src, "unfreeze source app").unfreezeSource(sourceApp()));
-    step("Freeze source app " + request.app(), () -> region(src, "freeze source app").freezeSource(sourceApp()));
+    step(
+        "Freeze source app " + request.app(),
+        () -> region(src, "freeze source app").freezeSource(sourceApp()));
 
     undoable(
         "delete-destination-app",
@@ -454,7 +467,14 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
         "Deprovision " + label + " in " + dst,
         () -> undo(dst, "deprovision " + label).deprovisionAddon(input));
     step(
-        "Provision " + addon.provider() + " " + addon.plan() + " (version " + addon.version() + ") in " + dst,
+        "Provision "
+            + addon.provider()
+            + " "
+            + addon.plan()
+            + " (version "
+            + addon.version()
+            + ") in "
+            + dst,
         () -> region(dst, "provision " + label).provisionAddon(input));
     if (!addon.holdsData()) {
       return;
@@ -463,12 +483,18 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
         "delete-backup-" + addon.id(),
         "Delete backup of " + label,
         () -> dataUndo(src, "delete backup of " + label).deleteBackup(input));
-    if (Workflow.getVersion(RESTORE_WHILE_BACKING_UP, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+    if (Workflow.getVersion(RESTORE_WHILE_BACKING_UP, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
       BackupResult backup =
-          step("Back up " + label, () -> data(src, "back up " + label).backupAddon(input), BackupResult::logs);
+          step(
+              "Back up " + label,
+              () -> data(src, "back up " + label).backupAddon(input),
+              BackupResult::logs);
       step(
           "Restore " + label + " in " + dst,
-          () -> data(dst, "restore " + label).restoreAddon(new RestoreInput(input, backup.backupId())));
+          () ->
+              data(dst, "restore " + label)
+                  .restoreAddon(new RestoreInput(input, backup.backupId())));
     } else {
       backUpAndRestoreTogether(input, label);
     }
@@ -479,10 +505,10 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   }
 
   /**
-   * Backs the addon up and restores it at the same time: the restore follows the archive as
-   * pg_dump writes it, so the source is down for about one restore rather than a dump plus a
-   * restore. The backup is still the durable checkpoint: a restore retried once it is complete
-   * restores it like any other. If the backup fails, the restore following it is stopped.
+   * Backs the addon up and restores it at the same time: the restore follows the archive as pg_dump
+   * writes it, so the source is down for about one restore rather than a dump plus a restore. The
+   * backup is still the durable checkpoint: a restore retried once it is complete restores it like
+   * any other. If the backup fails, the restore following it is stopped.
    */
   private void backUpAndRestoreTogether(AddonInput input, String label) {
     Promise<BackupResult> backup =
@@ -500,9 +526,15 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
                     Async.function(
                         () ->
                             step(
-                                "Restore " + label + " in " + request.destination() + " while it is backed up",
+                                "Restore "
+                                    + label
+                                    + " in "
+                                    + request.destination()
+                                    + " while it is backed up",
                                 () ->
-                                    data(request.destination(), "restore " + label + " while backing up")
+                                    data(
+                                            request.destination(),
+                                            "restore " + label + " while backing up")
                                         .restoreAddon(RestoreInput.whileBackingUp(input))))));
     restoreScope.run();
     try {
@@ -532,7 +564,9 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
         () -> undo(dst, "stop destination app").stopApp(destinationApp()));
     step(
         "Start app " + request.newName() + " in " + dst + " (" + describe(formation) + ")",
-        () -> region(dst, "start destination app").startApp(new StartAppInput(destinationApp(), formation)));
+        () ->
+            region(dst, "start destination app")
+                .startApp(new StartAppInput(destinationApp(), formation)));
 
     Instant until = now().plus(request.settings().redirectWindow());
     undoable(
@@ -542,7 +576,8 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     RedirectResult redirect =
         step(
             "Redirect " + request.app() + " to the new app until " + until,
-            () -> region(src, "redirect source app").redirectSource(new RedirectInput(move(), until)),
+            () ->
+                region(src, "redirect source app").redirectSource(new RedirectInput(move(), until)),
             RedirectResult::logs);
     url = redirect.url();
     String host = URI.create(redirect.url()).getHost();
@@ -552,7 +587,10 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     }
   }
 
-  /** Remembers the source formation once, then stops the source; undo restarts it with that formation. */
+  /**
+   * Remembers the source formation once, then stops the source; undo restarts it with that
+   * formation.
+   */
   private void stopSource() {
     String src = request.source();
     if (sourceFormation == null) {
@@ -567,10 +605,14 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
         "restart-source",
         "Restart source app " + request.app() + " (" + describe(formation) + ")",
         () -> undo(src, "restart source app").startApp(new StartAppInput(sourceApp(), formation)));
-    step("Stop source app " + request.app(), () -> region(src, "stop source app").stopApp(sourceApp()));
+    step(
+        "Stop source app " + request.app(),
+        () -> region(src, "stop source app").stopApp(sourceApp()));
   }
 
-  /** Undoes every registered action, last first; a failed undo is shown and the others still run. */
+  /**
+   * Undoes every registered action, last first; a failed undo is shown and the others still run.
+   */
   private void abortEverything() {
     // The failed step keeps its message in its own line; errors now reports the undo only.
     errors.clear();
@@ -600,7 +642,9 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     phase = Phase.CLEANUP;
     String src = request.source();
     try {
-      step("Remove redirect of " + request.app(), () -> undo(src, "remove redirect").removeRedirect(sourceApp()));
+      step(
+          "Remove redirect of " + request.app(),
+          () -> undo(src, "remove redirect").removeRedirect(sourceApp()));
       step(
           "Delete old app " + request.app() + " in " + src,
           () -> undo(src, "delete old app").deleteSourceApp(move()));
@@ -631,7 +675,8 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
                 .setWorkflowId(AppMigrationLockWorkflow.lockId(request.source(), request.app()))
                 .setTaskQueue(TASK_QUEUE)
                 .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE)
-                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                .setWorkflowIdReusePolicy(
+                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
                 .build());
     // Detached: cancelling the migration must not drop its lock before its undo actions have run.
     AppMigrationLockWorkflow holder = lock;
@@ -678,20 +723,40 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     steps.add(new Step(index + 1, phase, name, StepStatus.RUNNING, List.of(), started, null));
     try {
       R result = action.get();
-      steps.set(index, new Step(index + 1, phase, name, StepStatus.DONE, result == null ? List.of() : logsOf.apply(result), started, now()));
+      steps.set(
+          index,
+          new Step(
+              index + 1,
+              phase,
+              name,
+              StepStatus.DONE,
+              result == null ? List.of() : logsOf.apply(result),
+              started,
+              now()));
       return result;
     } catch (ActivityFailure e) {
       // A step cancelled without an abort was stopped because another one failed (a restore
       // following a failed backup): that other failure is the error to report.
       boolean cancelled = isCancellation(e);
       String message = cancelled ? (abortRequested ? "stopped by abort" : "stopped") : describe(e);
-      steps.set(index, new Step(index + 1, phase, name, StepStatus.ERROR, List.of(message), started, now()));
+      steps.set(
+          index,
+          new Step(index + 1, phase, name, StepStatus.ERROR, List.of(message), started, now()));
       if (!abortRequested && !cancelled) {
         errors.add(name + ": " + message);
       }
       throw e;
     } catch (CanceledFailure e) {
-      steps.set(index, new Step(index + 1, phase, name, StepStatus.ERROR, List.of("stopped by abort"), started, now()));
+      steps.set(
+          index,
+          new Step(
+              index + 1,
+              phase,
+              name,
+              StepStatus.ERROR,
+              List.of("stopped by abort"),
+              started,
+              now()));
       throw e;
     }
   }
@@ -704,11 +769,19 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
         MigrationSearchAttributes.DESTINATION.valueSet(request.destination()),
         MigrationSearchAttributes.STATUS.valueSet(next.wireName()));
     Workflow.setCurrentDetails(
-        "**" + next.wireName() + "** — " + request.app() + ": " + request.source() + " → "
+        "**"
+            + next.wireName()
+            + "** — "
+            + request.app()
+            + ": "
+            + request.source()
+            + " → "
             + request.destination());
   }
 
-  /** Releases the app's lock before the terminal status shows, so a new migration can start at once. */
+  /**
+   * Releases the app's lock before the terminal status shows, so a new migration can start at once.
+   */
   private void finish(MigrationStatus terminal) {
     releaseLock();
     finishedAt = now();
@@ -735,7 +808,8 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   private DataActivities data(String regionName, String summary) {
     return Workflow.newActivityStub(
         DataActivities.class,
-        MigrationActivityOptions.longRunning(regionName, summary, request.settings().heartbeatTimeout()));
+        MigrationActivityOptions.longRunning(
+            regionName, summary, request.settings().heartbeatTimeout()));
   }
 
   private DataActivities dataUndo(String regionName, String summary) {
@@ -753,7 +827,11 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
 
   private MoveInput move() {
     return new MoveInput(
-        request.migrationId(), request.source(), request.app(), request.destination(), request.newName());
+        request.migrationId(),
+        request.source(),
+        request.app(),
+        request.destination(),
+        request.newName());
   }
 
   private static Instant now() {
@@ -784,9 +862,18 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     }
     if (cause instanceof TimeoutFailure timeout) {
       String last =
-          timeout.getCause() instanceof ApplicationFailure app ? ": last error: " + app.getOriginalMessage() : "";
-      return "timed out (" + timeout.getTimeoutType().name().toLowerCase().replace("timeout_type_", "")
-          .replace('_', '-') + ")" + last;
+          timeout.getCause() instanceof ApplicationFailure app
+              ? ": last error: " + app.getOriginalMessage()
+              : "";
+      return "timed out ("
+          + timeout
+              .getTimeoutType()
+              .name()
+              .toLowerCase()
+              .replace("timeout_type_", "")
+              .replace('_', '-')
+          + ")"
+          + last;
     }
     if (cause instanceof CanceledFailure) {
       return "cancelled";
@@ -800,7 +887,9 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     }
     return String.join(
         ", ",
-        formation.processes().stream().map(p -> p.name() + ":" + p.amount() + ":" + p.size()).toList());
+        formation.processes().stream()
+            .map(p -> p.name() + ":" + p.amount() + ":" + p.size())
+            .toList());
   }
 
   private static String describe(Duration duration) {

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The undo actions of a migration, in the order they were registered. Each is registered before
- * its action runs, under a key naming what it undoes, so that running a phase again after an
- * error does not register the same undo twice.
+ * The undo actions of a migration, in the order they were registered. Each is registered before its
+ * action runs, under a key naming what it undoes, so that running a phase again after an error does
+ * not register the same undo twice.
  */
 final class Compensations {
 

@@ -8,14 +8,15 @@ import java.time.Duration;
 /**
  * The one place that builds {@link ActivityOptions} for the migration workflow.
  *
- * <p>Every forward call waits for its activity to acknowledge cancellation, so that an abort
- * undoes an action only once it has stopped. Transient failures are retried with backoff;
- * permanent ones are non-retryable {@code ApplicationFailure}s raised by the activities.
+ * <p>Every forward call waits for its activity to acknowledge cancellation, so that an abort undoes
+ * an action only once it has stopped. Transient failures are retried with backoff; permanent ones
+ * are non-retryable {@code ApplicationFailure}s raised by the activities.
  */
 public final class MigrationActivityOptions {
 
   /** How long a short forward call may keep failing transiently before the step is in error. */
   static final Duration FORWARD_SCHEDULE_TO_CLOSE = Duration.ofHours(1);
+
   /** How long an undo is retried before it is shown as a failed step. */
   static final Duration COMPENSATION_SCHEDULE_TO_CLOSE = Duration.ofHours(6);
 
@@ -54,8 +55,8 @@ public final class MigrationActivityOptions {
   }
 
   /**
-   * A preflight check. No worker polls the queue of a region nobody configured, so a check that
-   * is not picked up in time fails the preflight instead of waiting for ever.
+   * A preflight check. No worker polls the queue of a region nobody configured, so a check that is
+   * not picked up in time fails the preflight instead of waiting for ever.
    */
   public static ActivityOptions preflight(String region, String summary) {
     return ActivityOptions.newBuilder()
@@ -69,7 +70,8 @@ public final class MigrationActivityOptions {
   }
 
   /** A long data action (backup, restore, verify): heartbeats, so abort stops it promptly. */
-  public static ActivityOptions longRunning(String region, String summary, Duration heartbeatTimeout) {
+  public static ActivityOptions longRunning(
+      String region, String summary, Duration heartbeatTimeout) {
     return ActivityOptions.newBuilder()
         .setTaskQueue(AppMigrationWorkflow.regionTaskQueue(region))
         .setStartToCloseTimeout(Duration.ofHours(12))

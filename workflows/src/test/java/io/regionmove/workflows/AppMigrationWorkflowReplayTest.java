@@ -31,7 +31,8 @@ class AppMigrationWorkflowReplayTest {
         "abort-after-data-restore-while-backing-up"
       })
   void recordedHistoryReplays(String name) throws Exception {
-    WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(read("/histories/" + name + ".json"));
+    WorkflowExecutionHistory history =
+        WorkflowExecutionHistory.fromJson(read("/histories/" + name + ".json"));
     assertTrue(history.getEvents().size() > 10, "the recording holds a real migration");
 
     WorkflowReplayer.replayWorkflowExecution(history, AppMigrationWorkflowImpl.class);

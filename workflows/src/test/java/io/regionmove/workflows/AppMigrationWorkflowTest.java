@@ -91,7 +91,8 @@ class AppMigrationWorkflowTest {
     assertEquals("http://my-app.osc-fr1.localhost:8702/", done.url());
     assertEquals("my-app.example.com", done.cnames().get(0).domain());
     assertEquals("my-app.osc-fr1.localhost", done.cnames().get(0).host());
-    assertTrue(done.steps().stream().allMatch(s -> s.status() == StepStatus.DONE), done.steps()::toString);
+    assertTrue(
+        done.steps().stream().allMatch(s -> s.status() == StepStatus.DONE), done.steps()::toString);
     assertEquals("done", searchAttribute(workflow, "RegionMigrationStatus"));
     assertEquals(APP, searchAttribute(workflow, "RegionMigrationApp"));
 
@@ -162,9 +163,12 @@ class AppMigrationWorkflowTest {
         .thenReturn(
             new SourceCheck(
                 List.of(Check.failed("exists", "app my-app does not exist in region agora-fr1")),
-                List.of(), null, List.of()));
+                List.of(),
+                null,
+                List.of()));
     when(harness.region.checkDestination(any()))
-        .thenReturn(new CheckResult(List.of(Check.failed("name", "app my-app already exists in osc-fr1"))));
+        .thenReturn(
+            new CheckResult(List.of(Check.failed("name", "app my-app already exists in osc-fr1"))));
     harness.start();
 
     AppMigrationWorkflow workflow = harness.begin();
@@ -172,7 +176,9 @@ class AppMigrationWorkflowTest {
 
     assertEquals(MigrationStatus.PREFLIGHT_ERROR, result.status());
     assertEquals(
-        List.of("app my-app does not exist in region agora-fr1", "app my-app already exists in osc-fr1"),
+        List.of(
+            "app my-app does not exist in region agora-fr1",
+            "app my-app already exists in osc-fr1"),
         result.checks());
     verify(harness.region).checkSource(any());
     verify(harness.region).checkDestination(any());
@@ -216,7 +222,9 @@ class AppMigrationWorkflowTest {
     Migration aborted = workflow.abort();
 
     assertEquals(MigrationStatus.ABORTED, aborted.status());
-    assertEquals(8, aborted.steps().stream().filter(s -> s.phase() == Phase.ABORT).count(),
+    assertEquals(
+        8,
+        aborted.steps().stream().filter(s -> s.phase() == Phase.ABORT).count(),
         "one step line per undo");
     InOrder calls = inOrder(harness.region, harness.data);
     verifyPreflight(calls, id);
@@ -231,11 +239,14 @@ class AppMigrationWorkflowTest {
   void anAbortAskedAgainWhileAbortingIsTheSameAbort() throws Exception {
     CountDownLatch undoing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    doAnswer(inv -> {
-          undoing.countDown();
-          assertTrue(release.await(30, TimeUnit.SECONDS));
-          return StepResult.of("unfrozen");
-        }).when(harness.region).unfreezeSource(any());
+    doAnswer(
+            inv -> {
+              undoing.countDown();
+              assertTrue(release.await(30, TimeUnit.SECONDS));
+              return StepResult.of("unfrozen");
+            })
+        .when(harness.region)
+        .unfreezeSource(any());
     harness.start();
     AppMigrationWorkflow workflow = harness.created();
     String id = id(workflow);
@@ -331,18 +342,30 @@ class AppMigrationWorkflowTest {
     AtomicBoolean stopped = new AtomicBoolean();
     Consumer<Object> heartbeatUntilCancelled = ignored -> heartbeatUntilCancelled(running, stopped);
     switch (which) {
-      case "backup" -> doAnswer(inv -> {
-            heartbeatUntilCancelled.accept(inv);
-            return null;
-          }).when(harness.data).backupAddon(any());
-      case "restore" -> doAnswer(inv -> {
-            heartbeatUntilCancelled.accept(inv);
-            return StepResult.of();
-          }).when(harness.data).restoreAddon(any());
-      default -> doAnswer(inv -> {
-            heartbeatUntilCancelled.accept(inv);
-            return null;
-          }).when(harness.data).verifyAddon(any());
+      case "backup" ->
+          doAnswer(
+                  inv -> {
+                    heartbeatUntilCancelled.accept(inv);
+                    return null;
+                  })
+              .when(harness.data)
+              .backupAddon(any());
+      case "restore" ->
+          doAnswer(
+                  inv -> {
+                    heartbeatUntilCancelled.accept(inv);
+                    return StepResult.of();
+                  })
+              .when(harness.data)
+              .restoreAddon(any());
+      default ->
+          doAnswer(
+                  inv -> {
+                    heartbeatUntilCancelled.accept(inv);
+                    return null;
+                  })
+              .when(harness.data)
+              .verifyAddon(any());
     }
     harness.start();
     AppMigrationWorkflow workflow = harness.created();
@@ -359,11 +382,12 @@ class AppMigrationWorkflowTest {
     // Backup and restore run together; the one that returns at once must be seen done first, so
     // the abort cancels only the long one. (Cancelling an activity that completed meanwhile is
     // refused by the in-JVM test server with ACTIVITY_UNKNOWN, which the real server accepts.)
-    String partner = switch (which) {
-      case "backup" -> "Restore ";
-      case "restore" -> "Back up ";
-      default -> null;
-    };
+    String partner =
+        switch (which) {
+          case "backup" -> "Restore ";
+          case "restore" -> "Back up ";
+          default -> null;
+        };
     if (partner != null) {
       awaitStepDone(workflow, partner);
     }
@@ -373,7 +397,8 @@ class AppMigrationWorkflowTest {
     assertEquals(MigrationStatus.ABORTED, aborted.status());
     assertEquals(MigrationStatus.ABORTED, data.getResult().status());
     assertTrue(
-        aborted.steps().stream().anyMatch(s -> s.status() == StepStatus.ERROR && s.logs().contains("stopped by abort")),
+        aborted.steps().stream()
+            .anyMatch(s -> s.status() == StepStatus.ERROR && s.logs().contains("stopped by abort")),
         aborted.steps()::toString);
     InOrder undo = inOrder(harness.region, harness.data);
     undo.verify(harness.data).deleteBackup(addon(id, DATABASE));
@@ -389,15 +414,22 @@ class AppMigrationWorkflowTest {
   void aFailedBackupStopsTheRestoreFollowingItAndIsTheOnlyError() {
     CountDownLatch restoring = new CountDownLatch(1);
     AtomicBoolean restoreStopped = new AtomicBoolean();
-    doAnswer(inv -> {
-          heartbeatUntilCancelled(restoring, restoreStopped);
-          return StepResult.of();
-        }).when(harness.data).restoreAddon(any());
-    doAnswer(inv -> {
-          assertTrue(restoring.await(30, TimeUnit.SECONDS));
-          throw ApplicationFailure.newNonRetryableFailure(
-              "pg_dump failed (exit status 1): permission denied for table orders", "INVALID_REQUEST");
-        }).when(harness.data).backupAddon(any());
+    doAnswer(
+            inv -> {
+              heartbeatUntilCancelled(restoring, restoreStopped);
+              return StepResult.of();
+            })
+        .when(harness.data)
+        .restoreAddon(any());
+    doAnswer(
+            inv -> {
+              assertTrue(restoring.await(30, TimeUnit.SECONDS));
+              throw ApplicationFailure.newNonRetryableFailure(
+                  "pg_dump failed (exit status 1): permission denied for table orders",
+                  "INVALID_REQUEST");
+            })
+        .when(harness.data)
+        .backupAddon(any());
     harness.start();
     AppMigrationWorkflow workflow = harness.created();
     String id = id(workflow);
@@ -408,10 +440,18 @@ class AppMigrationWorkflowTest {
     assertEquals(MigrationStatus.ERROR, failed.status());
     assertTrue(restoreStopped.get(), "the restore following the backup was cancelled");
     assertEquals(1, failed.errors().size(), failed.errors()::toString);
-    assertTrue(failed.errors().get(0).startsWith("Back up") && failed.errors().get(0).contains("permission denied"),
+    assertTrue(
+        failed.errors().get(0).startsWith("Back up")
+            && failed.errors().get(0).contains("permission denied"),
         failed.errors()::toString);
-    assertTrue(failed.steps().stream().anyMatch(s -> s.name().startsWith("Restore") && s.status() == StepStatus.ERROR
-        && s.logs().equals(List.of("stopped"))), failed.steps()::toString);
+    assertTrue(
+        failed.steps().stream()
+            .anyMatch(
+                s ->
+                    s.name().startsWith("Restore")
+                        && s.status() == StepStatus.ERROR
+                        && s.logs().equals(List.of("stopped"))),
+        failed.steps()::toString);
     verify(harness.data, never()).verifyAddon(any());
 
     Migration aborted = workflow.abort();
@@ -435,8 +475,9 @@ class AppMigrationWorkflowTest {
   @Test
   void failingStepPutsMigrationInErrorAndARerunSucceeds() throws Exception {
     when(harness.region.provisionAddon(argThat(in -> in.addon().equals(DATABASE))))
-        .thenThrow(ApplicationFailure.newNonRetryableFailure(
-            "osc-fr1 answered 422: plan starter-512 is not offered", "REGION_REJECTED"))
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "osc-fr1 answered 422: plan starter-512 is not offered", "REGION_REJECTED"))
         .thenReturn(StepResult.of("provisioned"));
     harness.start();
     AppMigrationWorkflow workflow = harness.created();
@@ -448,8 +489,11 @@ class AppMigrationWorkflowTest {
     assertEquals(MigrationStatus.ERROR, failed.status());
     assertEquals(Phase.DATA, failed.failedPhase());
     assertEquals(1, failed.errors().size(), failed.errors()::toString);
-    assertTrue(failed.errors().get(0).contains("plan starter-512 is not offered"), failed.errors()::toString);
-    assertEquals("cannot run finalize: the data step failed; run data again or abort",
+    assertTrue(
+        failed.errors().get(0).contains("plan starter-512 is not offered"),
+        failed.errors()::toString);
+    assertEquals(
+        "cannot run finalize: the data step failed; run data again or abort",
         rejection(() -> workflow.finalizeMigration()));
 
     Migration rerun = workflow.data();
@@ -466,8 +510,9 @@ class AppMigrationWorkflowTest {
   @Test
   void failingStepFollowedByAbortUndoesWhatWasDone() throws Exception {
     when(harness.region.copyConfig(argThat(in -> in.kind() == ConfigKind.DOMAINS)))
-        .thenThrow(ApplicationFailure.newNonRetryableFailure("osc-fr1 answered 422: certificate rejected",
-            "REGION_REJECTED"));
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "osc-fr1 answered 422: certificate rejected", "REGION_REJECTED"));
     harness.start();
     AppMigrationWorkflow workflow = harness.created();
     String id = id(workflow);
@@ -481,8 +526,13 @@ class AppMigrationWorkflowTest {
 
     assertEquals(MigrationStatus.ABORTED, aborted.status());
     assertTrue(aborted.errors().isEmpty(), "every undo succeeded: " + aborted.errors());
-    assertTrue(aborted.steps().stream().anyMatch(s -> s.status() == StepStatus.ERROR
-        && s.logs().get(0).contains("certificate rejected")), "the failed step keeps its message");
+    assertTrue(
+        aborted.steps().stream()
+            .anyMatch(
+                s ->
+                    s.status() == StepStatus.ERROR
+                        && s.logs().get(0).contains("certificate rejected")),
+        "the failed step keeps its message");
     InOrder calls = inOrder(harness.region);
     calls.verify(harness.region).freezeSource(src(id));
     calls.verify(harness.region).createApp(move(id));
@@ -502,7 +552,9 @@ class AppMigrationWorkflowTest {
   @Test
   void failingCompensationIsShownAndDoesNotStopTheOthers() {
     when(harness.region.deleteApp(any()))
-        .thenThrow(ApplicationFailure.newNonRetryableFailure("osc-fr1 answered 403: forbidden", "REGION_REJECTED"));
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "osc-fr1 answered 403: forbidden", "REGION_REJECTED"));
     harness.start();
     AppMigrationWorkflow workflow = harness.created();
     String id = id(workflow);
@@ -512,10 +564,17 @@ class AppMigrationWorkflowTest {
 
     assertEquals(MigrationStatus.ABORTED, aborted.status());
     verify(harness.region).unfreezeSource(src(id));
-    assertTrue(aborted.steps().stream().anyMatch(
-        s -> s.phase() == Phase.ABORT && s.status() == StepStatus.ERROR && s.name().startsWith("Delete destination app")),
+    assertTrue(
+        aborted.steps().stream()
+            .anyMatch(
+                s ->
+                    s.phase() == Phase.ABORT
+                        && s.status() == StepStatus.ERROR
+                        && s.name().startsWith("Delete destination app")),
         aborted.steps()::toString);
-    assertTrue(aborted.errors().stream().anyMatch(e -> e.contains("403: forbidden")), aborted.errors()::toString);
+    assertTrue(
+        aborted.errors().stream().anyMatch(e -> e.contains("403: forbidden")),
+        aborted.errors()::toString);
   }
 
   @Test
@@ -541,21 +600,28 @@ class AppMigrationWorkflowTest {
     harness.start();
     AppMigrationWorkflow workflow = harness.created();
 
-    assertEquals("cannot run data: the migration is preflight-success; run prepare first",
+    assertEquals(
+        "cannot run data: the migration is preflight-success; run prepare first",
         rejection(() -> workflow.data()));
-    assertEquals("cannot run finalize: the migration is preflight-success; run prepare first",
+    assertEquals(
+        "cannot run finalize: the migration is preflight-success; run prepare first",
         rejection(() -> workflow.finalizeMigration()));
     workflow.prepare();
-    assertEquals("cannot run prepare: the migration is prepared", rejection(() -> workflow.prepare()));
+    assertEquals(
+        "cannot run prepare: the migration is prepared", rejection(() -> workflow.prepare()));
     workflow.data();
-    assertEquals("cannot run data: the migration is data-migrated; run finalize next",
+    assertEquals(
+        "cannot run data: the migration is data-migrated; run finalize next",
         rejection(() -> workflow.data()));
-    assertEquals("cannot run prepare: the migration is data-migrated; run finalize next", rejection(() -> workflow.prepare()));
+    assertEquals(
+        "cannot run prepare: the migration is data-migrated; run finalize next",
+        rejection(() -> workflow.prepare()));
     workflow.abort();
     // An aborted migration's workflow closes: the validator or, once closed, the server refuses.
     Exception late = assertThrows(Exception.class, () -> workflow.finalizeMigration());
     if (late instanceof WorkflowUpdateException refused) {
-      assertEquals("cannot run finalize: the migration is aborted",
+      assertEquals(
+          "cannot run finalize: the migration is aborted",
           assertInstanceOf(ApplicationFailure.class, refused.getCause()).getOriginalMessage());
     } else {
       assertInstanceOf(WorkflowNotFoundException.class, late);
@@ -565,7 +631,10 @@ class AppMigrationWorkflowTest {
     List<HistoryEvent> events =
         harness.client().fetchHistory(id(workflow)).getHistory().getEventsList();
     long acceptedUpdates =
-        events.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED).count();
+        events.stream()
+            .filter(
+                e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
+            .count();
     assertEquals(3, acceptedUpdates, "only prepare, data and abort reached history");
   }
 
@@ -573,11 +642,14 @@ class AppMigrationWorkflowTest {
   void stepAskedWhilePreflightRunsIsRejected() {
     CountDownLatch checking = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    doAnswer(inv -> {
-          checking.countDown();
-          release.await(30, TimeUnit.SECONDS);
-          return new SourceCheck(List.of(), List.of(), FORMATION, List.of());
-        }).when(harness.region).checkSource(any());
+    doAnswer(
+            inv -> {
+              checking.countDown();
+              release.await(30, TimeUnit.SECONDS);
+              return new SourceCheck(List.of(), List.of(), FORMATION, List.of());
+            })
+        .when(harness.region)
+        .checkSource(any());
     harness.start();
     AppMigrationWorkflow workflow = harness.begin();
     try {
@@ -586,7 +658,8 @@ class AppMigrationWorkflowTest {
       throw new AssertionError(e);
     }
 
-    assertEquals("cannot run prepare: the preflight step is still running; wait for it to end",
+    assertEquals(
+        "cannot run prepare: the preflight step is still running; wait for it to end",
         rejection(() -> workflow.prepare()));
     release.countDown();
     harness.awaitStatus(workflow, MigrationStatus.PREFLIGHT_SUCCESS);
@@ -636,39 +709,61 @@ class AppMigrationWorkflowTest {
     Migration refused = untyped(second).getResult(Migration.class);
 
     assertEquals(MigrationStatus.PREFLIGHT_ERROR, refused.status());
-    assertTrue(refused.checks().get(0).contains("already has a migration in progress"), refused.checks()::toString);
-    assertEquals(id(first),
-        harness.client().newUntypedWorkflowStub(AppMigrationLockWorkflow.lockId(SOURCE, APP))
-            .describe().getParentExecution().getWorkflowId(),
+    assertTrue(
+        refused.checks().get(0).contains("already has a migration in progress"),
+        refused.checks()::toString);
+    assertEquals(
+        id(first),
+        harness
+            .client()
+            .newUntypedWorkflowStub(AppMigrationLockWorkflow.lockId(SOURCE, APP))
+            .describe()
+            .getParentExecution()
+            .getWorkflowId(),
         "the lock names the running migration");
 
     first.abort();
     AppMigrationWorkflow third = harness.begin();
-    assertEquals(MigrationStatus.PREFLIGHT_SUCCESS,
-        harness.await(third, s -> s != MigrationStatus.CREATED && s != MigrationStatus.RUNNING).status());
+    assertEquals(
+        MigrationStatus.PREFLIGHT_SUCCESS,
+        harness
+            .await(third, s -> s != MigrationStatus.CREATED && s != MigrationStatus.RUNNING)
+            .status());
   }
 
   @Test
   void twoCreatesOfTheSameAppAtTheSameInstantLetExactlyOneThrough() throws Exception {
     harness.start();
     java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
-    java.util.concurrent.ExecutorService creators = java.util.concurrent.Executors.newFixedThreadPool(2);
+    java.util.concurrent.ExecutorService creators =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
     List<java.util.concurrent.Future<AppMigrationWorkflow>> creates = new java.util.ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      creates.add(creators.submit(() -> {
-        together.await();
-        return harness.begin();
-      }));
+      creates.add(
+          creators.submit(
+              () -> {
+                together.await();
+                return harness.begin();
+              }));
     }
     List<MigrationStatus> outcomes = new java.util.ArrayList<>();
     for (java.util.concurrent.Future<AppMigrationWorkflow> create : creates) {
       AppMigrationWorkflow workflow = create.get(30, TimeUnit.SECONDS);
-      outcomes.add(harness.await(workflow, s -> s != MigrationStatus.CREATED && s != MigrationStatus.RUNNING).status());
+      outcomes.add(
+          harness
+              .await(workflow, s -> s != MigrationStatus.CREATED && s != MigrationStatus.RUNNING)
+              .status());
     }
     creators.shutdown();
 
-    assertEquals(1, outcomes.stream().filter(s -> s == MigrationStatus.PREFLIGHT_SUCCESS).count(), outcomes::toString);
-    assertEquals(1, outcomes.stream().filter(s -> s == MigrationStatus.PREFLIGHT_ERROR).count(), outcomes::toString);
+    assertEquals(
+        1,
+        outcomes.stream().filter(s -> s == MigrationStatus.PREFLIGHT_SUCCESS).count(),
+        outcomes::toString);
+    assertEquals(
+        1,
+        outcomes.stream().filter(s -> s == MigrationStatus.PREFLIGHT_ERROR).count(),
+        outcomes::toString);
     verify(harness.region, times(1)).checkSource(any());
   }
 
@@ -681,7 +776,8 @@ class AppMigrationWorkflowTest {
 
     untyped(workflow).cancel();
     WorkflowFailedException failure =
-        assertThrows(WorkflowFailedException.class, () -> untyped(workflow).getResult(Migration.class));
+        assertThrows(
+            WorkflowFailedException.class, () -> untyped(workflow).getResult(Migration.class));
 
     assertInstanceOf(CanceledFailure.class, failure.getCause());
     InOrder calls = inOrder(harness.region, harness.data);
@@ -727,7 +823,9 @@ class AppMigrationWorkflowTest {
 
   private void verifyPreflight(InOrder calls, String id) {
     calls.verify(harness.region).checkSource(src(id));
-    calls.verify(harness.region).checkDestination(new DestinationCheckInput(move(id), List.of(DATABASE, CACHE)));
+    calls
+        .verify(harness.region)
+        .checkDestination(new DestinationCheckInput(move(id), List.of(DATABASE, CACHE)));
   }
 
   private void verifyPrepare(InOrder calls, String id) {
@@ -754,7 +852,9 @@ class AppMigrationWorkflowTest {
     afterBackup.verify(harness.data).backupAddon(addon(id, DATABASE));
     afterBackup.verify(harness.data).verifyAddon(addon(id, DATABASE));
     InOrder afterRestore = inOrder(harness.data);
-    afterRestore.verify(harness.data).restoreAddon(RestoreInput.whileBackingUp(addon(id, DATABASE)));
+    afterRestore
+        .verify(harness.data)
+        .restoreAddon(RestoreInput.whileBackingUp(addon(id, DATABASE)));
     afterRestore.verify(harness.data).verifyAddon(addon(id, DATABASE));
   }
 

@@ -51,10 +51,12 @@ final class MigrationHarness {
   static TestWorkflowExtension extension() {
     return TestWorkflowExtension.newBuilder()
         .registerSearchAttribute("RegionMigrationApp", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-        .registerSearchAttribute("RegionMigrationSource", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+        .registerSearchAttribute(
+            "RegionMigrationSource", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
         .registerSearchAttribute(
             "RegionMigrationDestination", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-        .registerSearchAttribute("RegionMigrationStatus", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+        .registerSearchAttribute(
+            "RegionMigrationStatus", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
         .setDoNotStart(true)
         .build();
   }
@@ -70,17 +72,28 @@ final class MigrationHarness {
             invocation.getMethod().getReturnType() == StepResult.class
                 ? StepResult.of(invocation.getMethod().getName() + " ok")
                 : null;
-    this.region = mock(RegionActivities.class, withSettings().withoutAnnotations().defaultAnswer(stepResults));
-    this.data = mock(DataActivities.class, withSettings().withoutAnnotations().defaultAnswer(stepResults));
+    this.region =
+        mock(
+            RegionActivities.class, withSettings().withoutAnnotations().defaultAnswer(stepResults));
+    this.data =
+        mock(DataActivities.class, withSettings().withoutAnnotations().defaultAnswer(stepResults));
     when(region.checkSource(any()))
-        .thenReturn(new SourceCheck(List.of(Check.passed("app exists")), List.of(DATABASE, CACHE), FORMATION,
-            List.of("my-app.example.com")));
-    when(region.checkDestination(any())).thenReturn(new CheckResult(List.of(Check.passed("name free"))));
+        .thenReturn(
+            new SourceCheck(
+                List.of(Check.passed("app exists")),
+                List.of(DATABASE, CACHE),
+                FORMATION,
+                List.of("my-app.example.com")));
+    when(region.checkDestination(any()))
+        .thenReturn(new CheckResult(List.of(Check.passed("name free"))));
     when(region.readFormation(any())).thenReturn(FORMATION);
     when(region.redirectSource(any()))
-        .thenReturn(new RedirectResult("http://my-app.osc-fr1.localhost:8702/", List.of("redirected")));
-    when(data.backupAddon(any())).thenReturn(new BackupResult("backup-1", 1024, 3, List.of("3 tables")));
-    when(data.verifyAddon(any())).thenReturn(new VerifyResult(3, 10_000, List.of("3 tables equal")));
+        .thenReturn(
+            new RedirectResult("http://my-app.osc-fr1.localhost:8702/", List.of("redirected")));
+    when(data.backupAddon(any()))
+        .thenReturn(new BackupResult("backup-1", 1024, 3, List.of("3 tables")));
+    when(data.verifyAddon(any()))
+        .thenReturn(new VerifyResult(3, 10_000, List.of("3 tables equal")));
   }
 
   /** Registers the workflows on the migrations queue and the mocks on both regions' queues. */
@@ -104,7 +117,8 @@ final class MigrationHarness {
     return begin(APP, SOURCE, DESTINATION, SETTINGS);
   }
 
-  AppMigrationWorkflow begin(String app, String source, String destination, MigrationSettings settings) {
+  AppMigrationWorkflow begin(
+      String app, String source, String destination, MigrationSettings settings) {
     String id = UUID.randomUUID().toString();
     AppMigrationWorkflow workflow =
         client()
@@ -114,7 +128,8 @@ final class MigrationHarness {
                     .setWorkflowId(AppMigrationWorkflow.workflowId(id))
                     .setTaskQueue(AppMigrationWorkflow.TASK_QUEUE)
                     .build());
-    WorkflowClient.start(workflow::run, new MigrationRequest(id, app, null, source, destination, settings));
+    WorkflowClient.start(
+        workflow::run, new MigrationRequest(id, app, null, source, destination, settings));
     return workflow;
   }
 

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
 
 /**
- * How to reach one region: its Region API (base URL and bearer token) and its router, which
- * answers for {@code <app>.<region>.<host>} names.
+ * How to reach one region: its Region API (base URL and bearer token) and its router, which answers
+ * for {@code <app>.<region>.<host>} names.
  */
 public record RegionConfig(
     String name,

@@ -46,8 +46,8 @@ final class ArchiveDigest {
   }
 
   /**
-   * Hex SHA-256 of a file; of a directory, the digest of each file's relative name and contents
-   * in name order, so the same directory always gives the same digest.
+   * Hex SHA-256 of a file; of a directory, the digest of each file's relative name and contents in
+   * name order, so the same directory always gives the same digest.
    */
   static String sha256(Path archive) throws IOException {
     MessageDigest digest = newDigest();

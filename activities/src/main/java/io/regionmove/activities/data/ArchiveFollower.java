@@ -17,11 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Copies an archive that pg_dump is still writing into a pipe (pg_restore's standard input), as
  * {@code tail -f} would, until the backup it belongs to is published complete.
  *
- * <p>A custom-format archive is written front to back (header, table of contents, then each
- * table's data), so pg_restore can read it as it grows. pg_dump then rewrites the table of
- * contents in place with data offsets; pg_restore reading a stream does not need them. When the
- * attempt writing the archive is discarded instead (it failed, or a new attempt replaced it),
- * following fails with {@link BackupRestartedException} and the restore must start over.
+ * <p>A custom-format archive is written front to back (header, table of contents, then each table's
+ * data), so pg_restore can read it as it grows. pg_dump then rewrites the table of contents in
+ * place with data offsets; pg_restore reading a stream does not need them. When the attempt writing
+ * the archive is discarded instead (it failed, or a new attempt replaced it), following fails with
+ * {@link BackupRestartedException} and the restore must start over.
  */
 final class ArchiveFollower {
 
@@ -42,7 +42,8 @@ final class ArchiveFollower {
   private final Object followed;
   private final AtomicLong copied = new AtomicLong();
 
-  private ArchiveFollower(BackupStore store, String backupId, Path archive, FileChannel channel, Object followed) {
+  private ArchiveFollower(
+      BackupStore store, String backupId, Path archive, FileChannel channel, Object followed) {
     this.store = Objects.requireNonNull(store);
     this.backupId = Objects.requireNonNull(backupId);
     this.archive = Objects.requireNonNull(archive);
@@ -55,7 +56,8 @@ final class ArchiveFollower {
    * file. Opening it first pins the file: if the attempt publishes it meanwhile, it is still the
    * file followed; if the attempt was published or discarded before it could be opened, empty.
    */
-  static Optional<ArchiveFollower> open(BackupStore store, String backupId, DumpFormat format) throws IOException {
+  static Optional<ArchiveFollower> open(BackupStore store, String backupId, DumpFormat format)
+      throws IOException {
     Optional<Path> found = store.archiveBeingWritten(backupId, format).filter(Files::isRegularFile);
     if (found.isEmpty()) {
       return Optional.empty();
@@ -82,11 +84,13 @@ final class ArchiveFollower {
   }
 
   /**
-   * Copies the archive into {@code out} until the backup is published and all of it is copied,
-   * then closes {@code out} and the archive. Stops when interrupted, or when {@code out} is closed by its reader.
+   * Copies the archive into {@code out} until the backup is published and all of it is copied, then
+   * closes {@code out} and the archive. Stops when interrupted, or when {@code out} is closed by
+   * its reader.
    */
   void copyTo(OutputStream out) throws IOException, InterruptedException {
-    try (out; channel) {
+    try (out;
+        channel) {
       ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
       boolean complete = false;
       while (true) {
@@ -145,5 +149,4 @@ final class ArchiveFollower {
       return false;
     }
   }
-
 }

@@ -19,14 +19,14 @@ public interface BackupStore {
   }
 
   /**
-   * A new, empty local directory to write an archive into before {@link #put}. It is discarded
-   * by {@link #discard} or {@link #delete}, and is never taken for a complete backup.
+   * A new, empty local directory to write an archive into before {@link #put}. It is discarded by
+   * {@link #discard} or {@link #delete}, and is never taken for a complete backup.
    */
   Path stage(String backupId) throws IOException;
 
   /**
-   * Publishes the archive at {@code archive} (inside a staging directory) with its manifest, as
-   * one atomic step, replacing any previous backup of that id. The staging directory is consumed.
+   * Publishes the archive at {@code archive} (inside a staging directory) with its manifest, as one
+   * atomic step, replacing any previous backup of that id. The staging directory is consumed.
    */
   void put(String backupId, Path archive, BackupManifest manifest) throws IOException;
 
@@ -42,12 +42,13 @@ public interface BackupStore {
   }
 
   /**
-   * The archive an unfinished attempt at that backup is writing now, so a restore can follow it
-   * as it grows; empty when no attempt is writing, or when the store cannot show unfinished
-   * archives (an object store uploads only complete ones). The path stops existing when the
-   * attempt is discarded; when it is published, {@link #open} names the same file.
+   * The archive an unfinished attempt at that backup is writing now, so a restore can follow it as
+   * it grows; empty when no attempt is writing, or when the store cannot show unfinished archives
+   * (an object store uploads only complete ones). The path stops existing when the attempt is
+   * discarded; when it is published, {@link #open} names the same file.
    */
-  default Optional<Path> archiveBeingWritten(String backupId, DumpFormat format) throws IOException {
+  default Optional<Path> archiveBeingWritten(String backupId, DumpFormat format)
+      throws IOException {
     return Optional.empty();
   }
 

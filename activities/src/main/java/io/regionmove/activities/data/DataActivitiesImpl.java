@@ -37,11 +37,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves PostgreSQL addon data with pg_dump and pg_restore, through a {@link BackupStore}.
  *
- * <p>Every method is idempotent: a backup that is already complete is returned as it is, a
- * restore cleans whatever an interrupted attempt left before restoring again, a verification
- * only reads. Long calls heartbeat a {@link DataProgress}; when the activity is cancelled the
- * heartbeat throws, and the running tool and its children are killed at once, its partial output
- * deleted. Database URLs and passwords never appear in results, logs or failure messages.
+ * <p>Every method is idempotent: a backup that is already complete is returned as it is, a restore
+ * cleans whatever an interrupted attempt left before restoring again, a verification only reads.
+ * Long calls heartbeat a {@link DataProgress}; when the activity is cancelled the heartbeat throws,
+ * and the running tool and its children are killed at once, its partial output deleted. Database
+ * URLs and passwords never appear in results, logs or failure messages.
  */
 public final class DataActivitiesImpl implements DataActivities {
 
@@ -68,7 +68,8 @@ public final class DataActivitiesImpl implements DataActivities {
       AddonDatabases databases, BackupStore store, Path pgBinDir, DataOptions options) {
     this.databases = Objects.requireNonNull(databases, "databases");
     this.store = Objects.requireNonNull(store, "store");
-    this.tools = pgBinDir == null ? PostgresTools.locate().orElse(null) : PostgresTools.in(pgBinDir);
+    this.tools =
+        pgBinDir == null ? PostgresTools.locate().orElse(null) : PostgresTools.in(pgBinDir);
     this.options = options == null ? DataOptions.defaults() : options;
   }
 
@@ -85,10 +86,17 @@ public final class DataActivitiesImpl implements DataActivities {
     try {
       Optional<BackupManifest> existing = store.manifest(backupId);
       if (existing.isPresent()) {
-        String sha = awaitHeartbeating(
-            context,
-            executor.submit(() -> ArchiveDigest.sha256(store.open(backupId))),
-            () -> new DataProgress(input.addon().id(), "checking backup", existing.get().sizeBytes(), 0, existing.get().tables().size()));
+        String sha =
+            awaitHeartbeating(
+                context,
+                executor.submit(() -> ArchiveDigest.sha256(store.open(backupId))),
+                () ->
+                    new DataProgress(
+                        input.addon().id(),
+                        "checking backup",
+                        existing.get().sizeBytes(),
+                        0,
+                        existing.get().tables().size()));
         if (sha.equals(existing.get().sha256())) {
           BackupManifest manifest = existing.get();
           return new BackupResult(
@@ -117,7 +125,8 @@ public final class DataActivitiesImpl implements DataActivities {
   private BackupResult dump(ActivityExecutionContext context, AddonInput input, String backupId)
       throws IOException {
     PostgresTools tools = requireTools();
-    PostgresUrl url = PostgresUrl.parse(databases.sourceUrl(input.move().sourceApp(), input.addon()));
+    PostgresUrl url =
+        PostgresUrl.parse(databases.sourceUrl(input.move().sourceApp(), input.addon()));
     long started = System.nanoTime();
     Path staging = store.stage(backupId);
     Path archive = staging.resolve(options.format().entryName());
@@ -152,7 +161,13 @@ public final class DataActivitiesImpl implements DataActivities {
               });
       log.info("pg_dump (pid {}) started for backup {}", pgDump.pid(), backupId);
       Supplier<DataProgress> progress =
-          () -> new DataProgress(input.addon().id(), "dumping", ArchiveDigest.size(archive), dumped.get(), tables.size());
+          () ->
+              new DataProgress(
+                  input.addon().id(),
+                  "dumping",
+                  ArchiveDigest.size(archive),
+                  dumped.get(),
+                  tables.size());
 
       // Rows are counted in pg_dump's own snapshot while it runs, for the manifest.
       snapshotSession.withoutParallelWorkers();
@@ -167,7 +182,8 @@ public final class DataActivitiesImpl implements DataActivities {
               });
       Map<String, Long> rowCounts;
       try {
-        int exit = pgDump.await(options.heartbeatInterval(), () -> context.heartbeat(progress.get()));
+        int exit =
+            pgDump.await(options.heartbeatInterval(), () -> context.heartbeat(progress.get()));
         if (exit != 0) {
           throw toolFailed("pg_dump", exit, pgDump);
         }
@@ -182,7 +198,13 @@ public final class DataActivitiesImpl implements DataActivities {
           awaitHeartbeating(
               context,
               executor.submit(() -> ArchiveDigest.sha256(archive)),
-              () -> new DataProgress(input.addon().id(), "checking backup", ArchiveDigest.size(archive), tables.size(), tables.size()));
+              () ->
+                  new DataProgress(
+                      input.addon().id(),
+                      "checking backup",
+                      ArchiveDigest.size(archive),
+                      tables.size(),
+                      tables.size()));
       long size = ArchiveDigest.size(archive);
       BackupManifest manifest =
           new BackupManifest(
@@ -197,7 +219,8 @@ public final class DataActivitiesImpl implements DataActivities {
       store.put(backupId, archive, manifest);
       published = true;
       Duration took = Duration.ofNanos(System.nanoTime() - started);
-      log.info("backup {} complete: {} tables, {} bytes in {}", backupId, tables.size(), size, took);
+      log.info(
+          "backup {} complete: {} tables, {} bytes in {}", backupId, tables.size(), size, took);
       return new BackupResult(
           backupId,
           size,
@@ -251,7 +274,8 @@ public final class DataActivitiesImpl implements DataActivities {
     try {
       Optional<BackupManifest> complete = store.manifest(backupId);
       if (complete.isEmpty() && input.whileBackingUp()) {
-        Optional<ArchiveFollower> growing = awaitBackupStarted(context, backupId, addon.addon().id());
+        Optional<ArchiveFollower> growing =
+            awaitBackupStarted(context, backupId, addon.addon().id());
         if (growing.isPresent()) {
           return restoreFollowing(context, tools, addon, backupId, growing.get(), started);
         }
@@ -261,7 +285,10 @@ public final class DataActivitiesImpl implements DataActivities {
           complete.orElseThrow(
               () ->
                   ApplicationFailure.newNonRetryableFailure(
-                      "No complete backup " + backupId + " of addon " + addon.addon().id()
+                      "No complete backup "
+                          + backupId
+                          + " of addon "
+                          + addon.addon().id()
                           + " exists; run the data step again to make one",
                       FailureType.BACKUP_INVALID.name()));
       Path archive = store.open(backupId);
@@ -270,10 +297,15 @@ public final class DataActivitiesImpl implements DataActivities {
           awaitHeartbeating(
               context,
               executor.submit(() -> ArchiveDigest.sha256(archive)),
-              () -> new DataProgress(addon.addon().id(), "checking backup", manifest.sizeBytes(), 0, tableCount));
+              () ->
+                  new DataProgress(
+                      addon.addon().id(), "checking backup", manifest.sizeBytes(), 0, tableCount));
       if (!sha256.equals(manifest.sha256())) {
         throw ApplicationFailure.newNonRetryableFailure(
-            "Backup " + backupId + " of addon " + addon.addon().id()
+            "Backup "
+                + backupId
+                + " of addon "
+                + addon.addon().id()
                 + " is damaged: its SHA-256 differs from its manifest; run the data step again to make a new one",
             FailureType.BACKUP_INVALID.name());
       }
@@ -292,7 +324,12 @@ public final class DataActivitiesImpl implements DataActivities {
               options.heartbeatInterval(),
               () ->
                   context.heartbeat(
-                      new DataProgress(addon.addon().id(), "restoring", manifest.sizeBytes(), restored.get(), tableCount)));
+                      new DataProgress(
+                          addon.addon().id(),
+                          "restoring",
+                          manifest.sizeBytes(),
+                          restored.get(),
+                          tableCount)));
       if (exit != 0) {
         throw toolFailed("pg_restore", exit, pgRestore);
       }
@@ -335,9 +372,16 @@ public final class DataActivitiesImpl implements DataActivities {
       }
       if (System.nanoTime() - deadline > 0) {
         throw ApplicationFailure.newNonRetryableFailure(
-            "No backup of addon " + addonId + " appeared in " + store + " within "
-                + options.backupStartWait().toMinutes() + " min: is the source region's worker running,"
-                + " and do both regions' workers share " + DirectoryBackupStore.ROOT_VARIABLE + "? Then run the data step again",
+            "No backup of addon "
+                + addonId
+                + " appeared in "
+                + store
+                + " within "
+                + options.backupStartWait().toMinutes()
+                + " min: is the source region's worker running,"
+                + " and do both regions' workers share "
+                + DirectoryBackupStore.ROOT_VARIABLE
+                + "? Then run the data step again",
             FailureType.BACKUP_INVALID.name());
       }
       if (System.nanoTime() - lastBeat >= options.heartbeatInterval().toNanos()) {
@@ -386,7 +430,12 @@ public final class DataActivitiesImpl implements DataActivities {
               options.heartbeatInterval(),
               () ->
                   context.heartbeat(
-                      new DataProgress(addon.addon().id(), "restoring while backing up", follower.copied(), restored.get(), 0)));
+                      new DataProgress(
+                          addon.addon().id(),
+                          "restoring while backing up",
+                          follower.copied(),
+                          restored.get(),
+                          0)));
     } finally {
       // pg_restore has what it needs once it has read the last table's data; the end of the
       // archive is not needed, nor is the follower.
@@ -395,7 +444,8 @@ public final class DataActivitiesImpl implements DataActivities {
     }
     if (exit != 0) {
       Optional<Throwable> followFailure = failureOf(following);
-      if (followFailure.orElse(null) instanceof ArchiveFollower.BackupRestartedException restarted) {
+      if (followFailure.orElse(null)
+          instanceof ArchiveFollower.BackupRestartedException restarted) {
         throw new ToolFailedException(restarted.getMessage() + "; restoring again");
       }
       throw toolFailed("pg_restore", exit, pgRestore);
@@ -427,14 +477,17 @@ public final class DataActivitiesImpl implements DataActivities {
   }
 
   /**
-   * Ends sessions a killed attempt's pg_restore left on the destination database (they would
-   * keep writing), and tells how many tables an earlier attempt left there.
+   * Ends sessions a killed attempt's pg_restore left on the destination database (they would keep
+   * writing), and tells how many tables an earlier attempt left there.
    */
   private static int prepareDestination(PostgresUrl url, String backupId) throws SQLException {
     try (DatabaseInspector destination = connect(url)) {
       int orphans = destination.endOtherSessions();
       if (orphans > 0) {
-        log.warn("Ended {} leftover sessions in the destination addon before restoring {}", orphans, backupId);
+        log.warn(
+            "Ended {} leftover sessions in the destination addon before restoring {}",
+            orphans,
+            backupId);
       }
       return destination.tables().size();
     }
@@ -456,7 +509,11 @@ public final class DataActivitiesImpl implements DataActivities {
   }
 
   private ToolProcess startRestore(
-      PostgresTools tools, PostgresUrl url, List<String> args, AtomicInteger restored, String backupId)
+      PostgresTools tools,
+      PostgresUrl url,
+      List<String> args,
+      AtomicInteger restored,
+      String backupId)
       throws IOException {
     Map<String, String> env = new HashMap<>(url.libpqEnvironment());
     env.put("PGOPTIONS", options.restoreSettings());
@@ -493,8 +550,10 @@ public final class DataActivitiesImpl implements DataActivities {
   public VerifyResult verifyAddon(AddonInput input) {
     requireDatabaseAddon(input);
     ActivityExecutionContext context = Activity.getExecutionContext();
-    PostgresUrl sourceUrl = PostgresUrl.parse(databases.sourceUrl(input.move().sourceApp(), input.addon()));
-    PostgresUrl destinationUrl = PostgresUrl.parse(databases.destinationUrl(input.move(), input.addon()));
+    PostgresUrl sourceUrl =
+        PostgresUrl.parse(databases.sourceUrl(input.move().sourceApp(), input.addon()));
+    PostgresUrl destinationUrl =
+        PostgresUrl.parse(databases.destinationUrl(input.move(), input.addon()));
     long started = System.nanoTime();
     try (DatabaseInspector source = connect(sourceUrl);
         DatabaseInspector destination = connect(destinationUrl)) {
@@ -503,8 +562,12 @@ public final class DataActivitiesImpl implements DataActivities {
       TreeSet<String> differing = new TreeSet<>();
       TreeSet<TableName> common = new TreeSet<>(sourceTables);
       common.retainAll(destinationTables);
-      sourceTables.stream().filter(t -> !common.contains(t)).forEach(t -> differing.add(t.toString()));
-      destinationTables.stream().filter(t -> !common.contains(t)).forEach(t -> differing.add(t.toString()));
+      sourceTables.stream()
+          .filter(t -> !common.contains(t))
+          .forEach(t -> differing.add(t.toString()));
+      destinationTables.stream()
+          .filter(t -> !common.contains(t))
+          .forEach(t -> differing.add(t.toString()));
 
       // Shown at once, not after the first interval: a small database is verified in less.
       context.heartbeat(new DataProgress(input.addon().id(), "verifying", 0, 0, common.size()));
@@ -523,7 +586,10 @@ public final class DataActivitiesImpl implements DataActivities {
           () ->
               new DataProgress(
                   input.addon().id(),
-                  "verifying", 0, Math.min(doneSource.get(), doneDestination.get()), tables.size());
+                  "verifying",
+                  0,
+                  Math.min(doneSource.get(), doneDestination.get()),
+                  tables.size());
       try {
         sourcePrints = awaitHeartbeating(context, sourceSide, progress);
         destinationPrints = awaitHeartbeating(context, destinationSide, progress);
@@ -541,7 +607,10 @@ public final class DataActivitiesImpl implements DataActivities {
         if (a.rows() != b.rows() || a.checksum().compareTo(b.checksum()) != 0) {
           differing.add(table.toString());
           log.warn(
-              "table {} differs: {} rows on the source, {} on the destination", table, a.rows(), b.rows());
+              "table {} differs: {} rows on the source, {} on the destination",
+              table,
+              a.rows(),
+              b.rows());
         }
         rows += a.rows();
       }
@@ -557,12 +626,15 @@ public final class DataActivitiesImpl implements DataActivities {
       }
       if (!differing.isEmpty() || !differingSequences.isEmpty()) {
         StringBuilder message =
-            new StringBuilder("The data of addon " + input.addon().id() + " differs after the restore");
+            new StringBuilder(
+                "The data of addon " + input.addon().id() + " differs after the restore");
         if (!differing.isEmpty()) {
           message.append(" in tables: ").append(String.join(", ", differing));
         }
         if (!differingSequences.isEmpty()) {
-          message.append(differing.isEmpty() ? " in" : "; and in").append(" sequences: ")
+          message
+              .append(differing.isEmpty() ? " in" : "; and in")
+              .append(" sequences: ")
               .append(String.join(", ", differingSequences));
         }
         throw ApplicationFailure.newNonRetryableFailure(
@@ -628,7 +700,8 @@ public final class DataActivitiesImpl implements DataActivities {
       if (cause instanceof Error error) {
         throw error;
       }
-      ToolFailedException failure = new ToolFailedException(PostgresUrl.redact(String.valueOf(cause.getMessage())));
+      ToolFailedException failure =
+          new ToolFailedException(PostgresUrl.redact(String.valueOf(cause.getMessage())));
       failure.initCause(cause instanceof SQLException ? null : cause);
       throw failure;
     } catch (RuntimeException | Error e) {
@@ -665,13 +738,18 @@ public final class DataActivitiesImpl implements DataActivities {
   }
 
   private static void requireDatabaseAddon(AddonInput input) {
-    if (input == null || input.move() == null || input.addon() == null || !input.addon().holdsData()) {
+    if (input == null
+        || input.move() == null
+        || input.addon() == null
+        || !input.addon().holdsData()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "Only postgresql addons hold data to move", FailureType.INVALID_REQUEST.name());
     }
   }
 
-  /** pg_restore's --dbname takes a connection string: quote the name so no character surprises it. */
+  /**
+   * pg_restore's --dbname takes a connection string: quote the name so no character surprises it.
+   */
   private static String conninfoDatabase(String database) {
     return "dbname='" + database.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }

@@ -7,15 +7,15 @@ import java.time.Duration;
  *
  * @param jobs parallel jobs of pg_dump (directory format) and pg_restore
  * @param format the archive format of new backups
- * @param compression gzip level of the archive, 0 to 9 (1 costs little CPU and still shrinks
- *     the archive several times)
+ * @param compression gzip level of the archive, 0 to 9 (1 costs little CPU and still shrinks the
+ *     archive several times)
  * @param heartbeatInterval how often a running tool's progress is reported, and so how soon a
  *     cancellation is noticed
  * @param dumpSettings {@code PGOPTIONS} of pg_dump's sessions
  * @param restoreSettings {@code PGOPTIONS} of pg_restore's sessions
- * @param backupStartWait how long a restore asked to follow a backup waits for it to appear in
- *     the backup store before failing (the source's worker is down, or the two workers do not
- *     share the store)
+ * @param backupStartWait how long a restore asked to follow a backup waits for it to appear in the
+ *     backup store before failing (the source's worker is down, or the two workers do not share the
+ *     store)
  */
 public record DataOptions(
     int jobs,
@@ -43,7 +43,9 @@ public record DataOptions(
     dumpSettings = dumpSettings == null ? DEFAULT_DUMP_SETTINGS : dumpSettings;
     restoreSettings = restoreSettings == null ? DEFAULT_RESTORE_SETTINGS : restoreSettings;
     backupStartWait =
-        backupStartWait == null || backupStartWait.isNegative() ? DEFAULT_BACKUP_START_WAIT : backupStartWait;
+        backupStartWait == null || backupStartWait.isNegative()
+            ? DEFAULT_BACKUP_START_WAIT
+            : backupStartWait;
   }
 
   /**
@@ -52,26 +54,50 @@ public record DataOptions(
    */
   public static DataOptions defaults() {
     int cores = Runtime.getRuntime().availableProcessors();
-    return new DataOptions(Math.min(4, cores), DumpFormat.CUSTOM, 1, Duration.ofSeconds(2), null, null, null);
+    return new DataOptions(
+        Math.min(4, cores), DumpFormat.CUSTOM, 1, Duration.ofSeconds(2), null, null, null);
   }
 
   public DataOptions withJobs(int jobs) {
-    return new DataOptions(jobs, format, compression, heartbeatInterval, dumpSettings, restoreSettings, backupStartWait);
+    return new DataOptions(
+        jobs,
+        format,
+        compression,
+        heartbeatInterval,
+        dumpSettings,
+        restoreSettings,
+        backupStartWait);
   }
 
   public DataOptions withFormat(DumpFormat format) {
-    return new DataOptions(jobs, format, compression, heartbeatInterval, dumpSettings, restoreSettings, backupStartWait);
+    return new DataOptions(
+        jobs,
+        format,
+        compression,
+        heartbeatInterval,
+        dumpSettings,
+        restoreSettings,
+        backupStartWait);
   }
 
   public DataOptions withCompression(int compression) {
-    return new DataOptions(jobs, format, compression, heartbeatInterval, dumpSettings, restoreSettings, backupStartWait);
+    return new DataOptions(
+        jobs,
+        format,
+        compression,
+        heartbeatInterval,
+        dumpSettings,
+        restoreSettings,
+        backupStartWait);
   }
 
   public DataOptions withHeartbeatInterval(Duration interval) {
-    return new DataOptions(jobs, format, compression, interval, dumpSettings, restoreSettings, backupStartWait);
+    return new DataOptions(
+        jobs, format, compression, interval, dumpSettings, restoreSettings, backupStartWait);
   }
 
   public DataOptions withBackupStartWait(Duration wait) {
-    return new DataOptions(jobs, format, compression, heartbeatInterval, dumpSettings, restoreSettings, wait);
+    return new DataOptions(
+        jobs, format, compression, heartbeatInterval, dumpSettings, restoreSettings, wait);
   }
 }

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads what the data step compares, over JDBC: user tables, their fingerprints, sequence
- * values. Each session pins the settings that shape a row's text (time zone, date and float
- * output, bytea output) so both sides print equal rows identically.
+ * Reads what the data step compares, over JDBC: user tables, their fingerprints, sequence values.
+ * Each session pins the settings that shape a row's text (time zone, date and float output, bytea
+ * output) so both sides print equal rows identically.
  */
 final class DatabaseInspector implements AutoCloseable {
 
@@ -59,8 +59,8 @@ final class DatabaseInspector implements AutoCloseable {
   }
 
   /**
-   * Opens a read-only repeatable-read transaction and exports its snapshot, so pg_dump and
-   * this session read the same data.
+   * Opens a read-only repeatable-read transaction and exports its snapshot, so pg_dump and this
+   * session read the same data.
    *
    * @return the snapshot id to give {@code pg_dump --snapshot}
    */
@@ -76,8 +76,8 @@ final class DatabaseInspector implements AutoCloseable {
   }
 
   /**
-   * Keeps this session's queries to one process: the rows of the manifest are counted while
-   * pg_dump runs and a restore follows it, and parallel workers would take the cores they need.
+   * Keeps this session's queries to one process: the rows of the manifest are counted while pg_dump
+   * runs and a restore follows it, and parallel workers would take the cores they need.
    */
   void withoutParallelWorkers() throws SQLException {
     try (Statement s = connection.createStatement()) {
@@ -122,10 +122,12 @@ final class DatabaseInspector implements AutoCloseable {
         "select count(*), coalesce(sum(hashtextextended(\"regionmove row\"::text, 0)), 0) from "
             + table.sql()
             + " as \"regionmove row\"";
-    return query(sql, rs -> {
-      rs.next();
-      return new TableFingerprint(rs.getLong(1), rs.getBigDecimal(2));
-    });
+    return query(
+        sql,
+        rs -> {
+          rs.next();
+          return new TableFingerprint(rs.getLong(1), rs.getBigDecimal(2));
+        });
   }
 
   /** Sequence name → last value (null when never used or not readable). */

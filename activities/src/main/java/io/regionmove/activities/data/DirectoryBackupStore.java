@@ -23,10 +23,10 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Keeps backups in a local (or shared) directory: {@code <root>/<migrationId>/<addonId>/} holds
- * the archive and {@code manifest.json}. A backup is written under a hidden staging name in the
- * same directory and renamed into place once complete, so a crash leaves only a staging
- * directory, which the next attempt or {@link #delete} removes.
+ * Keeps backups in a local (or shared) directory: {@code <root>/<migrationId>/<addonId>/} holds the
+ * archive and {@code manifest.json}. A backup is written under a hidden staging name in the same
+ * directory and renamed into place once complete, so a crash leaves only a staging directory, which
+ * the next attempt or {@link #delete} removes.
  */
 public final class DirectoryBackupStore implements BackupStore {
 
@@ -73,8 +73,7 @@ public final class DirectoryBackupStore implements BackupStore {
   public Path stage(String backupId) throws IOException {
     Location where = locate(backupId);
     Files.createDirectories(where.parent());
-    Path staging =
-        where.parent().resolve("." + where.name() + STAGING_MARK + UUID.randomUUID());
+    Path staging = where.parent().resolve("." + where.name() + STAGING_MARK + UUID.randomUUID());
     return Files.createDirectory(staging);
   }
 
@@ -82,7 +81,8 @@ public final class DirectoryBackupStore implements BackupStore {
   public void put(String backupId, Path archive, BackupManifest manifest) throws IOException {
     Location where = locate(backupId);
     Path staging = archive.getParent();
-    if (staging == null || !staging.getParent().equals(where.parent())
+    if (staging == null
+        || !staging.getParent().equals(where.parent())
         || !staging.getFileName().toString().startsWith("." + where.name() + STAGING_MARK)) {
       throw new IllegalArgumentException("the archive was not written in this backup's staging");
     }
@@ -97,7 +97,10 @@ public final class DirectoryBackupStore implements BackupStore {
     syncTree(staging);
     Path target = where.directory();
     if (Files.exists(target)) {
-      Path old = where.parent().resolve("." + where.name() + STAGING_MARK + REPLACED_MARK + UUID.randomUUID());
+      Path old =
+          where
+              .parent()
+              .resolve("." + where.name() + STAGING_MARK + REPLACED_MARK + UUID.randomUUID());
       Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
       deleteTree(old);
     }
@@ -170,7 +173,8 @@ public final class DirectoryBackupStore implements BackupStore {
   @Override
   public Path open(String backupId) throws IOException {
     BackupManifest manifest =
-        manifest(backupId).orElseThrow(() -> new NoSuchFileException("no complete backup " + backupId));
+        manifest(backupId)
+            .orElseThrow(() -> new NoSuchFileException("no complete backup " + backupId));
     return locate(backupId).directory().resolve(manifest.format().entryName());
   }
 
@@ -226,7 +230,8 @@ public final class DirectoryBackupStore implements BackupStore {
         path,
         new SimpleFileVisitor<>() {
           @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
             Files.deleteIfExists(file);
             return FileVisitResult.CONTINUE;
           }

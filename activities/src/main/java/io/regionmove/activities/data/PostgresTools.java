@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Finds the PostgreSQL client programs. pg_dump must be at least as new as the server it reads,
- * so among several installed versions the newest one wins.
+ * Finds the PostgreSQL client programs. pg_dump must be at least as new as the server it reads, so
+ * among several installed versions the newest one wins.
  */
 public final class PostgresTools {
 
@@ -58,7 +58,10 @@ public final class PostgresTools {
       }
     }
     return candidates.stream()
-        .filter(dir -> Files.isExecutable(dir.resolve("pg_dump")) && Files.isExecutable(dir.resolve("pg_restore")))
+        .filter(
+            dir ->
+                Files.isExecutable(dir.resolve("pg_dump"))
+                    && Files.isExecutable(dir.resolve("pg_restore")))
         .findFirst()
         .map(PostgresTools::new);
   }
@@ -84,7 +87,8 @@ public final class PostgresTools {
           .filter(p -> majorVersion(p.getFileName().toString().substring(prefix.length())) > 0)
           .sorted(
               Comparator.comparingInt(
-                      (Path p) -> majorVersion(p.getFileName().toString().substring(prefix.length())))
+                      (Path p) ->
+                          majorVersion(p.getFileName().toString().substring(prefix.length())))
                   .reversed())
           .map(p -> p.resolve(bin))
           .toList();

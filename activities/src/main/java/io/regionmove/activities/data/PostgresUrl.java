@@ -27,7 +27,12 @@ final class PostgresUrl {
   private final Map<String, String> params;
 
   private PostgresUrl(
-      String host, int port, String database, String user, String password, Map<String, String> params) {
+      String host,
+      int port,
+      String database,
+      String user,
+      String password,
+      Map<String, String> params) {
     this.host = host;
     this.port = port;
     this.database = database;

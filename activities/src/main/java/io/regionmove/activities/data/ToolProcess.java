@@ -28,7 +28,15 @@ final class ToolProcess {
   private static final Logger log = LoggerFactory.getLogger(ToolProcess.class);
   private static final int KEPT_LINES = 40;
   private static final List<String> WORKER_CONNECTION_VARIABLES =
-      List.of("PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGSERVICE", "PGOPTIONS");
+      List.of(
+          "PGHOST",
+          "PGHOSTADDR",
+          "PGPORT",
+          "PGDATABASE",
+          "PGUSER",
+          "PGPASSWORD",
+          "PGSERVICE",
+          "PGOPTIONS");
 
   private final String name;
   private final Process process;
@@ -38,25 +46,29 @@ final class ToolProcess {
   private ToolProcess(String name, Process process, Consumer<String> onLine) {
     this.name = name;
     this.process = process;
-    this.stderrReader =
-        new Thread(() -> readStderr(onLine), name + "-stderr-" + process.pid());
+    this.stderrReader = new Thread(() -> readStderr(onLine), name + "-stderr-" + process.pid());
     this.stderrReader.setDaemon(true);
     this.stderrReader.start();
   }
 
   /**
-   * Starts the program. Connection settings, the password among them, travel in {@code env},
-   * never in {@code args}.
+   * Starts the program. Connection settings, the password among them, travel in {@code env}, never
+   * in {@code args}.
    *
    * @param onLine receives each stderr line (already redacted), for progress
    */
   static ToolProcess start(
-      PostgresTools tools, String program, List<String> args, Map<String, String> env, Consumer<String> onLine)
+      PostgresTools tools,
+      String program,
+      List<String> args,
+      Map<String, String> env,
+      Consumer<String> onLine)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(tools.program(program).toString());
     command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     // The worker's own connection settings must not leak into the addon's connection.
     builder.environment().keySet().removeAll(WORKER_CONNECTION_VARIABLES);
     builder.environment().putAll(env);
@@ -106,7 +118,8 @@ final class ToolProcess {
         log.warn("{} process {} did not exit after SIGKILL", name, handle.pid());
       }
     }
-    log.info("{} (pid {}) killed with its {} child process(es)", name, process.pid(), tree.size() - 1);
+    log.info(
+        "{} (pid {}) killed with its {} child process(es)", name, process.pid(), tree.size() - 1);
   }
 
   /** The last stderr lines, errors first, redacted; for a failure message. */
@@ -117,7 +130,12 @@ final class ToolProcess {
     }
     List<String> errors =
         lines.stream()
-            .filter(l -> l.contains("error") || l.contains("FATAL") || l.contains("DETAIL") || l.contains("ERROR"))
+            .filter(
+                l ->
+                    l.contains("error")
+                        || l.contains("FATAL")
+                        || l.contains("DETAIL")
+                        || l.contains("ERROR"))
             .toList();
     List<String> chosen = errors.isEmpty() ? lines : errors;
     return String.join(" | ", chosen.subList(Math.max(0, chosen.size() - 6), chosen.size()));
@@ -125,7 +143,8 @@ final class ToolProcess {
 
   private void readStderr(Consumer<String> onLine) {
     try (BufferedReader reader =
-        new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
         String safe = PostgresUrl.redact(line);

@@ -42,11 +42,11 @@ import org.slf4j.LoggerFactory;
  * <p>Idempotency keys: the destination app is created with reference = migration id, and each
  * destination addon with reference = migration id + ":" + source addon id. Everything written to
  * the destination is written only to an app carrying this migration's reference, and every undo
- * leaves alone an app that does not carry it, so a destination name that was already taken is
- * never touched. A forward action done twice returns what it returned the first time (except
- * {@code stopApp}, which on the second call can only say the app is already stopped); an undo
- * says what it found. Secret values (variables, TLS keys, notifier URLs, addon URLs) are copied inside
- * the activity; results and logs name them only.
+ * leaves alone an app that does not carry it, so a destination name that was already taken is never
+ * touched. A forward action done twice returns what it returned the first time (except {@code
+ * stopApp}, which on the second call can only say the app is already stopped); an undo says what it
+ * found. Secret values (variables, TLS keys, notifier URLs, addon URLs) are copied inside the
+ * activity; results and logs name them only.
  */
 public class RegionActivitiesImpl implements RegionActivities {
 
@@ -88,7 +88,11 @@ public class RegionActivitiesImpl implements RegionActivities {
                 List.of(
                     Check.failed(
                         CHECK_APP_EXISTS,
-                        "App " + input.app() + " does not exist in region " + input.region() + ".")),
+                        "App "
+                            + input.app()
+                            + " does not exist in region "
+                            + input.region()
+                            + ".")),
                 null,
                 null,
                 null);
@@ -137,7 +141,8 @@ public class RegionActivitiesImpl implements RegionActivities {
                                   + DAY.format(d.tlscertExpiresAt())
                                   + "; renew it before migrating."))
                   .toList();
-          checks.addAll(expired.isEmpty() ? List.of(Check.passed(CHECK_TLS_CERTIFICATES)) : expired);
+          checks.addAll(
+              expired.isEmpty() ? List.of(Check.passed(CHECK_TLS_CERTIFICATES)) : expired);
 
           List<Addon> addons =
               source.listAddons(app.name()).stream()
@@ -147,7 +152,10 @@ public class RegionActivitiesImpl implements RegionActivities {
           List<String> customDomains =
               domains.stream()
                   .map(Domain::name)
-                  .filter(name -> ownHosts.stream().noneMatch(h -> name.equals(h) || name.endsWith("." + h)))
+                  .filter(
+                      name ->
+                          ownHosts.stream()
+                              .noneMatch(h -> name.equals(h) || name.endsWith("." + h)))
                   .toList();
           log.info(
               "checked source app {} in {}: {} failed checks",
@@ -201,12 +209,14 @@ public class RegionActivitiesImpl implements RegionActivities {
             checks.add(Check.passed(CHECK_DESTINATION_NAME));
           }
           List<Check> addonChecks = addonChecks(destination, move.destination(), input.addons());
-          checks.addAll(addonChecks.isEmpty() ? List.of(Check.passed(CHECK_ADDONS_OFFERED)) : addonChecks);
+          checks.addAll(
+              addonChecks.isEmpty() ? List.of(Check.passed(CHECK_ADDONS_OFFERED)) : addonChecks);
           return new CheckResult(checks);
         });
   }
 
-  private static List<Check> addonChecks(RegionClient destination, String region, List<Addon> addons) {
+  private static List<Check> addonChecks(
+      RegionClient destination, String region, List<Addon> addons) {
     if (addons.isEmpty()) {
       return List.of();
     }
@@ -308,16 +318,22 @@ public class RegionActivitiesImpl implements RegionActivities {
           Created<RegionApp> created =
               clients.of(input.destination()).createApp(input.newName(), input.migrationId());
           if (!created.value().madeBy(input.migrationId())) {
-            throw invalidRequest(notOurs(input.newName(), input.destination(), input.migrationId()));
+            throw invalidRequest(
+                notOurs(input.newName(), input.destination(), input.migrationId()));
           }
-          log.info("created app {} in {} (new: {})", input.newName(), input.destination(), created.isNew());
-          return StepResult.of("Created app " + input.newName() + " in region " + input.destination() + ".");
+          log.info(
+              "created app {} in {} (new: {})",
+              input.newName(),
+              input.destination(),
+              created.isNew());
+          return StepResult.of(
+              "Created app " + input.newName() + " in region " + input.destination() + ".");
         });
   }
 
   /**
-   * Deletes only an app made by this migration (the destination app). The old source app is
-   * deleted by {@link #deleteSourceApp}, which first checks that its replacement exists.
+   * Deletes only an app made by this migration (the destination app). The old source app is deleted
+   * by {@link #deleteSourceApp}, which first checks that its replacement exists.
    */
   @Override
   public StepResult deleteApp(AppInput input) {
@@ -335,7 +351,8 @@ public class RegionActivitiesImpl implements RegionActivities {
                 input.region(),
                 input.migrationId());
             return StepResult.of(
-                notOurs(input.app(), input.region(), input.migrationId()) + " It is left untouched.");
+                notOurs(input.app(), input.region(), input.migrationId())
+                    + " It is left untouched.");
           }
           region.deleteApp(input.app());
           log.info("deleted app {} in {}", input.app(), input.region());
@@ -353,7 +370,8 @@ public class RegionActivitiesImpl implements RegionActivities {
           if (app.isEmpty()) {
             return StepResult.of(gone(input.app(), input.source()));
           }
-          Optional<RegionApp> replacement = clients.of(input.destination()).findApp(input.newName());
+          Optional<RegionApp> replacement =
+              clients.of(input.destination()).findApp(input.newName());
           if (replacement.isEmpty() || !replacement.get().madeBy(input.migrationId())) {
             throw invalidRequest(
                 "Refusing to delete app "
@@ -407,7 +425,12 @@ public class RegionActivitiesImpl implements RegionActivities {
                 case FORMATION -> copyFormation(source, destination, move);
                 case NOTIFIERS -> copyNotifiers(source, destination, move);
               };
-          log.info("copied {} of {} to {} in {}", input.kind(), move.app(), move.newName(), move.destination());
+          log.info(
+              "copied {} of {} to {} in {}",
+              input.kind(),
+              move.app(),
+              move.newName(),
+              move.destination());
           return new StepResult(logs);
         });
   }
@@ -442,7 +465,8 @@ public class RegionActivitiesImpl implements RegionActivities {
         });
   }
 
-  private static List<String> copyVariables(RegionClient source, RegionClient destination, MoveInput move) {
+  private static List<String> copyVariables(
+      RegionClient source, RegionClient destination, MoveInput move) {
     List<Variable> all = source.listVariables(move.app());
     List<Variable> copied = all.stream().filter(v -> !v.generated()).toList();
     List<String> generated = all.stream().filter(Variable::generated).map(Variable::name).toList();
@@ -450,7 +474,8 @@ public class RegionActivitiesImpl implements RegionActivities {
       destination.putVariables(move.newName(), copied);
     }
     List<String> logs = new ArrayList<>();
-    logs.add(counted("Copied", copied.size(), "environment variable", names(copied, Variable::name)));
+    logs.add(
+        counted("Copied", copied.size(), "environment variable", names(copied, Variable::name)));
     if (!generated.isEmpty()) {
       logs.add(
           "Skipped the addon-generated "
@@ -462,8 +487,11 @@ public class RegionActivitiesImpl implements RegionActivities {
     return logs;
   }
 
-  private static List<String> removeVariables(RegionClient source, RegionClient destination, MoveInput move) {
-    Set<String> copied = copiedNames(source, move, c -> c.listVariables(move.app()), v -> !v.generated(), Variable::name);
+  private static List<String> removeVariables(
+      RegionClient source, RegionClient destination, MoveInput move) {
+    Set<String> copied =
+        copiedNames(
+            source, move, c -> c.listVariables(move.app()), v -> !v.generated(), Variable::name);
     List<String> removed = new ArrayList<>();
     for (Variable variable : destination.listVariables(move.newName())) {
       if (!variable.generated()
@@ -511,7 +539,12 @@ public class RegionActivitiesImpl implements RegionActivities {
   private static List<String> removeCollaborators(
       RegionClient source, RegionClient destination, MoveInput move) {
     Set<String> copied =
-        copiedNames(source, move, c -> c.listCollaborators(move.app()), Collaborator::accepted, Collaborator::email);
+        copiedNames(
+            source,
+            move,
+            c -> c.listCollaborators(move.app()),
+            Collaborator::accepted,
+            Collaborator::email);
     List<String> removed = new ArrayList<>();
     for (Collaborator collaborator : destination.listCollaborators(move.newName())) {
       if ((copied == null || copied.contains(collaborator.email()))
@@ -522,7 +555,8 @@ public class RegionActivitiesImpl implements RegionActivities {
     return List.of(counted("Removed", removed.size(), "collaborator", removed));
   }
 
-  private static List<String> copyDomains(RegionClient source, RegionClient destination, MoveInput move) {
+  private static List<String> copyDomains(
+      RegionClient source, RegionClient destination, MoveInput move) {
     List<Domain> domains = source.listDomains(move.app());
     List<String> copied = new ArrayList<>();
     for (Domain domain : domains) {
@@ -532,8 +566,10 @@ public class RegionActivitiesImpl implements RegionActivities {
     return List.of(counted("Copied", copied.size(), "domain", copied));
   }
 
-  private static List<String> removeDomains(RegionClient source, RegionClient destination, MoveInput move) {
-    Set<String> copied = copiedNames(source, move, c -> c.listDomains(move.app()), d -> true, Domain::name);
+  private static List<String> removeDomains(
+      RegionClient source, RegionClient destination, MoveInput move) {
+    Set<String> copied =
+        copiedNames(source, move, c -> c.listDomains(move.app()), d -> true, Domain::name);
     List<String> removed = new ArrayList<>();
     for (Domain domain : destination.listDomains(move.newName())) {
       if ((copied == null || copied.contains(domain.name()))
@@ -544,27 +580,32 @@ public class RegionActivitiesImpl implements RegionActivities {
     return List.of(counted("Removed", removed.size(), "domain", removed));
   }
 
-  private static List<String> copySettings(RegionClient source, RegionClient destination, MoveInput move) {
+  private static List<String> copySettings(
+      RegionClient source, RegionClient destination, MoveInput move) {
     AppSettings settings = source.getApp(move.app()).settings();
     destination.updateSettings(move.newName(), settings);
     return List.of("Copied the settings: " + describe(settings) + ".");
   }
 
   /** A new app has the default settings, so undoing the copy means going back to them. */
-  private static List<String> resetSettings(RegionClient destination, RegionApp target, MoveInput move) {
+  private static List<String> resetSettings(
+      RegionClient destination, RegionApp target, MoveInput move) {
     if (target.settings().equals(AppSettings.DEFAULTS)) {
-      return List.of("The settings are already those of a new app: " + describe(AppSettings.DEFAULTS) + ".");
+      return List.of(
+          "The settings are already those of a new app: " + describe(AppSettings.DEFAULTS) + ".");
     }
     destination.updateSettings(move.newName(), AppSettings.DEFAULTS);
-    return List.of("Reset the settings to those of a new app: " + describe(AppSettings.DEFAULTS) + ".");
+    return List.of(
+        "Reset the settings to those of a new app: " + describe(AppSettings.DEFAULTS) + ".");
   }
 
   /**
-   * Copies the process types with their sizes at 0 containers: the destination accepts them now
-   * (a size it does not offer fails here, not at finalize) but is not started; {@code startApp}
+   * Copies the process types with their sizes at 0 containers: the destination accepts them now (a
+   * size it does not offer fails here, not at finalize) but is not started; {@code startApp}
    * applies the amounts at finalize.
    */
-  private static List<String> copyFormation(RegionClient source, RegionClient destination, MoveInput move) {
+  private static List<String> copyFormation(
+      RegionClient source, RegionClient destination, MoveInput move) {
     List<Container> containers = source.listContainers(move.app());
     if (containers.isEmpty()) {
       return List.of("App " + move.app() + " has no process types; nothing to copy.");
@@ -579,14 +620,16 @@ public class RegionActivitiesImpl implements RegionActivities {
   }
 
   /**
-   * Removes the process types the copy added: those of the source formation, which the copy put
-   * at 0 containers in the destination (all of them when the source app is gone: the destination
-   * app is this migration's, so every process type in it came from the copy). A process type
-   * that runs containers is never removed: it is left as it is, and the logs say so. Absent
-   * process types (the copy never happened, or this undo already ran) are fine.
+   * Removes the process types the copy added: those of the source formation, which the copy put at
+   * 0 containers in the destination (all of them when the source app is gone: the destination app
+   * is this migration's, so every process type in it came from the copy). A process type that runs
+   * containers is never removed: it is left as it is, and the logs say so. Absent process types
+   * (the copy never happened, or this undo already ran) are fine.
    */
-  private static List<String> removeFormation(RegionClient source, RegionClient destination, MoveInput move) {
-    Set<String> copied = copiedNames(source, move, c -> c.listContainers(move.app()), c -> true, Container::name);
+  private static List<String> removeFormation(
+      RegionClient source, RegionClient destination, MoveInput move) {
+    Set<String> copied =
+        copiedNames(source, move, c -> c.listContainers(move.app()), c -> true, Container::name);
     List<String> removed = new ArrayList<>();
     List<String> running = new ArrayList<>();
     for (Container container : destination.listContainers(move.newName())) {
@@ -630,16 +673,20 @@ public class RegionActivitiesImpl implements RegionActivities {
     return logs;
   }
 
-  private static List<String> copyNotifiers(RegionClient source, RegionClient destination, MoveInput move) {
+  private static List<String> copyNotifiers(
+      RegionClient source, RegionClient destination, MoveInput move) {
     List<Notifier> notifiers = source.listNotifiers(move.app());
     for (Notifier notifier : notifiers) {
       destination.addNotifier(move.newName(), notifier);
     }
-    return List.of(counted("Copied", notifiers.size(), "notifier", names(notifiers, Notifier::name)));
+    return List.of(
+        counted("Copied", notifiers.size(), "notifier", names(notifiers, Notifier::name)));
   }
 
-  private static List<String> removeNotifiers(RegionClient source, RegionClient destination, MoveInput move) {
-    Set<String> copied = copiedNames(source, move, c -> c.listNotifiers(move.app()), n -> true, Notifier::name);
+  private static List<String> removeNotifiers(
+      RegionClient source, RegionClient destination, MoveInput move) {
+    Set<String> copied =
+        copiedNames(source, move, c -> c.listNotifiers(move.app()), n -> true, Notifier::name);
     List<String> removed = new ArrayList<>();
     for (Notifier notifier : destination.listNotifiers(move.newName())) {
       if ((copied == null || copied.contains(notifier.name()))
@@ -664,7 +711,8 @@ public class RegionActivitiesImpl implements RegionActivities {
       return list.apply(source).stream().filter(copied).map(name).collect(Collectors.toSet());
     } catch (RegionApiException e) {
       if (e.isNotFound()) {
-        log.warn("source app {} in {} is gone; removing all copied items", move.app(), move.source());
+        log.warn(
+            "source app {} in {} is gone; removing all copied items", move.app(), move.source());
         return null;
       }
       throw e;
@@ -694,7 +742,8 @@ public class RegionActivitiesImpl implements RegionActivities {
                 "App " + input.app() + " in region " + input.region() + " is already stopped.");
           }
           region.scale(
-              input.app(), running.stream().map(c -> new Container(c.name(), 0, c.size())).toList());
+              input.app(),
+              running.stream().map(c -> new Container(c.name(), 0, c.size())).toList());
           log.info("stopped app {} in {}", input.app(), input.region());
           return StepResult.of(
               "Stopped app "
@@ -712,7 +761,8 @@ public class RegionActivitiesImpl implements RegionActivities {
     return guard(
         () -> {
           AppInput app = input.app();
-          List<Process> processes = input.formation() == null ? List.of() : input.formation().processes();
+          List<Process> processes =
+              input.formation() == null ? List.of() : input.formation().processes();
           if (processes.stream().noneMatch(p -> p.amount() > 0)) {
             return StepResult.of(
                 "The formation to start app "
@@ -760,9 +810,17 @@ public class RegionActivitiesImpl implements RegionActivities {
                       () ->
                           destination
                               .createAddon(
-                                  move.newName(), addon.provider(), addon.plan(), addon.version(), reference)
+                                  move.newName(),
+                                  addon.provider(),
+                                  addon.plan(),
+                                  addon.version(),
+                                  reference)
                               .value());
-          log.info("provisioned addon {} for {} in {}", provisioned.id(), move.newName(), move.destination());
+          log.info(
+              "provisioned addon {} for {} in {}",
+              provisioned.id(),
+              move.newName(),
+              move.destination());
           return StepResult.of(
               "Provisioned a "
                   + addon.provider()
@@ -789,7 +847,8 @@ public class RegionActivitiesImpl implements RegionActivities {
           RegionClient destination = clients.of(move.destination());
           Optional<RegionApp> target = destination.findApp(move.newName());
           if (target.isEmpty()) {
-            return StepResult.of(gone(move.newName(), move.destination()) + " No addon to deprovision.");
+            return StepResult.of(
+                gone(move.newName(), move.destination()) + " No addon to deprovision.");
           }
           if (!target.get().madeBy(move.migrationId())) {
             return StepResult.of(
@@ -800,9 +859,15 @@ public class RegionActivitiesImpl implements RegionActivities {
               findByReference(destination, move.newName(), addonReference(move, addon));
           if (existing.isEmpty() || !destination.deleteAddon(move.newName(), existing.get().id())) {
             return StepResult.of(
-                "No addon was provisioned for source addon " + addon.id() + "; nothing to deprovision.");
+                "No addon was provisioned for source addon "
+                    + addon.id()
+                    + "; nothing to deprovision.");
           }
-          log.info("deprovisioned addon {} of {} in {}", existing.get().id(), move.newName(), move.destination());
+          log.info(
+              "deprovisioned addon {} of {} in {}",
+              existing.get().id(),
+              move.newName(),
+              move.destination());
           return StepResult.of(
               "Deprovisioned the "
                   + addon.provider()
@@ -838,7 +903,9 @@ public class RegionActivitiesImpl implements RegionActivities {
                 notOurs(move.newName(), move.destination(), move.migrationId())
                     + " Traffic is not redirected to it.");
           }
-          clients.of(move.source()).setRedirect(move.app(), new AppRedirect(target.url(), input.until()));
+          clients
+              .of(move.source())
+              .setRedirect(move.app(), new AppRedirect(target.url(), input.until()));
           log.info("redirected {} in {} to {}", move.app(), move.source(), target.url());
           return new RedirectResult(
               target.url(),
@@ -899,11 +966,21 @@ public class RegionActivitiesImpl implements RegionActivities {
   }
 
   private static String gone(String app, String region) {
-    return "App " + app + " does not exist in region " + region + " (already gone or never created).";
+    return "App "
+        + app
+        + " does not exist in region "
+        + region
+        + " (already gone or never created).";
   }
 
   private static String notOurs(String app, String region, String migrationId) {
-    return "App " + app + " in region " + region + " was not created by migration " + migrationId + ".";
+    return "App "
+        + app
+        + " in region "
+        + region
+        + " was not created by migration "
+        + migrationId
+        + ".";
   }
 
   private static String describe(AppSettings settings) {

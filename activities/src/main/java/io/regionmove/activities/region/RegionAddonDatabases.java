@@ -11,8 +11,8 @@ import io.regionmove.model.Addon;
 import java.util.Optional;
 
 /**
- * Finds the database URLs of PostgreSQL addons through the Region API, for the data activities.
- * The URLs hold passwords: they are returned to the caller and never logged nor put in a message.
+ * Finds the database URLs of PostgreSQL addons through the Region API, for the data activities. The
+ * URLs hold passwords: they are returned to the caller and never logged nor put in a message.
  */
 public class RegionAddonDatabases implements AddonDatabases {
 
@@ -26,9 +26,15 @@ public class RegionAddonDatabases implements AddonDatabases {
   public String sourceUrl(AppInput sourceApp, Addon addon) {
     return guard(
         () -> {
-          RegionAddon found =
-              clients.of(sourceApp.region()).getAddon(sourceApp.app(), addon.id());
-          return databaseUrl(found, "addon " + addon.id() + " of app " + sourceApp.app() + " in region " + sourceApp.region());
+          RegionAddon found = clients.of(sourceApp.region()).getAddon(sourceApp.app(), addon.id());
+          return databaseUrl(
+              found,
+              "addon "
+                  + addon.id()
+                  + " of app "
+                  + sourceApp.app()
+                  + " in region "
+                  + sourceApp.region());
         });
   }
 
@@ -44,26 +50,34 @@ public class RegionAddonDatabases implements AddonDatabases {
                   : RegionActivitiesImpl.findByReference(destination, move.newName(), reference);
           RegionAddon made =
               found.orElseThrow(
-                      () ->
-                          invalidRequest(
-                              "No addon has been provisioned for source addon "
-                                  + sourceAddon.id()
-                                  + " in app "
-                                  + move.newName()
-                                  + " of region "
-                                  + move.destination()
-                                  + "; provision it first."));
+                  () ->
+                      invalidRequest(
+                          "No addon has been provisioned for source addon "
+                              + sourceAddon.id()
+                              + " in app "
+                              + move.newName()
+                              + " of region "
+                              + move.destination()
+                              + "; provision it first."));
           return databaseUrl(
               destination.getAddon(move.newName(), made.id()),
-              "addon " + made.id() + " of app " + move.newName() + " in region " + move.destination());
+              "addon "
+                  + made.id()
+                  + " of app "
+                  + move.newName()
+                  + " in region "
+                  + move.destination());
         });
   }
 
   private static String databaseUrl(RegionAddon addon, String what) {
     String url = addon.url();
     if (url == null || url.isBlank()) {
-      throw invalidRequest("The " + what + " has no database URL; only postgresql addons hold data.");
+      throw invalidRequest(
+          "The " + what + " has no database URL; only postgresql addons hold data.");
     }
-    return url.startsWith("postgres://") ? "postgresql://" + url.substring("postgres://".length()) : url;
+    return url.startsWith("postgres://")
+        ? "postgresql://" + url.substring("postgres://".length())
+        : url;
   }
 }

@@ -28,10 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A typed client of one region's Region API (SPEC §5). A 4xx answer is a {@link
- * RegionApiException} (final); a 5xx answer, a refused connection or a time-out is a {@link
- * RegionUnavailableException} (worth retrying). Neither message ever holds a value that was sent
- * or received, and requests are logged by method and path only.
+ * A typed client of one region's Region API (SPEC §5). A 4xx answer is a {@link RegionApiException}
+ * (final); a 5xx answer, a refused connection or a time-out is a {@link RegionUnavailableException}
+ * (worth retrying). Neither message ever holds a value that was sent or received, and requests are
+ * logged by method and path only.
  */
 public class RegionClient {
 
@@ -197,8 +197,7 @@ public class RegionClient {
   // ---- formation
 
   public List<Container> listContainers(String app) {
-    return readList(
-        send("GET", appPath(app) + "/containers", null), "containers", Container.class);
+    return readList(send("GET", appPath(app) + "/containers", null), "containers", Container.class);
   }
 
   /** Sets the amount and size of the process types given; the others are left as they are. */
@@ -312,7 +311,11 @@ public class RegionClient {
       response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (HttpConnectTimeoutException e) {
       throw new RegionUnavailableException(
-          "Region " + region.name() + " at " + region.apiUrl() + " did not accept a connection in time.",
+          "Region "
+              + region.name()
+              + " at "
+              + region.apiUrl()
+              + " did not accept a connection in time.",
           e);
     } catch (HttpTimeoutException e) {
       throw new RegionUnavailableException(
@@ -329,7 +332,11 @@ public class RegionClient {
           e);
     } catch (ConnectException e) {
       throw new RegionUnavailableException(
-          "Region " + region.name() + " cannot be reached at " + region.apiUrl() + " (connection refused).",
+          "Region "
+              + region.name()
+              + " cannot be reached at "
+              + region.apiUrl()
+              + " (connection refused).",
           e);
     } catch (IOException e) {
       throw new RegionUnavailableException(
@@ -346,7 +353,8 @@ public class RegionClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegionUnavailableException(
-          "The call " + method + " " + path + " to region " + region.name() + " was interrupted.", e);
+          "The call " + method + " " + path + " to region " + region.name() + " was interrupted.",
+          e);
     }
     int status = response.statusCode();
     log.debug("{} {} {} answered {}", region.name(), method, path, status);

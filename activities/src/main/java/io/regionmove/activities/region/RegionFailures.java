@@ -5,8 +5,8 @@ import io.temporal.failure.ApplicationFailure;
 import java.util.function.Supplier;
 
 /**
- * Turns Region API answers into Temporal failures: a 4xx is final ({@code REGION_REJECTED}),
- * while a {@link RegionUnavailableException} goes through untouched and is retried.
+ * Turns Region API answers into Temporal failures: a 4xx is final ({@code REGION_REJECTED}), while
+ * a {@link RegionUnavailableException} goes through untouched and is retried.
  */
 final class RegionFailures {
 

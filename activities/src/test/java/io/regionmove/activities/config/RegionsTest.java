@@ -42,7 +42,8 @@ class RegionsTest {
   void writesAFileItReadsBack() {
     Regions regions =
         Regions.of(
-            new RegionConfig("agora-fr1", "http://127.0.0.1:8701", "t1", "http://agora-fr1.localhost:8701"));
+            new RegionConfig(
+                "agora-fr1", "http://127.0.0.1:8701", "t1", "http://agora-fr1.localhost:8701"));
     Path file = dir.resolve("sub/regions.json");
     regions.write(file);
     assertEquals(regions.all(), Regions.load(file).all());
@@ -59,7 +60,8 @@ class RegionsTest {
   void missingFileIsOneSentence() {
     Path file = dir.resolve("nope.json");
     RegionsConfigException e = assertThrows(RegionsConfigException.class, () -> Regions.load(file));
-    assertEquals("The regions file " + file + " does not exist; check REGIONMOVE_REGIONS.", e.getMessage());
+    assertEquals(
+        "The regions file " + file + " does not exist; check REGIONMOVE_REGIONS.", e.getMessage());
   }
 
   @Test
@@ -67,14 +69,16 @@ class RegionsTest {
     Path file = dir.resolve("bad.json");
     Files.writeString(file, "{\"regions\": [ {\"name\": \"agora-fr1\", ");
     RegionsConfigException e = assertThrows(RegionsConfigException.class, () -> Regions.load(file));
-    assertTrue(e.getMessage().startsWith("The regions file " + file + " is not valid"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("The regions file " + file + " is not valid"), e.getMessage());
     assertTrue(e.getMessage().contains("\"regions\""), e.getMessage());
   }
 
   @Test
   void entryWithoutTokenIsRefused() throws Exception {
     Path file = dir.resolve("notoken.json");
-    Files.writeString(file, "{\"regions\":[{\"name\":\"agora-fr1\",\"api_url\":\"http://127.0.0.1:1\"}]}");
+    Files.writeString(
+        file, "{\"regions\":[{\"name\":\"agora-fr1\",\"api_url\":\"http://127.0.0.1:1\"}]}");
     RegionsConfigException e = assertThrows(RegionsConfigException.class, () -> Regions.load(file));
     assertEquals("Region entry #1 of the regions file " + file + " has no token.", e.getMessage());
   }
@@ -82,8 +86,10 @@ class RegionsTest {
   @Test
   void unknownRegionNamesTheKnownOnes() {
     Regions regions = Regions.of(new RegionConfig("agora-fr1", "http://127.0.0.1:8701", "t", null));
-    UnknownRegionException e = assertThrows(UnknownRegionException.class, () -> regions.get("osc-fr1"));
-    assertEquals("Region osc-fr1 is not configured; the known regions are agora-fr1.", e.getMessage());
+    UnknownRegionException e =
+        assertThrows(UnknownRegionException.class, () -> regions.get("osc-fr1"));
+    assertEquals(
+        "Region osc-fr1 is not configured; the known regions are agora-fr1.", e.getMessage());
     assertTrue(regions.find("osc-fr1").isEmpty());
   }
 }

@@ -70,29 +70,37 @@ class DataActivitiesImplTest {
     destinationDb = "dst_" + migrationId.substring(0, 8);
     pg.createDatabase(destinationDb);
     store = new DirectoryBackupStore(backups);
-    databases = new AddonDatabases() {
-      @Override
-      public String sourceUrl(AppInput sourceApp, Addon addon) {
-        return pg.url(SOURCE_DB);
-      }
+    databases =
+        new AddonDatabases() {
+          @Override
+          public String sourceUrl(AppInput sourceApp, Addon addon) {
+            return pg.url(SOURCE_DB);
+          }
 
-      @Override
-      public String destinationUrl(MoveInput move, Addon sourceAddon) {
-        return pg.url(destinationDb);
-      }
-    };
-    DataOptions options = DataOptions.defaults().withJobs(2).withHeartbeatInterval(Duration.ofMillis(300));
+          @Override
+          public String destinationUrl(MoveInput move, Addon sourceAddon) {
+            return pg.url(destinationDb);
+          }
+        };
+    DataOptions options =
+        DataOptions.defaults().withJobs(2).withHeartbeatInterval(Duration.ofMillis(300));
     env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new DataActivitiesImpl(databases, store, pg.bin, options));
-    env.setActivityHeartbeatListener(DataProgress.class, p -> {
-      synchronized (heartbeatStages) {
-        heartbeatStages.add(p.stage());
-      }
-    });
-    activities = env.newActivityStub(DataActivities.class, ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofMinutes(5))
-        .setHeartbeatTimeout(Duration.ofSeconds(1))
-        .build());
+    env.registerActivitiesImplementations(
+        new DataActivitiesImpl(databases, store, pg.bin, options));
+    env.setActivityHeartbeatListener(
+        DataProgress.class,
+        p -> {
+          synchronized (heartbeatStages) {
+            heartbeatStages.add(p.stage());
+          }
+        });
+    activities =
+        env.newActivityStub(
+            DataActivities.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofMinutes(5))
+                .setHeartbeatTimeout(Duration.ofSeconds(1))
+                .build());
   }
 
   @AfterEach
@@ -113,7 +121,8 @@ class DataActivitiesImplTest {
     assertEquals(3, backup.tables());
     assertTrue(backup.sizeBytes() > 0);
     BackupManifest manifest = store.manifest(backup.backupId()).orElseThrow();
-    assertEquals(Map.of("public.customers", 20000L, "public.orders", 60000L, "audit.events", 5000L),
+    assertEquals(
+        Map.of("public.customers", 20000L, "public.orders", 60000L, "audit.events", 5000L),
         manifest.rowCounts());
     assertEquals(64, manifest.sha256().length());
 
@@ -125,9 +134,14 @@ class DataActivitiesImplTest {
     assertEquals(85000L, verified.rows());
     assertEquals(sequences(SOURCE_DB), sequences(destinationDb));
     assertEquals(1041L, sequences(destinationDb).get("public.invoice_numbers"));
-    assertEquals(scalar(SOURCE_DB, "select count(*) from pg_indexes where schemaname in ('public','audit')"),
-        scalar(destinationDb, "select count(*) from pg_indexes where schemaname in ('public','audit')"));
-    assertEquals("1", scalar(destinationDb, "select count(*) from pg_views where viewname = 'big_customers'"));
+    assertEquals(
+        scalar(SOURCE_DB, "select count(*) from pg_indexes where schemaname in ('public','audit')"),
+        scalar(
+            destinationDb,
+            "select count(*) from pg_indexes where schemaname in ('public','audit')"));
+    assertEquals(
+        "1",
+        scalar(destinationDb, "select count(*) from pg_views where viewname = 'big_customers'"));
     assertNoSecretIn(backup.logs(), restored.logs(), verified.logs());
   }
 
@@ -139,8 +153,10 @@ class DataActivitiesImplTest {
     DataActivities backupSide = stub(new HoldingStore(store, publish), 0);
     DataActivities restoreSide = stub(new HoldingStore(store, publish), 0);
     CompletableFuture<StepResult> restore =
-        CompletableFuture.supplyAsync(() -> restoreSide.restoreAddon(RestoreInput.whileBackingUp(addon())));
-    CompletableFuture<BackupResult> backup = CompletableFuture.supplyAsync(() -> backupSide.backupAddon(addon()));
+        CompletableFuture.supplyAsync(
+            () -> restoreSide.restoreAddon(RestoreInput.whileBackingUp(addon())));
+    CompletableFuture<BackupResult> backup =
+        CompletableFuture.supplyAsync(() -> backupSide.backupAddon(addon()));
 
     StepResult restored = restore.get(60, TimeUnit.SECONDS);
     assertFalse(backup.isDone(), "the backup was published before the restore ended");
@@ -161,7 +177,9 @@ class DataActivitiesImplTest {
   void restoreWhileBackingUpWaitsForTheBackupAndTakesACompleteOne() throws Exception {
     activities.backupAddon(addon());
     StepResult restored = activities.restoreAddon(RestoreInput.whileBackingUp(addon()));
-    assertTrue(restored.logs().get(0).startsWith("Restored addon pg-1: 3 tables"), restored.logs().toString());
+    assertTrue(
+        restored.logs().get(0).startsWith("Restored addon pg-1: 3 tables"),
+        restored.logs().toString());
     assertEquals(85000L, activities.verifyAddon(addon()).rows());
   }
 
@@ -169,19 +187,31 @@ class DataActivitiesImplTest {
   void restoreWhileBackingUpGivesUpWhenNoBackupAppears() {
     TestActivityEnvironment other = TestActivityEnvironment.newInstance();
     others.add(other);
-    other.registerActivitiesImplementations(new DataActivitiesImpl(databases, store, pg.bin,
-        DataOptions.defaults().withHeartbeatInterval(Duration.ofMillis(300)).withBackupStartWait(Duration.ofSeconds(1))));
-    DataActivities impatient = other.newActivityStub(DataActivities.class, ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofMinutes(1))
-        .setHeartbeatTimeout(Duration.ofSeconds(5))
-        .build());
+    other.registerActivitiesImplementations(
+        new DataActivitiesImpl(
+            databases,
+            store,
+            pg.bin,
+            DataOptions.defaults()
+                .withHeartbeatInterval(Duration.ofMillis(300))
+                .withBackupStartWait(Duration.ofSeconds(1))));
+    DataActivities impatient =
+        other.newActivityStub(
+            DataActivities.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofMinutes(1))
+                .setHeartbeatTimeout(Duration.ofSeconds(5))
+                .build());
 
-    ActivityFailure failure = assertThrows(ActivityFailure.class,
-        () -> impatient.restoreAddon(RestoreInput.whileBackingUp(addon())));
+    ActivityFailure failure =
+        assertThrows(
+            ActivityFailure.class,
+            () -> impatient.restoreAddon(RestoreInput.whileBackingUp(addon())));
     ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failure.getCause());
     assertEquals(FailureType.BACKUP_INVALID.name(), cause.getType());
     assertTrue(cause.isNonRetryable());
-    assertTrue(cause.getOriginalMessage().contains("REGIONMOVE_BACKUP_DIR"), cause.getOriginalMessage());
+    assertTrue(
+        cause.getOriginalMessage().contains("REGIONMOVE_BACKUP_DIR"), cause.getOriginalMessage());
   }
 
   @Test
@@ -191,11 +221,14 @@ class DataActivitiesImplTest {
     byte[] archive = Files.readAllBytes(store.open(migrationId + "/pg-1"));
     store.delete(migrationId + "/pg-1");
     Path staging = store.stage(migrationId + "/pg-1");
-    Files.write(staging.resolve(DumpFormat.CUSTOM.entryName()), java.util.Arrays.copyOf(archive, archive.length / 2));
+    Files.write(
+        staging.resolve(DumpFormat.CUSTOM.entryName()),
+        java.util.Arrays.copyOf(archive, archive.length / 2));
 
     DataActivities once = stub(store, 1);
     CompletableFuture<StepResult> restore =
-        CompletableFuture.supplyAsync(() -> once.restoreAddon(RestoreInput.whileBackingUp(addon())));
+        CompletableFuture.supplyAsync(
+            () -> once.restoreAddon(RestoreInput.whileBackingUp(addon())));
     Thread.sleep(1500);
     assertFalse(restore.isDone(), "the restore must wait for the rest of the archive");
     store.discard(staging);
@@ -209,10 +242,14 @@ class DataActivitiesImplTest {
     }
     assertNotNull(cause, thrown.toString());
     assertFalse(cause.isNonRetryable(), "a retry must restore again from the next attempt");
-    assertTrue(cause.getOriginalMessage().contains("discarded before it was complete; restoring again"),
+    assertTrue(
+        cause.getOriginalMessage().contains("discarded before it was complete; restoring again"),
         cause.getOriginalMessage());
-    assertTrue(ProcessHandle.current().descendants()
-        .noneMatch(p -> p.info().command().map(c -> c.endsWith("pg_restore")).orElse(false)), "pg_restore still runs");
+    assertTrue(
+        ProcessHandle.current()
+            .descendants()
+            .noneMatch(p -> p.info().command().map(c -> c.endsWith("pg_restore")).orElse(false)),
+        "pg_restore still runs");
   }
 
   @Test
@@ -221,11 +258,13 @@ class DataActivitiesImplTest {
     activities.restoreAddon(new RestoreInput(addon(), backup.backupId()));
     pg.execute(destinationDb, "update orders set note = 'tampered' where id = 4242");
 
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> activities.verifyAddon(addon()));
+    ActivityFailure failure =
+        assertThrows(ActivityFailure.class, () -> activities.verifyAddon(addon()));
     ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failure.getCause());
     assertEquals(FailureType.VERIFICATION_FAILED.name(), cause.getType());
     assertTrue(cause.isNonRetryable());
-    assertTrue(cause.getOriginalMessage().contains("tables: public.orders"), cause.getOriginalMessage());
+    assertTrue(
+        cause.getOriginalMessage().contains("tables: public.orders"), cause.getOriginalMessage());
     assertFalse(cause.getOriginalMessage().contains("customers"), cause.getOriginalMessage());
   }
 
@@ -236,12 +275,16 @@ class DataActivitiesImplTest {
     // Something other than the stopped app writes to the source after the dump.
     pg.execute(SOURCE_DB, "update customers set name = name || ' (late)' where id = 7");
     try {
-      ActivityFailure failure = assertThrows(ActivityFailure.class, () -> activities.verifyAddon(addon()));
+      ActivityFailure failure =
+          assertThrows(ActivityFailure.class, () -> activities.verifyAddon(addon()));
       ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failure.getCause());
       assertEquals(FailureType.VERIFICATION_FAILED.name(), cause.getType());
-      assertTrue(cause.getOriginalMessage().contains("tables: public.customers"), cause.getOriginalMessage());
+      assertTrue(
+          cause.getOriginalMessage().contains("tables: public.customers"),
+          cause.getOriginalMessage());
     } finally {
-      pg.execute(SOURCE_DB, "update customers set name = replace(name, ' (late)', '') where id = 7");
+      pg.execute(
+          SOURCE_DB, "update customers set name = replace(name, ' (late)', '') where id = 7");
     }
   }
 
@@ -251,20 +294,24 @@ class DataActivitiesImplTest {
     activities.restoreAddon(new RestoreInput(addon(), backup.backupId()));
     pg.execute(destinationDb, "select nextval('invoice_numbers')");
 
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> activities.verifyAddon(addon()));
+    ActivityFailure failure =
+        assertThrows(ActivityFailure.class, () -> activities.verifyAddon(addon()));
     ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failure.getCause());
     assertEquals(FailureType.VERIFICATION_FAILED.name(), cause.getType());
-    assertTrue(cause.getOriginalMessage().contains("public.invoice_numbers"), cause.getOriginalMessage());
+    assertTrue(
+        cause.getOriginalMessage().contains("public.invoice_numbers"), cause.getOriginalMessage());
   }
 
   @Test
   void cancelDuringBackupKillsPgDumpAndLeavesNoBackup() throws Exception {
     // A lock held on a source table makes pg_dump wait for as long as the test wants.
-    try (Connection blocker = pg.connect(SOURCE_DB); Statement s = blocker.createStatement()) {
+    try (Connection blocker = pg.connect(SOURCE_DB);
+        Statement s = blocker.createStatement()) {
       blocker.setAutoCommit(false);
       s.execute("lock table orders in access exclusive mode");
 
-      CompletableFuture<BackupResult> call = CompletableFuture.supplyAsync(() -> activities.backupAddon(addon()));
+      CompletableFuture<BackupResult> call =
+          CompletableFuture.supplyAsync(() -> activities.backupAddon(addon()));
       List<ProcessHandle> dumps = waitForPgDump();
       assertFalse(dumps.isEmpty(), "pg_dump never started");
       assertTrue(hasStagingOnly(), "the backup in progress must only exist under a staging name");
@@ -310,7 +357,9 @@ class DataActivitiesImplTest {
   void restoreAfterAnInterruptedRestoreStartsClean() throws Exception {
     BackupResult backup = activities.backupAddon(addon());
     // What a crash half-way leaves: some objects created, some rows copied, no constraints.
-    pg.execute(destinationDb, """
+    pg.execute(
+        destinationDb,
+        """
         create table customers (id integer, email text, name text, profile jsonb, balance numeric, created_at timestamptz);
         insert into customers values (1, 'partial@example.com', 'Partial', '{}', 1, now());
         create sequence invoice_numbers;
@@ -326,25 +375,35 @@ class DataActivitiesImplTest {
     Path file = archive;
     if (Files.isDirectory(archive)) {
       try (Stream<Path> files = Files.walk(archive)) {
-        file = files.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".gz")).findFirst().orElseThrow();
+        file =
+            files
+                .filter(Files::isRegularFile)
+                .filter(f -> f.toString().endsWith(".gz"))
+                .findFirst()
+                .orElseThrow();
       }
     }
     byte[] bytes = Files.readAllBytes(file);
     bytes[bytes.length / 2] ^= 0x5a;
     Files.write(file, bytes);
 
-    ActivityFailure failure = assertThrows(ActivityFailure.class,
-        () -> activities.restoreAddon(new RestoreInput(addon(), backup.backupId())));
+    ActivityFailure failure =
+        assertThrows(
+            ActivityFailure.class,
+            () -> activities.restoreAddon(new RestoreInput(addon(), backup.backupId())));
     ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failure.getCause());
     assertEquals(FailureType.BACKUP_INVALID.name(), cause.getType());
     assertTrue(cause.isNonRetryable());
-    assertEquals("0", scalar(destinationDb, "select count(*) from pg_tables where schemaname = 'public'"));
+    assertEquals(
+        "0", scalar(destinationDb, "select count(*) from pg_tables where schemaname = 'public'"));
   }
 
   @Test
   void restoreWithoutABackupIsInvalid() {
-    ActivityFailure failure = assertThrows(ActivityFailure.class,
-        () -> activities.restoreAddon(new RestoreInput(addon(), migrationId + "/pg-1")));
+    ActivityFailure failure =
+        assertThrows(
+            ActivityFailure.class,
+            () -> activities.restoreAddon(new RestoreInput(addon(), migrationId + "/pg-1")));
     ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failure.getCause());
     assertEquals(FailureType.BACKUP_INVALID.name(), cause.getType());
   }
@@ -366,8 +425,10 @@ class DataActivitiesImplTest {
   @Test
   void aBackupOfAnAddonWithoutDataIsRefused() {
     AddonInput redis = new AddonInput(addon().move(), new Addon("r-1", "redis", "small", "7"));
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> activities.backupAddon(redis));
-    assertEquals(FailureType.INVALID_REQUEST.name(),
+    ActivityFailure failure =
+        assertThrows(ActivityFailure.class, () -> activities.backupAddon(redis));
+    assertEquals(
+        FailureType.INVALID_REQUEST.name(),
         assertInstanceOf(ApplicationFailure.class, failure.getCause()).getType());
   }
 
@@ -375,13 +436,19 @@ class DataActivitiesImplTest {
   private DataActivities stub(BackupStore over, int attempts) {
     TestActivityEnvironment other = TestActivityEnvironment.newInstance();
     others.add(other);
-    other.registerActivitiesImplementations(new DataActivitiesImpl(databases, over, pg.bin,
-        DataOptions.defaults().withJobs(2).withHeartbeatInterval(Duration.ofMillis(300))));
-    ActivityOptions.Builder options = ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofMinutes(5))
-        .setHeartbeatTimeout(Duration.ofSeconds(5));
+    other.registerActivitiesImplementations(
+        new DataActivitiesImpl(
+            databases,
+            over,
+            pg.bin,
+            DataOptions.defaults().withJobs(2).withHeartbeatInterval(Duration.ofMillis(300))));
+    ActivityOptions.Builder options =
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofMinutes(5))
+            .setHeartbeatTimeout(Duration.ofSeconds(5));
     if (attempts > 0) {
-      options.setRetryOptions(io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(attempts).build());
+      options.setRetryOptions(
+          io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(attempts).build());
     }
     return other.newActivityStub(DataActivities.class, options.build());
   }
@@ -394,7 +461,8 @@ class DataActivitiesImplTest {
     }
 
     @Override
-    public void put(String backupId, Path archive, BackupManifest manifest) throws java.io.IOException {
+    public void put(String backupId, Path archive, BackupManifest manifest)
+        throws java.io.IOException {
       try {
         publish.await();
       } catch (InterruptedException e) {
@@ -415,7 +483,8 @@ class DataActivitiesImplTest {
     }
 
     @Override
-    public java.util.Optional<Path> archiveBeingWritten(String backupId, DumpFormat format) throws java.io.IOException {
+    public java.util.Optional<Path> archiveBeingWritten(String backupId, DumpFormat format)
+        throws java.io.IOException {
       return store.archiveBeingWritten(backupId, format);
     }
 
@@ -432,7 +501,8 @@ class DataActivitiesImplTest {
 
   private static boolean isCancellation(Throwable thrown) {
     for (Throwable t = thrown; t != null; t = t.getCause()) {
-      if (t instanceof CanceledFailure || t instanceof io.temporal.client.ActivityCanceledException) {
+      if (t instanceof CanceledFailure
+          || t instanceof io.temporal.client.ActivityCanceledException) {
         return true;
       }
     }
@@ -442,9 +512,11 @@ class DataActivitiesImplTest {
   private static List<ProcessHandle> waitForPgDump() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < deadline) {
-      List<ProcessHandle> dumps = ProcessHandle.current().descendants()
-          .filter(p -> p.info().command().map(c -> c.endsWith("pg_dump")).orElse(false))
-          .toList();
+      List<ProcessHandle> dumps =
+          ProcessHandle.current()
+              .descendants()
+              .filter(p -> p.info().command().map(c -> c.endsWith("pg_dump")).orElse(false))
+              .toList();
       if (!dumps.isEmpty()) {
         Thread.sleep(500); // let it reach the lock
         return dumps;
@@ -464,8 +536,11 @@ class DataActivitiesImplTest {
 
   private static Map<String, Long> sequences(String database) throws Exception {
     Map<String, Long> values = new TreeMap<>();
-    try (Connection c = pg.connect(database); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select schemaname || '.' || sequencename, last_value from pg_sequences")) {
+    try (Connection c = pg.connect(database);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "select schemaname || '.' || sequencename, last_value from pg_sequences")) {
       while (rs.next()) {
         long v = rs.getLong(2);
         values.put(rs.getString(1), rs.wasNull() ? null : v);
@@ -475,7 +550,9 @@ class DataActivitiesImplTest {
   }
 
   private static String scalar(String database, String sql) throws Exception {
-    try (Connection c = pg.connect(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Connection c = pg.connect(database);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getString(1);
     }

@@ -72,7 +72,14 @@ class DirectoryBackupStoreTest {
   }
 
   private static BackupManifest manifest(Path archive) throws Exception {
-    return new BackupManifest(ID, DumpFormat.CUSTOM, Files.size(archive), ArchiveDigest.sha256(archive),
-        List.of("public.t"), Map.of("public.t", 3L), "15.0", Instant.parse("2025-01-01T00:00:00Z"));
+    return new BackupManifest(
+        ID,
+        DumpFormat.CUSTOM,
+        Files.size(archive),
+        ArchiveDigest.sha256(archive),
+        List.of("public.t"),
+        Map.of("public.t", 3L),
+        "15.0",
+        Instant.parse("2025-01-01T00:00:00Z"));
   }
 }

@@ -14,14 +14,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One private PostgreSQL cluster per test JVM: {@code initdb -A trust} in a temporary directory
- * (as the {@code postgres} user when the tests run as root), {@code pg_ctl start} on a free
- * loopback port with the socket inside the data directory. Without PostgreSQL the tests fail:
- * they never skip.
+ * One private PostgreSQL cluster per test JVM: {@code initdb -A trust} in a temporary directory (as
+ * the {@code postgres} user when the tests run as root), {@code pg_ctl start} on a free loopback
+ * port with the socket inside the data directory. Without PostgreSQL the tests fail: they never
+ * skip.
  */
 final class PrivateCluster {
 
   static final String USER = "postgres";
+
   /** Trust authentication ignores it; it is here so that tests see it never leaks. */
   static final String PASSWORD = "s3cret-pw";
 
@@ -47,8 +48,10 @@ final class PrivateCluster {
         PostgresTools.locate()
             .map(PostgresTools::binDir)
             .filter(b -> Files.isExecutable(b.resolve("initdb")))
-            .orElseThrow(() -> new IllegalStateException(
-                "PostgreSQL server programs (initdb, pg_ctl) are needed by these tests: apt-get install postgresql"));
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "PostgreSQL server programs (initdb, pg_ctl) are needed by these tests: apt-get install postgresql"));
     try {
       Path dir = Files.createTempDirectory("regionmove-data-test");
       boolean root = "root".equals(System.getProperty("user.name"));
@@ -56,23 +59,55 @@ final class PrivateCluster {
         run(List.of("chown", "postgres:postgres", dir.toString()), false);
       }
       Path data = dir.resolve("data");
-      run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-A", "trust", "-U", USER,
-          "-E", "UTF8", "--no-locale", "--no-sync"), root);
+      run(
+          List.of(
+              bin.resolve("initdb").toString(),
+              "-D",
+              data.toString(),
+              "-A",
+              "trust",
+              "-U",
+              USER,
+              "-E",
+              "UTF8",
+              "--no-locale",
+              "--no-sync"),
+          root);
       int port;
       try (ServerSocket socket = new ServerSocket(0)) {
         port = socket.getLocalPort();
       }
-      run(List.of(bin.resolve("pg_ctl").toString(), "start", "-w", "-D", data.toString(),
-          "-l", dir.resolve("postgres.log").toString(),
-          "-o", "-p " + port + " -k " + data + " -c listen_addresses=127.0.0.1 -c fsync=off"), root);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          run(List.of(bin.resolve("pg_ctl").toString(), "stop", "-m", "immediate", "-D", data.toString()), root);
-          DirectoryBackupStore.deleteTree(dir);
-        } catch (IOException | RuntimeException e) {
-          // the JVM is ending
-        }
-      }));
+      run(
+          List.of(
+              bin.resolve("pg_ctl").toString(),
+              "start",
+              "-w",
+              "-D",
+              data.toString(),
+              "-l",
+              dir.resolve("postgres.log").toString(),
+              "-o",
+              "-p " + port + " -k " + data + " -c listen_addresses=127.0.0.1 -c fsync=off"),
+          root);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      run(
+                          List.of(
+                              bin.resolve("pg_ctl").toString(),
+                              "stop",
+                              "-m",
+                              "immediate",
+                              "-D",
+                              data.toString()),
+                          root);
+                      DirectoryBackupStore.deleteTree(dir);
+                    } catch (IOException | RuntimeException e) {
+                      // the JVM is ending
+                    }
+                  }));
       return new PrivateCluster(bin, port);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -107,14 +142,16 @@ final class PrivateCluster {
   }
 
   void createDatabase(String database) throws SQLException {
-    try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+    try (Connection c = connect("postgres");
+        Statement s = c.createStatement()) {
       s.execute("drop database if exists \"" + database + "\" with (force)");
       s.execute("create database \"" + database + "\"");
     }
   }
 
   void execute(String database, String sql) throws SQLException {
-    try (Connection c = connect(database); Statement s = c.createStatement()) {
+    try (Connection c = connect(database);
+        Statement s = c.createStatement()) {
       s.execute(sql);
     }
   }

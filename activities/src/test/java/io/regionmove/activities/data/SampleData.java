@@ -10,7 +10,9 @@ final class SampleData {
   /** Creates {@code database} holding a few MB: customers, orders with bytea, an audit schema. */
   static void create(PrivateCluster pg, String database) throws SQLException {
     pg.createDatabase(database);
-    pg.execute(database, """
+    pg.execute(
+        database,
+        """
         create table customers (
           id serial primary key,
           email text not null unique,

@@ -65,6 +65,7 @@ class RegionActivitiesTest {
   private static RegionClient destination;
   private static TestActivityEnvironment env;
   private static RegionActivities activities;
+
   /** Everything the activities returned, checked for secrets at the end. */
   private static final List<Object> returned = new ArrayList<>();
 
@@ -74,7 +75,8 @@ class RegionActivitiesTest {
     source = sandbox.sourceClient();
     destination = sandbox.destinationClient();
     env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new RegionActivitiesImpl(sandbox.regions, RegionClient::new));
+    env.registerActivitiesImplementations(
+        new RegionActivitiesImpl(sandbox.regions, RegionClient::new));
     activities =
         env.newActivityStub(
             RegionActivities.class,
@@ -131,7 +133,8 @@ class RegionActivitiesTest {
         new Formation(List.of(new Process("web", 2, "M"), new Process("worker", 1, "S"))),
         check.formation());
     assertEquals(
-        List.of("postgresql", "redis"), check.addons().stream().map(Addon::provider).sorted().toList());
+        List.of("postgresql", "redis"),
+        check.addons().stream().map(Addon::provider).sorted().toList());
     assertEquals(List.of(move.app() + ".example.com"), check.customDomains());
     assertEquals(check, run(() -> activities.checkSource(move.sourceApp())));
   }
@@ -139,7 +142,8 @@ class RegionActivitiesTest {
   @Test
   void checkSourceOfAStoppedAppPasses() {
     MoveInput move = seededMove();
-    source.scale(move.app(), List.of(new Container("web", 0, "M"), new Container("worker", 0, "S")));
+    source.scale(
+        move.app(), List.of(new Container("web", 0, "M"), new Container("worker", 0, "S")));
 
     SourceCheck check = run(() -> activities.checkSource(move.sourceApp()));
 
@@ -151,7 +155,8 @@ class RegionActivitiesTest {
   void checkSourceOfAnUnknownAppSaysSo() {
     SourceCheck check = run(() -> activities.checkSource(new AppInput("m", SOURCE, "no-such-app")));
     assertEquals(
-        List.of("App no-such-app does not exist in region agora-fr1."), failedMessages(check.checks()));
+        List.of("App no-such-app does not exist in region agora-fr1."),
+        failedMessages(check.checks()));
   }
 
   @Test
@@ -170,8 +175,8 @@ class RegionActivitiesTest {
   }
 
   /**
-   * A region refuses an expired certificate when it is added, so a source whose certificate
-   * expired since is seen through a clock set past its expiry.
+   * A region refuses an expired certificate when it is added, so a source whose certificate expired
+   * since is seen through a clock set past its expiry.
    */
   @Test
   void checkSourceWithAnExpiredCertificateSaysWhichDomain() {
@@ -192,7 +197,8 @@ class RegionActivitiesTest {
       String message = failedMessages(check.checks()).get(0);
       assertTrue(
           message.matches(
-              "The TLS certificate of domain " + java.util.regex.Pattern.quote(move.app() + ".example.com")
+              "The TLS certificate of domain "
+                  + java.util.regex.Pattern.quote(move.app() + ".example.com")
                   + " expired on \\d{4}-\\d{2}-\\d{2}; renew it before migrating\\."),
           message);
     } finally {
@@ -205,7 +211,8 @@ class RegionActivitiesTest {
     MoveInput move = seededMove();
     List<Addon> addons = activities.checkSource(move.sourceApp()).addons();
 
-    CheckResult result = run(() -> activities.checkDestination(new DestinationCheckInput(move, addons)));
+    CheckResult result =
+        run(() -> activities.checkDestination(new DestinationCheckInput(move, addons)));
 
     assertEquals(List.of(), failedMessages(result.checks()));
     assertEquals(result, activities.checkDestination(new DestinationCheckInput(move, addons)));
@@ -214,7 +221,8 @@ class RegionActivitiesTest {
   @Test
   void checkDestinationRefusesTheSourceRegion() {
     MoveInput move = new MoveInput("m", SOURCE, "ra-x", SOURCE, "ra-x");
-    CheckResult result = run(() -> activities.checkDestination(new DestinationCheckInput(move, List.of())));
+    CheckResult result =
+        run(() -> activities.checkDestination(new DestinationCheckInput(move, List.of())));
     assertEquals(
         List.of(
             "The app is already in region agora-fr1; choose a destination region other than the source."),
@@ -224,7 +232,8 @@ class RegionActivitiesTest {
   @Test
   void checkDestinationRefusesAnUnknownRegion() {
     MoveInput move = new MoveInput("m", SOURCE, "ra-x", "mars-1", "ra-x");
-    CheckResult result = run(() -> activities.checkDestination(new DestinationCheckInput(move, List.of())));
+    CheckResult result =
+        run(() -> activities.checkDestination(new DestinationCheckInput(move, List.of())));
     assertEquals(
         List.of("Region mars-1 is not configured; the known regions are agora-fr1, osc-fr1."),
         failedMessages(result.checks()));
@@ -235,7 +244,8 @@ class RegionActivitiesTest {
     MoveInput move = seededMove();
     destination.createApp(move.newName(), "someone-else");
 
-    CheckResult taken = run(() -> activities.checkDestination(new DestinationCheckInput(move, List.of())));
+    CheckResult taken =
+        run(() -> activities.checkDestination(new DestinationCheckInput(move, List.of())));
     assertEquals(
         List.of(
             "An app named "
@@ -243,11 +253,14 @@ class RegionActivitiesTest {
                 + " already exists in region osc-fr1; choose another name with --new-name."),
         failedMessages(taken.checks()));
 
-    MoveInput ours = new MoveInput("m-ours", SOURCE, move.app(), DESTINATION, "ra-ours-" + APPS.incrementAndGet());
+    MoveInput ours =
+        new MoveInput(
+            "m-ours", SOURCE, move.app(), DESTINATION, "ra-ours-" + APPS.incrementAndGet());
     destination.createApp(ours.newName(), ours.migrationId());
     assertEquals(
         List.of(),
-        failedMessages(activities.checkDestination(new DestinationCheckInput(ours, List.of())).checks()));
+        failedMessages(
+            activities.checkDestination(new DestinationCheckInput(ours, List.of())).checks()));
   }
 
   @Test
@@ -260,7 +273,8 @@ class RegionActivitiesTest {
             new Addon("ad-3", "mongodb", "starter-256", "6"),
             new Addon("ad-4", "redis", "starter-256", "7"));
 
-    CheckResult result = run(() -> activities.checkDestination(new DestinationCheckInput(move, addons)));
+    CheckResult result =
+        run(() -> activities.checkDestination(new DestinationCheckInput(move, addons)));
 
     assertEquals(
         List.of(
@@ -287,7 +301,10 @@ class RegionActivitiesTest {
     assertEquals(before, snapshot(source, move.app()));
     run(() -> activities.unfreezeSource(move.sourceApp()));
     assertEquals(before, snapshot(source, move.app()));
-    run(() -> activities.unfreezeSource(new AppInput(move.migrationId(), SOURCE, "ra-never-existed")));
+    run(
+        () ->
+            activities.unfreezeSource(
+                new AppInput(move.migrationId(), SOURCE, "ra-never-existed")));
   }
 
   // ---- destination app
@@ -320,7 +337,9 @@ class RegionActivitiesTest {
     assertTrue(failure.isNonRetryable());
     assertEquals(FailureType.REGION_REJECTED.name(), failure.getType());
     assertEquals(
-        "osc-fr1 answered 409: The app name '" + move.newName() + "' is already taken in region osc-fr1.",
+        "osc-fr1 answered 409: The app name '"
+            + move.newName()
+            + "' is already taken in region osc-fr1.",
         failure.getOriginalMessage());
 
     StepResult undo = run(() -> activities.deleteApp(move.destinationApp()));
@@ -330,7 +349,8 @@ class RegionActivitiesTest {
       run(() -> activities.removeConfig(new ConfigInput(move, kind)));
     }
     assertEquals(theirs, snapshot(destination, move.newName()));
-    ApplicationFailure copy = failure(() -> activities.copyConfig(new ConfigInput(move, ConfigKind.VARIABLES)));
+    ApplicationFailure copy =
+        failure(() -> activities.copyConfig(new ConfigInput(move, ConfigKind.VARIABLES)));
     assertEquals(FailureType.INVALID_REQUEST.name(), copy.getType());
   }
 
@@ -345,7 +365,8 @@ class RegionActivitiesTest {
     assertEquals(before, snapshot(source, move.app()));
 
     activities.deleteApp(move.sourceApp());
-    assertEquals(before, snapshot(source, move.app()), "deleteApp never deletes an app it did not make");
+    assertEquals(
+        before, snapshot(source, move.app()), "deleteApp never deletes an app it did not make");
 
     activities.createApp(move);
     activities.freezeSource(move.sourceApp());
@@ -388,16 +409,19 @@ class RegionActivitiesTest {
     activities.createApp(move);
     assertEquals(List.of(), destination.listContainers(move.newName()));
 
-    StepResult copied = run(() -> activities.copyConfig(new ConfigInput(move, ConfigKind.FORMATION)));
+    StepResult copied =
+        run(() -> activities.copyConfig(new ConfigInput(move, ConfigKind.FORMATION)));
     assertEquals(
         List.of(
             "Copied the process types web: 2 × M, worker: 1 × S at 0 containers; the amounts apply when"
                 + " the app starts at finalize."),
         copied.logs());
-    StepResult removed = run(() -> activities.removeConfig(new ConfigInput(move, ConfigKind.FORMATION)));
+    StepResult removed =
+        run(() -> activities.removeConfig(new ConfigInput(move, ConfigKind.FORMATION)));
     assertEquals(List.of("Removed 2 process types: web, worker."), removed.logs());
     assertEquals(List.of(), destination.listContainers(move.newName()));
-    StepResult again = run(() -> activities.removeConfig(new ConfigInput(move, ConfigKind.FORMATION)));
+    StepResult again =
+        run(() -> activities.removeConfig(new ConfigInput(move, ConfigKind.FORMATION)));
     assertEquals(List.of("Removed no process types."), again.logs());
   }
 
@@ -406,9 +430,11 @@ class RegionActivitiesTest {
     MoveInput move = seededMove();
     activities.createApp(move);
     run(() -> activities.copyConfig(new ConfigInput(move, ConfigKind.FORMATION)));
-    destination.scale(move.newName(), List.of(new Container("web", 1, "M"), new Container("clock", 0, "S")));
+    destination.scale(
+        move.newName(), List.of(new Container("web", 1, "M"), new Container("clock", 0, "S")));
 
-    StepResult removed = run(() -> activities.removeConfig(new ConfigInput(move, ConfigKind.FORMATION)));
+    StepResult removed =
+        run(() -> activities.removeConfig(new ConfigInput(move, ConfigKind.FORMATION)));
 
     assertEquals(
         List.of(
@@ -445,7 +471,9 @@ class RegionActivitiesTest {
     RegionApp copy = destination.getApp(move.newName());
     assertEquals(new AppSettings(true, false), copy.settings());
     assertEquals(RegionApp.STOPPED, copy.status());
-    assertEquals(List.of(new Container("web", 0, "M"), new Container("worker", 0, "S")), destination.listContainers(move.newName()));
+    assertEquals(
+        List.of(new Container("web", 0, "M"), new Container("worker", 0, "S")),
+        destination.listContainers(move.newName()));
     assertEquals(
         List.of(new Collaborator("alice@example.com", Collaborator.ACCEPTED)),
         destination.listCollaborators(move.newName()));
@@ -455,15 +483,20 @@ class RegionActivitiesTest {
         destination.listVariables(move.newName()).stream().filter(v -> !v.generated()).toList());
     assertEquals(
         source.listNotifiers(move.app()).stream().map(RegionActivitiesTest::withoutId).toList(),
-        destination.listNotifiers(move.newName()).stream().map(RegionActivitiesTest::withoutId).toList());
-    StepResult collaborators = activities.copyConfig(new ConfigInput(move, ConfigKind.COLLABORATORS));
+        destination.listNotifiers(move.newName()).stream()
+            .map(RegionActivitiesTest::withoutId)
+            .toList());
+    StepResult collaborators =
+        activities.copyConfig(new ConfigInput(move, ConfigKind.COLLABORATORS));
     assertEquals(
         List.of(
             "Copied 1 accepted collaborator: alice@example.com.",
             "Skipped 1 pending collaborator (invite them again in the destination): bob@example.com."),
         collaborators.logs());
     StepResult variables = activities.copyConfig(new ConfigInput(move, ConfigKind.VARIABLES));
-    assertTrue(variables.logs().get(0).equals("Copied 2 environment variables: GREETING, SECRET_KEY."), variables.logs().toString());
+    assertTrue(
+        variables.logs().get(0).equals("Copied 2 environment variables: GREETING, SECRET_KEY."),
+        variables.logs().toString());
   }
 
   private static Notifier withoutId(Notifier n) {
@@ -485,7 +518,9 @@ class RegionActivitiesTest {
     String before = snapshot(source, move.app());
 
     Formation formation = run(() -> activities.readFormation(move.sourceApp()));
-    assertEquals(new Formation(List.of(new Process("web", 2, "M"), new Process("worker", 1, "S"))), formation);
+    assertEquals(
+        new Formation(List.of(new Process("web", 2, "M"), new Process("worker", 1, "S"))),
+        formation);
 
     run(() -> activities.stopApp(move.sourceApp()));
     String stopped = snapshot(source, move.app());
@@ -503,7 +538,8 @@ class RegionActivitiesTest {
 
   @Test
   void stopOfAnAppThatNeverExistedIsANoOp() {
-    StepResult result = run(() -> activities.stopApp(new AppInput("m", DESTINATION, "ra-never-created")));
+    StepResult result =
+        run(() -> activities.stopApp(new AppInput("m", DESTINATION, "ra-never-created")));
     assertTrue(result.logs().get(0).contains("does not exist"));
   }
 
@@ -547,7 +583,9 @@ class RegionActivitiesTest {
                     new AddonInput(move, new Addon("ad-x", "postgresql", "enterprise-64", "15"))));
     assertTrue(failure.isNonRetryable());
     assertEquals(FailureType.REGION_REJECTED.name(), failure.getType());
-    assertTrue(failure.getOriginalMessage().startsWith("osc-fr1 answered 422: "), failure.getOriginalMessage());
+    assertTrue(
+        failure.getOriginalMessage().startsWith("osc-fr1 answered 422: "),
+        failure.getOriginalMessage());
   }
 
   @Test

@@ -40,7 +40,10 @@ class RegionAddonDatabasesTest {
     SandboxRegions.seedSourceApp(source, app);
     MoveInput move = new MoveInput(UUID.randomUUID().toString(), SOURCE, app, DESTINATION, app);
     RegionAddon pg =
-        source.listAddons(app).stream().filter(a -> a.provider().equals("postgresql")).findFirst().orElseThrow();
+        source.listAddons(app).stream()
+            .filter(a -> a.provider().equals("postgresql"))
+            .findFirst()
+            .orElseThrow();
     Addon addon = new Addon(pg.id(), pg.provider(), pg.plan(), pg.version());
     RegionAddonDatabases databases = new RegionAddonDatabases(sandbox.regions, RegionClient::new);
 
@@ -63,11 +66,17 @@ class RegionAddonDatabasesTest {
     assertEquals(1, selectOne(destinationUrl));
 
     RegionAddon redis =
-        source.listAddons(app).stream().filter(a -> a.provider().equals("redis")).findFirst().orElseThrow();
+        source.listAddons(app).stream()
+            .filter(a -> a.provider().equals("redis"))
+            .findFirst()
+            .orElseThrow();
     ApplicationFailure noDatabase =
         assertThrows(
             ApplicationFailure.class,
-            () -> databases.sourceUrl(move.sourceApp(), new Addon(redis.id(), "redis", redis.plan(), redis.version())));
+            () ->
+                databases.sourceUrl(
+                    move.sourceApp(),
+                    new Addon(redis.id(), "redis", redis.plan(), redis.version())));
     assertFalse(noDatabase.getOriginalMessage().contains("postgresql://"));
   }
 
@@ -75,7 +84,8 @@ class RegionAddonDatabasesTest {
   private static int selectOne(String url) throws Exception {
     java.net.URI uri = java.net.URI.create(url);
     String[] credentials = uri.getRawUserInfo().split(":", 2);
-    String user = java.net.URLDecoder.decode(credentials[0], java.nio.charset.StandardCharsets.UTF_8);
+    String user =
+        java.net.URLDecoder.decode(credentials[0], java.nio.charset.StandardCharsets.UTF_8);
     String password =
         credentials.length > 1
             ? java.net.URLDecoder.decode(credentials[1], java.nio.charset.StandardCharsets.UTF_8)
@@ -88,5 +98,4 @@ class RegionAddonDatabasesTest {
       return rs.getInt(1);
     }
   }
-
 }

@@ -40,7 +40,8 @@ class RegionClientFaultsTest {
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
         new RegionActivitiesImpl(
-            Regions.of(region), config -> new RegionClient(config, Duration.ofSeconds(1), REQUEST_TIMEOUT)));
+            Regions.of(region),
+            config -> new RegionClient(config, Duration.ofSeconds(1), REQUEST_TIMEOUT)));
     activities =
         env.newActivityStub(
             RegionActivities.class,
@@ -58,7 +59,8 @@ class RegionClientFaultsTest {
 
   @Test
   void a4xxAnswerIsFinalAndCarriesTheRegionsSentence() {
-    stub.answer(423, "{\"error\":\"app my-app is being migrated; its configuration cannot change\"}");
+    stub.answer(
+        423, "{\"error\":\"app my-app is being migrated; its configuration cannot change\"}");
 
     RegionApiException e = assertThrows(RegionApiException.class, () -> client.freeze("my-app"));
     assertEquals(423, e.status());
@@ -81,7 +83,9 @@ class RegionClientFaultsTest {
 
     ApplicationFailure failure = applicationFailure(() -> activities.checkSource(app()));
     assertTrue(failure.isNonRetryable());
-    assertEquals("stub-fr1 answered 401: the bearer token is missing or wrong", failure.getOriginalMessage());
+    assertEquals(
+        "stub-fr1 answered 401: the bearer token is missing or wrong",
+        failure.getOriginalMessage());
   }
 
   @Test

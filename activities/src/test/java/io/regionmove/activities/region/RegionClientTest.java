@@ -47,7 +47,8 @@ class RegionClientTest {
     assertTrue(client.deleteApp("client-app"));
     assertFalse(client.deleteApp("client-app"));
     assertTrue(client.findApp("client-app").isEmpty());
-    assertEquals(404, assertThrows(RegionApiException.class, () -> client.getApp("client-app")).status());
+    assertEquals(
+        404, assertThrows(RegionApiException.class, () -> client.getApp("client-app")).status());
   }
 
   @Test
@@ -79,7 +80,8 @@ class RegionClientTest {
 
     client.putVariables(app, List.of(new Variable("A", "1", false), new Variable("B", "2", false)));
     assertEquals(
-        List.of("A", "B"), client.listVariables(app).stream().map(Variable::name).sorted().toList());
+        List.of("A", "B"),
+        client.listVariables(app).stream().map(Variable::name).sorted().toList());
     assertTrue(client.deleteVariable(app, "A"));
     assertFalse(client.deleteVariable(app, "A"));
 
@@ -108,7 +110,8 @@ class RegionClientTest {
 
     Notifier notifier =
         client.addNotifier(
-            app, new Notifier(null, "webhook", "ops", "https://hooks.example.com/x", List.of("deploy")));
+            app,
+            new Notifier(null, "webhook", "ops", "https://hooks.example.com/x", List.of("deploy")));
     assertNotNull(notifier.id());
     assertEquals(notifier, client.addNotifier(app, notifier));
     assertEquals(List.of(notifier), client.listNotifiers(app));
@@ -131,7 +134,8 @@ class RegionClientTest {
     Instant until = Instant.now().plus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
     client.setRedirect(app, new AppRedirect("http://elsewhere.osc-fr1.localhost:1/", until));
     assertEquals(
-        new AppRedirect("http://elsewhere.osc-fr1.localhost:1/", until), client.getApp(app).redirect());
+        new AppRedirect("http://elsewhere.osc-fr1.localhost:1/", until),
+        client.getApp(app).redirect());
     assertTrue(client.removeRedirect(app));
     assertNull(client.getApp(app).redirect());
     client.deleteApp(app);
@@ -160,7 +164,9 @@ class RegionClientTest {
     client.createApp(app, null);
 
     List<AddonProvider> providers = client.listAddonProviders();
-    assertTrue(providers.stream().anyMatch(p -> p.id().equals("postgresql") && p.versions().contains("15")));
+    assertTrue(
+        providers.stream()
+            .anyMatch(p -> p.id().equals("postgresql") && p.versions().contains("15")));
 
     Created<RegionAddon> pg = client.createAddon(app, "postgresql", "starter-512", "15", "ref:pg");
     assertTrue(pg.isNew());
@@ -171,7 +177,8 @@ class RegionClientTest {
     assertTrue(withUrl.url().startsWith("postgresql://"), "a postgresql URL");
     assertFalse(withUrl.toString().contains(withUrl.url()));
     assertTrue(
-        client.listVariables(app).stream().anyMatch(v -> v.generated() && v.name().equals("DATABASE_URL")));
+        client.listVariables(app).stream()
+            .anyMatch(v -> v.generated() && v.name().equals("DATABASE_URL")));
 
     RegionApiException notOffered =
         assertThrows(

@@ -118,7 +118,11 @@ final class SandboxRegions {
     client.addNotifier(
         app,
         new Notifier(
-            null, "webhook", "deploys", "https://hooks.example.com/" + NOTIFIER_SECRET, List.of("deploy")));
+            null,
+            "webhook",
+            "deploys",
+            "https://hooks.example.com/" + NOTIFIER_SECRET,
+            List.of("deploy")));
     client.createAddon(app, "postgresql", "starter-512", "15", null);
     client.createAddon(app, "redis", "starter-256", "7", null);
     client.scale(app, List.of(new Container("web", 2, "M"), new Container("worker", 1, "S")));
@@ -143,15 +147,12 @@ final class SandboxRegions {
     state.put("formation", client.listContainers(app));
     state.put(
         "variables",
-        client.listVariables(app).stream()
-            .sorted(Comparator.comparing(Variable::name))
-            .toList());
+        client.listVariables(app).stream().sorted(Comparator.comparing(Variable::name)).toList());
     state.put("collaborators", client.listCollaborators(app));
     state.put("domains", client.listDomains(app));
     state.put("notifiers", client.listNotifiers(app));
     state.put(
-        "addons",
-        client.listAddons(app).stream().map(a -> client.getAddon(app, a.id())).toList());
+        "addons", client.listAddons(app).stream().map(a -> client.getAddon(app, a.id())).toList());
     try {
       return RegionClient.JSON.writeValueAsString(state);
     } catch (JsonProcessingException e) {

@@ -15,34 +15,42 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 
 /**
- * Answers the requests Jetty refuses before Javalin sees them (a malformed URI, oversized headers, an
- * ambiguous path) with {@code {"error":...}} like every other error of the region, never an HTML page.
+ * Answers the requests Jetty refuses before Javalin sees them (a malformed URI, oversized headers,
+ * an ambiguous path) with {@code {"error":...}} like every other error of the region, never an HTML
+ * page.
  */
 public final class JsonErrorHandler extends ErrorHandler {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Override
-    protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request,
-                                              HttpServletResponse response, int code, String message) throws IOException {
-        baseRequest.setHandled(true);
-        response.setContentType("application/json");
-        response.getOutputStream().write(body(code, message));
-    }
+  @Override
+  protected void generateAcceptableResponse(
+      Request baseRequest,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      int code,
+      String message)
+      throws IOException {
+    baseRequest.setHandled(true);
+    response.setContentType("application/json");
+    response.getOutputStream().write(body(code, message));
+  }
 
-    @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-        return ByteBuffer.wrap(body(status, reason));
-    }
+  @Override
+  public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+    fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+    return ByteBuffer.wrap(body(status, reason));
+  }
 
-    private static byte[] body(int status, String reason) {
-        String what = reason == null || reason.isBlank() ? HttpStatus.getMessage(status) : reason;
-        String message = "The HTTP server refused the request (" + status + " " + RegionApi.shown(what) + ").";
-        try {
-            return JSON.writeValueAsBytes(Map.of("error", message));
-        } catch (JsonProcessingException e) {
-            return "{\"error\":\"The HTTP server refused the request.\"}".getBytes(StandardCharsets.UTF_8);
-        }
+  private static byte[] body(int status, String reason) {
+    String what = reason == null || reason.isBlank() ? HttpStatus.getMessage(status) : reason;
+    String message =
+        "The HTTP server refused the request (" + status + " " + RegionApi.shown(what) + ").";
+    try {
+      return JSON.writeValueAsBytes(Map.of("error", message));
+    } catch (JsonProcessingException e) {
+      return "{\"error\":\"The HTTP server refused the request.\"}"
+          .getBytes(StandardCharsets.UTF_8);
     }
+  }
 }

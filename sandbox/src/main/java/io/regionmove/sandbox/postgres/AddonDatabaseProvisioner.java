@@ -12,71 +12,78 @@ import java.sql.Statement;
  */
 public final class AddonDatabaseProvisioner {
 
-    private static final String IDENTIFIER = "[a-z_][a-z0-9_]{0,62}";
+  private static final String IDENTIFIER = "[a-z_][a-z0-9_]{0,62}";
 
-    private final PostgresServer server;
+  private final PostgresServer server;
 
-    public AddonDatabaseProvisioner(PostgresServer server) {
-        this.server = server;
+  public AddonDatabaseProvisioner(PostgresServer server) {
+    this.server = server;
+  }
+
+  public PostgresServer server() {
+    return server;
+  }
+
+  /**
+   * Creates role {@code role} (login, {@code password}) and database {@code database} owned by it.
+   */
+  public void create(String database, String role, String password) throws SQLException {
+    checkIdentifier(database);
+    checkIdentifier(role);
+    if (!password.matches("[A-Za-z0-9]+")) {
+      throw new IllegalArgumentException("Addon database passwords are alphanumeric.");
     }
-
-    public PostgresServer server() {
-        return server;
+    try (Connection c = server.connect("postgres");
+        Statement s = c.createStatement()) {
+      if (!exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", role)) {
+        s.execute("CREATE ROLE \"" + role + "\" LOGIN PASSWORD '" + password + "'");
+      } else {
+        s.execute("ALTER ROLE \"" + role + "\" LOGIN PASSWORD '" + password + "'");
+      }
+      if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", database)) {
+        s.execute("CREATE DATABASE \"" + database + "\" OWNER \"" + role + "\"");
+      }
+      s.execute("REVOKE CONNECT ON DATABASE \"" + database + "\" FROM PUBLIC");
     }
+  }
 
-    /** Creates role {@code role} (login, {@code password}) and database {@code database} owned by it. */
-    public void create(String database, String role, String password) throws SQLException {
-        checkIdentifier(database);
-        checkIdentifier(role);
-        if (!password.matches("[A-Za-z0-9]+")) {
-            throw new IllegalArgumentException("Addon database passwords are alphanumeric.");
-        }
-        try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
-            if (!exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", role)) {
-                s.execute("CREATE ROLE \"" + role + "\" LOGIN PASSWORD '" + password + "'");
-            } else {
-                s.execute("ALTER ROLE \"" + role + "\" LOGIN PASSWORD '" + password + "'");
-            }
-            if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", database)) {
-                s.execute("CREATE DATABASE \"" + database + "\" OWNER \"" + role + "\"");
-            }
-            s.execute("REVOKE CONNECT ON DATABASE \"" + database + "\" FROM PUBLIC");
-        }
+  /**
+   * Drops database {@code database} (closing its sessions) and role {@code role}, if they exist.
+   */
+  public void drop(String database, String role) throws SQLException {
+    checkIdentifier(database);
+    checkIdentifier(role);
+    try (Connection c = server.connect("postgres");
+        Statement s = c.createStatement()) {
+      try (PreparedStatement kill =
+          c.prepareStatement(
+              "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
+        kill.setString(1, database);
+        kill.execute();
+      }
+      s.execute("DROP DATABASE IF EXISTS \"" + database + "\"");
+      s.execute("DROP ROLE IF EXISTS \"" + role + "\"");
     }
+  }
 
-    /** Drops database {@code database} (closing its sessions) and role {@code role}, if they exist. */
-    public void drop(String database, String role) throws SQLException {
-        checkIdentifier(database);
-        checkIdentifier(role);
-        try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
-            try (PreparedStatement kill = c.prepareStatement(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
-                kill.setString(1, database);
-                kill.execute();
-            }
-            s.execute("DROP DATABASE IF EXISTS \"" + database + "\"");
-            s.execute("DROP ROLE IF EXISTS \"" + role + "\"");
-        }
+  public boolean databaseExists(String database) throws SQLException {
+    try (Connection c = server.connect("postgres")) {
+      return exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", database);
     }
+  }
 
-    public boolean databaseExists(String database) throws SQLException {
-        try (Connection c = server.connect("postgres")) {
-            return exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", database);
-        }
+  private static boolean exists(Connection c, String sql, String name) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
     }
+  }
 
-    private static boolean exists(Connection c, String sql, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
+  private static void checkIdentifier(String name) {
+    if (!name.matches(IDENTIFIER)) {
+      throw new IllegalArgumentException("Not a plain PostgreSQL identifier: " + name);
     }
-
-    private static void checkIdentifier(String name) {
-        if (!name.matches(IDENTIFIER)) {
-            throw new IllegalArgumentException("Not a plain PostgreSQL identifier: " + name);
-        }
-    }
+  }
 }

@@ -4,7 +4,7 @@ import java.util.List;
 
 public record Notifier(String id, String type, String name, String url, List<String> events) {
 
-    public Notifier {
-        events = events == null ? List.of() : List.copyOf(events);
-    }
+  public Notifier {
+    events = events == null ? List.of() : List.copyOf(events);
+  }
 }

@@ -78,19 +78,26 @@ public final class AesGcmPayloadCodec implements PayloadCodec {
       Cipher cipher = cipher(Cipher.ENCRYPT_MODE, keys.current(), nonce, keyId);
       ciphertext = cipher.doFinal(payload.toByteArray());
     } catch (GeneralSecurityException e) {
-      throw new PayloadCodecException("Cannot encrypt a payload with key " + keyId + ": " + e.getMessage(), e);
+      throw new PayloadCodecException(
+          "Cannot encrypt a payload with key " + keyId + ": " + e.getMessage(), e);
     }
     return Payload.newBuilder()
         .putMetadata(METADATA_ENCODING, ENCODING_BYTES)
         .putMetadata(METADATA_KEY_ID, ByteString.copyFromUtf8(keyId))
-        .setData(ByteString.copyFrom(ByteBuffer.allocate(nonce.length + ciphertext.length).put(nonce).put(ciphertext).array()))
+        .setData(
+            ByteString.copyFrom(
+                ByteBuffer.allocate(nonce.length + ciphertext.length)
+                    .put(nonce)
+                    .put(ciphertext)
+                    .array()))
         .build();
   }
 
   private Payload decrypt(Payload payload) {
     ByteString id = payload.getMetadataMap().get(METADATA_KEY_ID);
     if (id == null || id.isEmpty()) {
-      throw new PayloadCodecException("An encrypted payload has no " + METADATA_KEY_ID + "; it was not written by regionmove.");
+      throw new PayloadCodecException(
+          "An encrypted payload has no " + METADATA_KEY_ID + "; it was not written by regionmove.");
     }
     String keyId = id.toString(StandardCharsets.UTF_8);
     SecretKey key =
@@ -98,32 +105,45 @@ public final class AesGcmPayloadCodec implements PayloadCodec {
             .orElseThrow(
                 () ->
                     new PayloadCodecException(
-                        "A payload is encrypted with key id " + keyId + ", which is not configured (known: "
-                            + String.join(", ", keys.ids()) + "); add it to " + EncryptionKeys.OLD_KEYS_ENV
-                            + " as " + keyId + ":BASE64KEY."));
+                        "A payload is encrypted with key id "
+                            + keyId
+                            + ", which is not configured (known: "
+                            + String.join(", ", keys.ids())
+                            + "); add it to "
+                            + EncryptionKeys.OLD_KEYS_ENV
+                            + " as "
+                            + keyId
+                            + ":BASE64KEY."));
     byte[] data = payload.getData().toByteArray();
     if (data.length < NONCE_BYTES + TAG_BITS / 8) {
-      throw new PayloadCodecException("A payload encrypted with key " + keyId + " is too short to be valid; it was altered.");
+      throw new PayloadCodecException(
+          "A payload encrypted with key " + keyId + " is too short to be valid; it was altered.");
     }
     byte[] plain;
     try {
-      Cipher cipher = cipher(Cipher.DECRYPT_MODE, key, java.util.Arrays.copyOf(data, NONCE_BYTES), keyId);
+      Cipher cipher =
+          cipher(Cipher.DECRYPT_MODE, key, java.util.Arrays.copyOf(data, NONCE_BYTES), keyId);
       plain = cipher.doFinal(data, NONCE_BYTES, data.length - NONCE_BYTES);
     } catch (AEADBadTagException e) {
       throw new PayloadCodecException(
-          "A payload encrypted with key " + keyId + " does not decrypt: it was altered, or the key with this id is not the one that encrypted it.",
+          "A payload encrypted with key "
+              + keyId
+              + " does not decrypt: it was altered, or the key with this id is not the one that encrypted it.",
           e);
     } catch (GeneralSecurityException e) {
-      throw new PayloadCodecException("Cannot decrypt a payload with key " + keyId + ": " + e.getMessage(), e);
+      throw new PayloadCodecException(
+          "Cannot decrypt a payload with key " + keyId + ": " + e.getMessage(), e);
     }
     try {
       return Payload.parseFrom(plain);
     } catch (InvalidProtocolBufferException e) {
-      throw new PayloadCodecException("A payload decrypted with key " + keyId + " is not a payload.", e);
+      throw new PayloadCodecException(
+          "A payload decrypted with key " + keyId + " is not a payload.", e);
     }
   }
 
-  private static Cipher cipher(int mode, SecretKey key, byte[] nonce, String keyId) throws GeneralSecurityException {
+  private static Cipher cipher(int mode, SecretKey key, byte[] nonce, String keyId)
+      throws GeneralSecurityException {
     Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
     cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
     // Binds the ciphertext to its key id: a payload relabelled with another id does not decrypt.

@@ -23,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Temporal's remote codec protocol over HTTP, so Temporal Web and the {@code temporal} CLI can
- * show encrypted payloads decoded: {@code POST /encode} and {@code POST /decode} take and answer
- * {@code {"payloads":[{"metadata":{"encoding":"<base64>"},"data":"<base64>"}]}} (the JSON form of
+ * Temporal's remote codec protocol over HTTP, so Temporal Web and the {@code temporal} CLI can show
+ * encrypted payloads decoded: {@code POST /encode} and {@code POST /decode} take and answer {@code
+ * {"payloads":[{"metadata":{"encoding":"<base64>"},"data":"<base64>"}]}} (the JSON form of
  * Temporal's {@code Payloads}). Browsers reach it cross-origin, so it answers CORS preflights for
  * the origins it is given.
  *
@@ -36,22 +36,26 @@ public final class CodecServer implements AutoCloseable {
 
   public static final int DEFAULT_PORT = 8888;
   public static final String DEFAULT_BIND = "127.0.0.1";
+
   /** Temporal Web of {@code temporal server start-dev}, by either of its loopback names. */
-  public static final List<String> DEFAULT_ORIGINS = List.of("http://127.0.0.1:8233", "http://localhost:8233");
+  public static final List<String> DEFAULT_ORIGINS =
+      List.of("http://127.0.0.1:8233", "http://localhost:8233");
 
   /** A request body larger than this is refused (Temporal's own limit is 2 MB per payload). */
   static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
   private static final Logger log = LoggerFactory.getLogger(CodecServer.class);
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
-  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer().omittingInsignificantWhitespace();
 
   private final HttpServer server;
   private final ExecutorService executor;
   private final PayloadCodec codec;
   private final Set<String> origins;
 
-  private CodecServer(HttpServer server, ExecutorService executor, PayloadCodec codec, Set<String> origins) {
+  private CodecServer(
+      HttpServer server, ExecutorService executor, PayloadCodec codec, Set<String> origins) {
     this.server = server;
     this.executor = executor;
     this.codec = codec;
@@ -61,7 +65,8 @@ public final class CodecServer implements AutoCloseable {
   /**
    * Starts serving on {@code bind:port} ({@code port} 0 for a free one).
    *
-   * @param origins the browser origins allowed to call it (Temporal Web's address); {@code *} allows any
+   * @param origins the browser origins allowed to call it (Temporal Web's address); {@code *}
+   *     allows any
    * @throws UncheckedIOException when the port cannot be bound
    */
   public static CodecServer start(String bind, int port, PayloadCodec codec, List<String> origins) {
@@ -70,13 +75,17 @@ public final class CodecServer implements AutoCloseable {
       server = HttpServer.create(new InetSocketAddress(bind, port), 0);
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "Cannot listen on " + bind + ":" + port + " (" + e.getMessage() + "); is the port taken?", e);
+          "Cannot listen on " + bind + ":" + port + " (" + e.getMessage() + "); is the port taken?",
+          e);
     }
-    ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "codec-server");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "codec-server");
+              t.setDaemon(true);
+              return t;
+            });
     CodecServer codecServer = new CodecServer(server, executor, codec, Set.copyOf(origins));
     server.setExecutor(executor);
     server.createContext("/", codecServer::handle);
@@ -104,7 +113,10 @@ public final class CodecServer implements AutoCloseable {
       boolean encode = path.endsWith("/encode");
       boolean decode = path.endsWith("/decode");
       if (!encode && !decode) {
-        answer(exchange, 404, error("No such endpoint " + path + "; use POST /encode or POST /decode."));
+        answer(
+            exchange,
+            404,
+            error("No such endpoint " + path + "; use POST /encode or POST /decode."));
         return;
       }
       if (method.equals("OPTIONS")) {
@@ -118,19 +130,28 @@ public final class CodecServer implements AutoCloseable {
       }
       byte[] body = readBody(exchange.getRequestBody());
       if (body == null) {
-        answer(exchange, 413, error("The request body is larger than " + MAX_BODY_BYTES / (1024 * 1024) + " MB."));
+        answer(
+            exchange,
+            413,
+            error("The request body is larger than " + MAX_BODY_BYTES / (1024 * 1024) + " MB."));
         return;
       }
       Payloads.Builder request = Payloads.newBuilder();
       try {
         PARSER.merge(new String(body, StandardCharsets.UTF_8), request);
       } catch (InvalidProtocolBufferException | RuntimeException e) {
-        answer(exchange, 400, error("The body is not {\"payloads\":[{\"metadata\":{...},\"data\":\"base64\"}]}."));
+        answer(
+            exchange,
+            400,
+            error("The body is not {\"payloads\":[{\"metadata\":{...},\"data\":\"base64\"}]}."));
         return;
       }
       List<Payload> result;
       try {
-        result = encode ? codec.encode(request.getPayloadsList()) : codec.decode(request.getPayloadsList());
+        result =
+            encode
+                ? codec.encode(request.getPayloadsList())
+                : codec.decode(request.getPayloadsList());
       } catch (PayloadCodecException e) {
         answer(exchange, 400, error(e.getMessage()));
         return;
@@ -176,7 +197,9 @@ public final class CodecServer implements AutoCloseable {
 
   private static String error(String message) {
     try {
-      return PRINTER.print(Struct.newBuilder().putFields("error", Value.newBuilder().setStringValue(message).build()));
+      return PRINTER.print(
+          Struct.newBuilder()
+              .putFields("error", Value.newBuilder().setStringValue(message).build()));
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException(e);
     }

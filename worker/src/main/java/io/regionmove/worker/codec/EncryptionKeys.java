@@ -21,10 +21,10 @@ import javax.crypto.spec.SecretKeySpec;
  * <ul>
  *   <li>{@value #KEY_ENV}: the current key, 32 bytes in base64 ({@code openssl rand -base64 32}).
  *       Unset: no encryption, payloads are written as plain JSON.
- *   <li>{@value #KEY_ID_ENV}: the current key's id; default: the first 8 hex digits of the
- *       SHA-256 of the key.
- *   <li>{@value #OLD_KEYS_ENV}: {@code id:base64,id:base64}, keys that were current before, to
- *       read the history they encrypted.
+ *   <li>{@value #KEY_ID_ENV}: the current key's id; default: the first 8 hex digits of the SHA-256
+ *       of the key.
+ *   <li>{@value #OLD_KEYS_ENV}: {@code id:base64,id:base64}, keys that were current before, to read
+ *       the history they encrypted.
  * </ul>
  */
 public final class EncryptionKeys {
@@ -44,7 +44,9 @@ public final class EncryptionKeys {
     this.keys = Collections.unmodifiableMap(keys);
   }
 
-  /** The keyring the {@code REGIONMOVE_ENCRYPTION_*} variables describe; empty when no key is set. */
+  /**
+   * The keyring the {@code REGIONMOVE_ENCRYPTION_*} variables describe; empty when no key is set.
+   */
   public static Optional<EncryptionKeys> fromEnvironment() {
     return from(System.getenv());
   }
@@ -60,7 +62,10 @@ public final class EncryptionKeys {
     if (key == null) {
       if (oldKeys != null) {
         throw new EncryptionConfigException(
-            OLD_KEYS_ENV + " is set but " + KEY_ENV + " is not; set the current key too, or unset both to turn encryption off.");
+            OLD_KEYS_ENV
+                + " is set but "
+                + KEY_ENV
+                + " is not; set the current key too, or unset both to turn encryption off.");
       }
       return Optional.empty();
     }
@@ -81,11 +86,15 @@ public final class EncryptionKeys {
               OLD_KEYS_ENV + " has an entry without an id; write it as id:base64key,id:base64key.");
         }
         String oldId = checkId(OLD_KEYS_ENV, entry.substring(0, colon));
-        SecretKey old = aes(decodeKey(OLD_KEYS_ENV + " (key " + oldId + ")", entry.substring(colon + 1)));
+        SecretKey old =
+            aes(decodeKey(OLD_KEYS_ENV + " (key " + oldId + ")", entry.substring(colon + 1)));
         SecretKey known = keys.putIfAbsent(oldId, old);
         if (known != null && !MessageDigest.isEqual(known.getEncoded(), old.getEncoded())) {
           throw new EncryptionConfigException(
-              OLD_KEYS_ENV + " names key id " + oldId + " twice with different keys; a key id must name one key.");
+              OLD_KEYS_ENV
+                  + " names key id "
+                  + oldId
+                  + " twice with different keys; a key id must name one key.");
         }
       }
     }
@@ -94,10 +103,13 @@ public final class EncryptionKeys {
 
   /** A keyring of one current key, for tests and tools. */
   public static EncryptionKeys of(String id, byte[] key) {
-    return new EncryptionKeys(checkId("the key id", id), Map.of(id, aes(checkLength("the key", key))));
+    return new EncryptionKeys(
+        checkId("the key id", id), Map.of(id, aes(checkLength("the key", key))));
   }
 
-  /** This keyring with {@code id} as the new current key, every key of this one kept for decoding. */
+  /**
+   * This keyring with {@code id} as the new current key, every key of this one kept for decoding.
+   */
   public EncryptionKeys rotateTo(String id, byte[] key) {
     Map<String, SecretKey> all = new LinkedHashMap<>();
     all.put(checkId("the key id", id), aes(checkLength("the key", key)));
@@ -147,7 +159,11 @@ public final class EncryptionKeys {
   private static byte[] checkLength(String where, byte[] key) {
     if (key.length != KEY_BYTES) {
       throw new EncryptionConfigException(
-          where + " decodes to " + key.length + " bytes, not " + KEY_BYTES
+          where
+              + " decodes to "
+              + key.length
+              + " bytes, not "
+              + KEY_BYTES
               + "; make a key with `openssl rand -base64 32`.");
     }
     return key;
@@ -156,7 +172,9 @@ public final class EncryptionKeys {
   private static String checkId(String where, String id) {
     if (!KEY_ID.matcher(id).matches()) {
       throw new EncryptionConfigException(
-          where + " has the key id '" + (id.length() > 70 ? id.substring(0, 64) + "..." : id)
+          where
+              + " has the key id '"
+              + (id.length() > 70 ? id.substring(0, 64) + "..." : id)
               + "'; a key id is 1 to 64 letters, digits, dots, dashes or underscores.");
     }
     return id;

@@ -43,14 +43,16 @@ class AesGcmPayloadCodecTest {
             "encryption-key-id", encoded.getMetadataOrThrow("encryption-key-id").toStringUtf8()));
     assertEquals(2, encoded.getMetadataCount(), "only the encoding and the key id are in clear");
     String data = encoded.getData().toString(StandardCharsets.ISO_8859_1);
-    assertFalse(data.contains("my-app") || data.contains("preflight") || data.contains("json/plain"));
+    assertFalse(
+        data.contains("my-app") || data.contains("preflight") || data.contains("json/plain"));
     assertEquals(JSON, codec.decode(List.of(encoded)).get(0));
   }
 
   @Test
   void eachEncodingUsesAFreshNonce() {
     AesGcmPayloadCodec codec = new AesGcmPayloadCodec(EncryptionKeys.of("key-a", KEY_A));
-    assertNotEquals(codec.encode(List.of(JSON)).get(0).getData(), codec.encode(List.of(JSON)).get(0).getData());
+    assertNotEquals(
+        codec.encode(List.of(JSON)).get(0).getData(), codec.encode(List.of(JSON)).get(0).getData());
   }
 
   @Test
@@ -84,9 +86,12 @@ class AesGcmPayloadCodecTest {
     EncryptionKeys rotated =
         EncryptionKeys.from(
                 Map.of(
-                    EncryptionKeys.KEY_ENV, b64(KEY_B),
-                    EncryptionKeys.KEY_ID_ENV, "2026-b",
-                    EncryptionKeys.OLD_KEYS_ENV, idA + ":" + a))
+                    EncryptionKeys.KEY_ENV,
+                    b64(KEY_B),
+                    EncryptionKeys.KEY_ID_ENV,
+                    "2026-b",
+                    EncryptionKeys.OLD_KEYS_ENV,
+                    idA + ":" + a))
             .orElseThrow();
     assertEquals("2026-b", rotated.currentId());
     assertEquals(JSON, new AesGcmPayloadCodec(rotated).decode(List.of(underA)).get(0));
@@ -94,10 +99,12 @@ class AesGcmPayloadCodecTest {
 
   @Test
   void unknownKeyIdIsAClearError() {
-    Payload underA = new AesGcmPayloadCodec(EncryptionKeys.of("key-a", KEY_A)).encode(List.of(JSON)).get(0);
+    Payload underA =
+        new AesGcmPayloadCodec(EncryptionKeys.of("key-a", KEY_A)).encode(List.of(JSON)).get(0);
     AesGcmPayloadCodec onlyB = new AesGcmPayloadCodec(EncryptionKeys.of("key-b", KEY_B));
 
-    PayloadCodecException e = assertThrows(PayloadCodecException.class, () -> onlyB.decode(List.of(underA)));
+    PayloadCodecException e =
+        assertThrows(PayloadCodecException.class, () -> onlyB.decode(List.of(underA)));
     assertEquals(
         "A payload is encrypted with key id key-a, which is not configured (known: key-b); add it to"
             + " REGIONMOVE_ENCRYPTION_OLD_KEYS as key-a:BASE64KEY.",
@@ -112,16 +119,21 @@ class AesGcmPayloadCodecTest {
     data[data.length / 2] ^= 1;
     Payload tampered = encoded.toBuilder().setData(ByteString.copyFrom(data)).build();
 
-    PayloadCodecException e = assertThrows(PayloadCodecException.class, () -> codec.decode(List.of(tampered)));
+    PayloadCodecException e =
+        assertThrows(PayloadCodecException.class, () -> codec.decode(List.of(tampered)));
     assertTrue(e.getMessage().contains("does not decrypt: it was altered"), e.getMessage());
   }
 
   @Test
   void relabelledKeyIdDoesNotDecrypt() {
     byte[] same = KEY_A.clone();
-    AesGcmPayloadCodec codec = new AesGcmPayloadCodec(EncryptionKeys.of("key-a", KEY_A).rotateTo("alias", same));
+    AesGcmPayloadCodec codec =
+        new AesGcmPayloadCodec(EncryptionKeys.of("key-a", KEY_A).rotateTo("alias", same));
     Payload encoded = codec.encode(List.of(JSON)).get(0);
-    Payload relabelled = encoded.toBuilder().putMetadata("encryption-key-id", ByteString.copyFromUtf8("key-a")).build();
+    Payload relabelled =
+        encoded.toBuilder()
+            .putMetadata("encryption-key-id", ByteString.copyFromUtf8("key-a"))
+            .build();
     assertThrows(PayloadCodecException.class, () -> codec.decode(List.of(relabelled)));
   }
 
@@ -135,14 +147,18 @@ class AesGcmPayloadCodecTest {
 
   @Test
   void theClientsDataConverterRoundTripsValuesAndFailures() {
-    DataConverter converter = TemporalClients.dataConverter(Optional.of(EncryptionKeys.of("key-a", KEY_A)));
+    DataConverter converter =
+        TemporalClients.dataConverter(Optional.of(EncryptionKeys.of("key-a", KEY_A)));
     Payload payload = converter.toPayload(Map.of("app", "my-app")).orElseThrow();
     assertArrayEquals(
-        "binary/encrypted".getBytes(StandardCharsets.UTF_8), payload.getMetadataOrThrow("encoding").toByteArray());
+        "binary/encrypted".getBytes(StandardCharsets.UTF_8),
+        payload.getMetadataOrThrow("encoding").toByteArray());
     assertEquals(Map.of("app", "my-app"), converter.fromPayload(payload, Map.class, Map.class));
 
     var failure = converter.exceptionToFailure(new IllegalStateException("app my-app is frozen"));
-    assertFalse(failure.getMessage().contains("my-app"), "failure messages are encrypted: " + failure.getMessage());
+    assertFalse(
+        failure.getMessage().contains("my-app"),
+        "failure messages are encrypted: " + failure.getMessage());
     assertTrue(converter.failureToException(failure).getMessage().contains("app my-app is frozen"));
   }
 

@@ -30,13 +30,17 @@ class CodecServerTest {
           .build();
 
   private static CodecServer server;
-  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void start() {
     server =
         CodecServer.start(
-            "127.0.0.1", 0, new AesGcmPayloadCodec(EncryptionKeys.of("key-a", AesGcmPayloadCodecTest.randomKey())), List.of(UI));
+            "127.0.0.1",
+            0,
+            new AesGcmPayloadCodec(EncryptionKeys.of("key-a", AesGcmPayloadCodecTest.randomKey())),
+            List.of(UI));
   }
 
   @AfterAll
@@ -51,7 +55,8 @@ class CodecServerTest {
     assertEquals(UI, encoded.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
     Payloads encrypted = parse(encoded.body());
     assertEquals(1, encrypted.getPayloadsCount());
-    assertEquals("binary/encrypted", encrypted.getPayloads(0).getMetadataOrThrow("encoding").toStringUtf8());
+    assertEquals(
+        "binary/encrypted", encrypted.getPayloads(0).getMetadataOrThrow("encoding").toStringUtf8());
     assertFalse(encoded.body().contains(JsonFormat.printer().print(JSON).substring(0, 10)));
 
     HttpResponse<String> decoded = post("/decode", encoded.body());
@@ -78,7 +83,8 @@ class CodecServerTest {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(204, preflight.statusCode());
     assertEquals(UI, preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
-    assertEquals("POST", preflight.headers().firstValue("Access-Control-Allow-Methods").orElse(null));
+    assertEquals(
+        "POST", preflight.headers().firstValue("Access-Control-Allow-Methods").orElse(null));
     assertEquals(
         "Content-Type,X-Namespace,Authorization",
         preflight.headers().firstValue("Access-Control-Allow-Headers").orElse(null));
@@ -103,14 +109,18 @@ class CodecServerTest {
     assertTrue(notJson.body().startsWith("{\"error\":"), notJson.body());
 
     Payload unknownKey =
-        new AesGcmPayloadCodec(EncryptionKeys.of("other", AesGcmPayloadCodecTest.randomKey())).encode(List.of(JSON)).get(0);
+        new AesGcmPayloadCodec(EncryptionKeys.of("other", AesGcmPayloadCodecTest.randomKey()))
+            .encode(List.of(JSON))
+            .get(0);
     HttpResponse<String> unknown = post("/decode", print(unknownKey));
     assertEquals(400, unknown.statusCode());
     assertTrue(unknown.body().contains("key id other, which is not configured"), unknown.body());
 
     assertEquals(404, post("/elsewhere", "{}").statusCode());
     HttpResponse<String> get =
-        http.send(HttpRequest.newBuilder(URI.create(server.url() + "/decode")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        http.send(
+            HttpRequest.newBuilder(URI.create(server.url() + "/decode")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(405, get.statusCode());
   }
 
@@ -126,7 +136,8 @@ class CodecServerTest {
   }
 
   private static String print(Payload... payloads) throws Exception {
-    return JsonFormat.printer().print(Payloads.newBuilder().addAllPayloads(List.of(payloads)).build());
+    return JsonFormat.printer()
+        .print(Payloads.newBuilder().addAllPayloads(List.of(payloads)).build());
   }
 
   private static Payloads parse(String json) throws Exception {

@@ -59,8 +59,12 @@ class EncryptedHistoryIT {
     new SecureRandom().nextBytes(key);
     encrypted =
         TemporalClients.connect(
-            stack.temporalAddress(), RegionmoveTestStack.NAMESPACE, Optional.of(EncryptionKeys.of("it-key", key)));
-    worker = RegionmoveWorker.start(encrypted, stack.regions(), new RegionmoveWorker.Options(Set.of(), stack.backupDir()));
+            stack.temporalAddress(),
+            RegionmoveTestStack.NAMESPACE,
+            Optional.of(EncryptionKeys.of("it-key", key)));
+    worker =
+        RegionmoveWorker.start(
+            encrypted, stack.regions(), new RegionmoveWorker.Options(Set.of(), stack.backupDir()));
   }
 
   @AfterAll
@@ -84,7 +88,8 @@ class EncryptedHistoryIT {
     RegionmoveTestStack.awaitPreflightSuccess(migration);
 
     // A refused update's sentence travels encrypted and still reads clearly with the key.
-    WorkflowUpdateException refused = assertThrows(WorkflowUpdateException.class, migration::finalizeMigration);
+    WorkflowUpdateException refused =
+        assertThrows(WorkflowUpdateException.class, migration::finalizeMigration);
     assertEquals(
         "cannot run finalize: the migration is preflight-success; run prepare first",
         ((ApplicationFailure) refused.getCause()).getOriginalMessage());
@@ -111,11 +116,14 @@ class EncryptedHistoryIT {
     for (Payload marker : versionMarkers) {
       String data = marker.getData().toStringUtf8();
       assertTrue(
-          data.equals("\"" + AppMigrationWorkflowImpl.RESTORE_WHILE_BACKING_UP + "\"") || data.matches("-?\\d+"),
+          data.equals("\"" + AppMigrationWorkflowImpl.RESTORE_WHILE_BACKING_UP + "\"")
+              || data.matches("-?\\d+"),
           () -> "a version marker holds only a change id and a version: " + data);
     }
     try {
-      for (HistoryEvent event : raw.fetchHistory(AppMigrationLockWorkflow.lockId(RegionmoveTestStack.SOURCE, APP)).getEvents()) {
+      for (HistoryEvent event :
+          raw.fetchHistory(AppMigrationLockWorkflow.lockId(RegionmoveTestStack.SOURCE, APP))
+              .getEvents()) {
         collectPayloads(event, payloads);
       }
     } catch (WorkflowNotFoundException e) {
@@ -123,24 +131,34 @@ class EncryptedHistoryIT {
     }
     assertTrue(payloads.size() > 20, "a whole migration has many payloads: " + payloads.size());
     for (Payload payload : payloads) {
-      assertTrue(AesGcmPayloadCodec.isEncrypted(payload), () -> "a plain payload in history: " + payload);
-      assertEquals("it-key", payload.getMetadataOrThrow(AesGcmPayloadCodec.METADATA_KEY_ID).toStringUtf8());
+      assertTrue(
+          AesGcmPayloadCodec.isEncrypted(payload), () -> "a plain payload in history: " + payload);
+      assertEquals(
+          "it-key", payload.getMetadataOrThrow(AesGcmPayloadCodec.METADATA_KEY_ID).toStringUtf8());
       String data = payload.getData().toString(StandardCharsets.ISO_8859_1);
-      for (String plaintext : List.of(APP, "preflight", "\"status\"", "agora-fr1", "osc-fr1", "json/plain")) {
+      for (String plaintext :
+          List.of(APP, "preflight", "\"status\"", "agora-fr1", "osc-fr1", "json/plain")) {
         assertFalse(data.contains(plaintext), () -> "a payload holds '" + plaintext + "'");
       }
       assertFalse(isJson(payload.getData().toByteArray()), () -> "a payload is JSON: " + data);
     }
 
     // Without the key the status cannot be read; with it, it reads as usual.
-    AppMigrationWorkflow rawStub = raw.newWorkflowStub(AppMigrationWorkflow.class, AppMigrationWorkflow.workflowId(id));
+    AppMigrationWorkflow rawStub =
+        raw.newWorkflowStub(AppMigrationWorkflow.class, AppMigrationWorkflow.workflowId(id));
     assertThrows(RuntimeException.class, rawStub::status);
-    Migration status = encrypted.newWorkflowStub(AppMigrationWorkflow.class, AppMigrationWorkflow.workflowId(id)).status();
+    Migration status =
+        encrypted
+            .newWorkflowStub(AppMigrationWorkflow.class, AppMigrationWorkflow.workflowId(id))
+            .status();
     assertEquals(MigrationStatus.DONE, status.status());
     assertEquals(APP, status.app());
   }
 
-  /** Whether {@code data} is one whole JSON value (ciphertext starts with a random nonce, so a first byte of '{' proves nothing). */
+  /**
+   * Whether {@code data} is one whole JSON value (ciphertext starts with a random nonce, so a first
+   * byte of '{' proves nothing).
+   */
   private static boolean isJson(byte[] data) {
     try {
       JSON.readTree(data);
@@ -153,7 +171,11 @@ class EncryptedHistoryIT {
   private static AppMigrationWorkflow start(String id) {
     MigrationRequest request =
         new MigrationRequest(
-            id, APP, APP, RegionmoveTestStack.SOURCE, RegionmoveTestStack.DESTINATION,
+            id,
+            APP,
+            APP,
+            RegionmoveTestStack.SOURCE,
+            RegionmoveTestStack.DESTINATION,
             new MigrationSettings(null, null, RegionmoveTestStack.HEARTBEAT_TIMEOUT));
     AppMigrationWorkflow stub =
         encrypted.newWorkflowStub(

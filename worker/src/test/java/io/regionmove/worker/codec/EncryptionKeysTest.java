@@ -23,7 +23,9 @@ class EncryptionKeysTest {
   void keyIdDefaultsToTheStartOfTheKeysHash() {
     EncryptionKeys keys = EncryptionKeys.from(Map.of(EncryptionKeys.KEY_ENV, KEY)).orElseThrow();
     assertTrue(keys.currentId().matches("[0-9a-f]{8}"), keys.currentId());
-    assertEquals(keys.currentId(), EncryptionKeys.from(Map.of(EncryptionKeys.KEY_ENV, KEY)).orElseThrow().currentId());
+    assertEquals(
+        keys.currentId(),
+        EncryptionKeys.from(Map.of(EncryptionKeys.KEY_ENV, KEY)).orElseThrow().currentId());
     assertFalse(keys.toString().contains(KEY), "toString never shows a key");
   }
 
@@ -34,9 +36,12 @@ class EncryptionKeysTest {
     EncryptionKeys keys =
         EncryptionKeys.from(
                 Map.of(
-                    EncryptionKeys.KEY_ENV, KEY,
-                    EncryptionKeys.KEY_ID_ENV, "v3",
-                    EncryptionKeys.OLD_KEYS_ENV, "v1:" + old1 + ", v2:" + old2))
+                    EncryptionKeys.KEY_ENV,
+                    KEY,
+                    EncryptionKeys.KEY_ID_ENV,
+                    "v3",
+                    EncryptionKeys.OLD_KEYS_ENV,
+                    "v1:" + old1 + ", v2:" + old2))
             .orElseThrow();
     assertEquals(List.of("v3", "v1", "v2"), List.copyOf(keys.ids()));
   }
@@ -72,14 +77,18 @@ class EncryptionKeysTest {
             () ->
                 EncryptionKeys.from(
                     Map.of(
-                        EncryptionKeys.KEY_ENV, KEY,
-                        EncryptionKeys.KEY_ID_ENV, "v1",
-                        EncryptionKeys.OLD_KEYS_ENV, "v1:" + other)));
+                        EncryptionKeys.KEY_ENV,
+                        KEY,
+                        EncryptionKeys.KEY_ID_ENV,
+                        "v1",
+                        EncryptionKeys.OLD_KEYS_ENV,
+                        "v1:" + other)));
     assertTrue(e.getMessage().contains("names key id v1 twice"), e.getMessage());
   }
 
   private static void assertSentence(String expected, Map<String, String> variables) {
-    EncryptionConfigException e = assertThrows(EncryptionConfigException.class, () -> EncryptionKeys.from(variables));
+    EncryptionConfigException e =
+        assertThrows(EncryptionConfigException.class, () -> EncryptionKeys.from(variables));
     assertEquals(expected, e.getMessage());
     assertEquals(1, e.getMessage().lines().count());
   }
