@@ -1,4 +1,4 @@
-package io.regionmove.activities.data;
+package io.regionmove.activities.data.postgres;
 
 import java.math.BigDecimal;
 

@@ -1,12 +1,15 @@
-package io.regionmove.activities.data;
+package io.regionmove.activities.data.postgres;
 
+import io.regionmove.activities.data.ToolProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -17,6 +20,18 @@ public final class PostgresTools {
 
   /** The environment variable naming the directory of pg_dump and pg_restore. */
   public static final String BIN_VARIABLE = "REGIONMOVE_PG_BIN";
+
+  /** libpq settings of the worker's own environment, kept from the tools: the addon's are given. */
+  private static final List<String> WORKER_CONNECTION_VARIABLES =
+      List.of(
+          "PGHOST",
+          "PGHOSTADDR",
+          "PGPORT",
+          "PGDATABASE",
+          "PGUSER",
+          "PGPASSWORD",
+          "PGSERVICE",
+          "PGOPTIONS");
 
   private final Path binDir;
 
@@ -111,5 +126,16 @@ public final class PostgresTools {
 
   Path program(String name) {
     return binDir.resolve(name);
+  }
+
+  /**
+   * Starts {@code program} (pg_dump, pg_restore) connected through {@code env} only.
+   *
+   * @param onLine receives each stderr line (already redacted), for progress
+   */
+  ToolProcess start(
+      String program, List<String> args, Map<String, String> env, Consumer<String> onLine)
+      throws IOException {
+    return ToolProcess.start(program(program), args, env, WORKER_CONNECTION_VARIABLES, onLine);
   }
 }

@@ -1,4 +1,4 @@
-package io.regionmove.activities.data;
+package io.regionmove.activities.data.postgres;
 
 /** A table by schema and name; {@link #toString()} is how logs and failures name it. */
 record TableName(String schema, String name) implements Comparable<TableName> {

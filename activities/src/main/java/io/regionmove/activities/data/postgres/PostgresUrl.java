@@ -1,4 +1,4 @@
-package io.regionmove.activities.data;
+package io.regionmove.activities.data.postgres;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -7,17 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Pattern;
 
 /**
  * A {@code postgresql://user:password@host:port/db?params} URL split so that the password never
  * reaches a command line, a log line or an exception message: tools get it through {@code
- * PGPASSWORD}, JDBC through its properties.
+ * PGPASSWORD}, JDBC through its properties. Text that may quote a URL goes through {@link
+ * io.regionmove.activities.data.Redaction}.
  */
 final class PostgresUrl {
-
-  private static final Pattern URL_IN_TEXT =
-      Pattern.compile("postgres(?:ql)?://[^\\s'\"]*", Pattern.CASE_INSENSITIVE);
 
   private final String host;
   private final int port;
@@ -81,11 +78,6 @@ final class PostgresUrl {
 
   private static String decode(String s) {
     return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-  }
-
-  /** Replaces every postgresql:// URL in a text (a tool's stderr, an exception message). */
-  static String redact(String text) {
-    return text == null ? null : URL_IN_TEXT.matcher(text).replaceAll("postgresql://***");
   }
 
   String database() {

@@ -1,5 +1,6 @@
-package io.regionmove.activities.data;
+package io.regionmove.activities.data.postgres;
 
+import io.regionmove.activities.data.Redaction;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -47,7 +48,7 @@ final class DatabaseInspector implements AutoCloseable {
     try {
       connection = DriverManager.getConnection(url.jdbcUrl(), url.jdbcProperties());
     } catch (SQLException e) {
-      throw new SQLException(PostgresUrl.redact(e.getMessage()), e.getSQLState());
+      throw new SQLException(Redaction.redact(e.getMessage()), e.getSQLState());
     }
     try (Statement s = connection.createStatement()) {
       s.execute(
