@@ -137,7 +137,7 @@ final class DevStack implements AutoCloseable {
 
     if (options.sampleApp() != null) {
       RegionConfig source = regions.get(SOURCE);
-      if (new RegionApi(source).app(options.sampleApp()).isEmpty()) {
+      if (!new RegionAccess(source).appExists(options.sampleApp())) {
         console.println(
             "Seeding "
                 + options.sampleApp()
@@ -146,7 +146,7 @@ final class DevStack implements AutoCloseable {
                 + " ("
                 + options.rows()
                 + " rows) ...");
-        SampleApp.seed(source.apiUrl(), source.token(), options.sampleApp(), options.rows());
+        SampleApp.seed(source, options.sampleApp(), options.rows());
       }
     }
     log.info("Dev stack started in {}", home);

@@ -1,9 +1,6 @@
 package io.regionmove.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.regionmove.client.MigrationClient;
 import io.regionmove.client.MigrationClient.PendingActivity;
 import io.regionmove.client.MigrationClient.Step;
@@ -13,6 +10,7 @@ import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationSettings;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.model.StepStatus;
+import io.regionmove.regionapi.Json;
 import io.temporal.client.WorkflowQueryException;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,11 +38,6 @@ final class MigrationActions {
   private static final Duration PREFLIGHT_TIMEOUT = Duration.ofMinutes(15);
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
-  static final ObjectMapper JSON =
-      new ObjectMapper()
-          .registerModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .enable(SerializationFeature.INDENT_OUTPUT);
 
   private final MigrationClient client;
   private final Console console;
@@ -326,7 +319,7 @@ final class MigrationActions {
 
   void printJson(Object value) {
     try {
-      console.println(JSON.writeValueAsString(value));
+      console.println(Json.pretty().writeValueAsString(value));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(
           "Cannot print the migration as JSON: " + e.getOriginalMessage(), e);

@@ -51,8 +51,8 @@ final class MigrationCreateCommand implements Callable<Integer> {
       // The source region must be known here: no worker polls the queue of an unknown region.
       regions.ifPresent(
           r -> {
-            new RegionApi(session.region(r, region)).probe();
-            new RegionApi(session.region(r, destination)).probe();
+            new RegionAccess(session.region(r, region)).probe();
+            new RegionAccess(session.region(r, destination)).probe();
           });
       MigrationActions actions =
           new MigrationActions(session.migrations(), root.console(), root.json);

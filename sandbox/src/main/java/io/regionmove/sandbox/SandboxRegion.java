@@ -1,11 +1,10 @@
 package io.regionmove.sandbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.regionmove.regionapi.Json;
 import io.regionmove.sandbox.api.ApiException;
 import io.regionmove.sandbox.api.AppRouter;
 import io.regionmove.sandbox.api.FaultInjector;
@@ -62,10 +61,7 @@ public final class SandboxRegion implements AutoCloseable {
       }
       token = state.token;
     }
-    ObjectMapper json =
-        new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    ObjectMapper json = Json.mapper();
     Clock clock = Clock.systemUTC();
     Javalin server =
         Javalin.create(

@@ -5,7 +5,7 @@ import io.regionmove.activities.data.DataActivitiesImpl;
 import io.regionmove.activities.data.DirectoryBackupStore;
 import io.regionmove.activities.region.RegionActivitiesImpl;
 import io.regionmove.activities.region.RegionAddonDatabases;
-import io.regionmove.activities.region.RegionClient;
+import io.regionmove.regionapi.RegionClient;
 import io.regionmove.workflows.AppMigrationLockWorkflowImpl;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.regionmove.workflows.AppMigrationWorkflowImpl;

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.regionmove.activities.config.RegionConfig;
-import io.regionmove.activities.region.RegionClient;
-import io.regionmove.activities.region.RegionUnavailableException;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.model.Phase;
+import io.regionmove.regionapi.RegionClient;
+import io.regionmove.regionapi.RegionUnavailableException;
 import io.regionmove.sandbox.AddonProvider;
 import io.regionmove.sandbox.FaultOptions;
 import io.regionmove.sandbox.SandboxOptions;

@@ -1,14 +1,9 @@
-package io.regionmove.activities.region;
+package io.regionmove.regionapi;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.type.CollectionType;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.regionmove.activities.config.RegionConfig;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -31,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * A typed client of one region's Region API (SPEC §5). A 4xx answer is a {@link RegionApiException}
  * (final); a 5xx answer, a refused connection or a time-out is a {@link RegionUnavailableException}
  * (worth retrying). Neither message ever holds a value that was sent or received, and requests are
- * logged by method and path only.
+ * logged by method and path only. Every path segment is percent-encoded, so a name, an email or an
+ * id always stays one segment.
  */
 public class RegionClient {
 
@@ -40,23 +36,20 @@ public class RegionClient {
 
   private static final Logger log = LoggerFactory.getLogger(RegionClient.class);
 
-  static final ObjectMapper JSON =
-      new ObjectMapper()
-          .registerModule(new JavaTimeModule())
-          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-          .configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+  private static final ObjectMapper JSON = Json.mapper();
 
-  private final RegionConfig region;
+  private final RegionEndpoint region;
+  private final String baseUrl;
   private final HttpClient http;
   private final Duration requestTimeout;
 
-  public RegionClient(RegionConfig region) {
+  public RegionClient(RegionEndpoint region) {
     this(region, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
   }
 
-  public RegionClient(RegionConfig region, Duration connectTimeout, Duration requestTimeout) {
+  public RegionClient(RegionEndpoint region, Duration connectTimeout, Duration requestTimeout) {
     this.region = region;
+    this.baseUrl = stripTrailingSlash(region.apiUrl());
     this.requestTimeout = requestTimeout;
     this.http =
         HttpClient.newBuilder()
@@ -65,7 +58,7 @@ public class RegionClient {
             .build();
   }
 
-  public RegionConfig region() {
+  public RegionEndpoint region() {
     return region;
   }
 
@@ -272,8 +265,19 @@ public class RegionClient {
     return "/v1/apps/" + segment(app);
   }
 
-  private static String segment(String value) {
+  /**
+   * One path segment, percent-encoded: {@code /}, {@code ?}, {@code #}, {@code +}, {@code @} and
+   * spaces never change the path, and a segment of dots only is not read as "this" or "parent".
+   */
+  static String segment(String value) {
+    if (!value.isEmpty() && value.chars().allMatch(c -> c == '.')) {
+      return "%2E".repeat(value.length());
+    }
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String stripTrailingSlash(String url) {
+    return url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   private boolean delete(String path) {
@@ -299,7 +303,7 @@ public class RegionClient {
       throw new IllegalArgumentException("cannot encode the body of " + method + " " + path, e);
     }
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(region.apiUrl() + path))
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
             .timeout(requestTimeout)
             .header("Authorization", "Bearer " + region.token())
             .header("Accept", "application/json")
@@ -311,11 +315,7 @@ public class RegionClient {
       response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (HttpConnectTimeoutException e) {
       throw new RegionUnavailableException(
-          "Region "
-              + region.name()
-              + " at "
-              + region.apiUrl()
-              + " did not accept a connection in time.",
+          "Region " + region.name() + " at " + baseUrl + " did not accept a connection in time.",
           e);
     } catch (HttpTimeoutException e) {
       throw new RegionUnavailableException(
@@ -332,11 +332,7 @@ public class RegionClient {
           e);
     } catch (ConnectException e) {
       throw new RegionUnavailableException(
-          "Region "
-              + region.name()
-              + " cannot be reached at "
-              + region.apiUrl()
-              + " (connection refused).",
+          "Region " + region.name() + " cannot be reached at " + baseUrl + " (connection refused).",
           e);
     } catch (IOException e) {
       throw new RegionUnavailableException(
@@ -367,6 +363,7 @@ public class RegionClient {
       throw new RegionApiException(region.name(), status, message);
     }
     throw new RegionUnavailableException(
+        status,
         region.name() + " answered " + status + " to " + method + " " + path + ": " + message);
   }
 

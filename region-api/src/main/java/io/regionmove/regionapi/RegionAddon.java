@@ -1,9 +1,13 @@
-package io.regionmove.activities.region;
+package io.regionmove.regionapi;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 /**
  * An addon of an app. {@code url} (the connection URL, a secret) is only filled by {@link
  * RegionClient#getAddon}; {@code reference} is the idempotency key it was created with.
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RegionAddon(
     String id,
     String provider,

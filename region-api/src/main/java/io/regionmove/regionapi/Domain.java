@@ -1,8 +1,11 @@
-package io.regionmove.activities.region;
+package io.regionmove.regionapi;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.time.Instant;
 
 /** A custom domain of an app, with its TLS certificate and key (a secret). */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Domain(
     String name, boolean canonical, String tlscert, String tlskey, Instant tlscertExpiresAt) {
 

@@ -1,8 +1,11 @@
-package io.regionmove.activities.region;
+package io.regionmove.regionapi;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 
 /** An app as its region's Region API shows it. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RegionApp(
     String name,
     String region,

@@ -1,4 +1,4 @@
-package io.regionmove.activities.region;
+package io.regionmove.regionapi;
 
 /**
  * What a create call answered: the object, and whether this call made it ({@code false} when the

@@ -1,4 +1,4 @@
-package io.regionmove.activities.region;
+package io.regionmove.regionapi;
 
 /**
  * The region refused a request (HTTP 4xx): a bad token, an unknown object, a conflict, a frozen

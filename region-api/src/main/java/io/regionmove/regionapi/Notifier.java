@@ -1,8 +1,11 @@
-package io.regionmove.activities.region;
+package io.regionmove.regionapi;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 
 /** A notifier of an app; its URL may hold a webhook secret, so only its name is ever shown. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Notifier(String id, String type, String name, String url, List<String> events) {
 
   public Notifier {
