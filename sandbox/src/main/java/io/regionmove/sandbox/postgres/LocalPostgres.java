@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipal;
@@ -16,7 +19,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * start} on a free loopback port, with its unix socket inside {@code <dir>}. When the JVM runs as
  * root, the PostgreSQL programs run as the {@code postgres} user (PostgreSQL refuses to run as
  * root).
+ *
+ * <p>One process at a time owns the cluster, holding a lock on {@code <dir>/owner.lock} that the
+ * operating system releases when the process ends, however it ends. The owner stops the cluster on
+ * {@link #close()}, also when it adopted it running from an owner that was killed before it could
+ * stop it. Another {@code LocalPostgres} on the same directory while the owner lives, in this
+ * process or another, is a guest: it uses the cluster and leaves it running.
  */
 public final class LocalPostgres implements AutoCloseable {
 
@@ -40,26 +53,39 @@ public final class LocalPostgres implements AutoCloseable {
   /** Unix socket paths are limited to 107 bytes; ".s.PGSQL.NNNNN" takes 15 of them. */
   private static final int MAX_SOCKET_DIR_LENGTH = 90;
 
+  private static final String OWNER_LOCK = "owner.lock";
+  private static final Duration GUEST_WAIT = Duration.ofSeconds(60);
+
+  /**
+   * The directories whose cluster this JVM owns. A second lock on the file from this JVM would
+   * fail, and closing the channel it opened would release the owner's lock (POSIX locks belong to
+   * the process), so the JVM checks here first.
+   */
+  private static final Set<Path> OWNED_HERE = ConcurrentHashMap.newKeySet();
+
   private static PostgresServer shared;
 
   private final Path dir;
   private final Path bin;
   private final boolean asRoot;
   private final PostgresServer server;
-  private final boolean startedHere;
+
+  /** The owner's lock; null for a guest, which leaves the cluster running. */
+  private FileChannel ownerLock;
 
   private LocalPostgres(
-      Path dir, Path bin, boolean asRoot, PostgresServer server, boolean startedHere) {
+      Path dir, Path bin, boolean asRoot, PostgresServer server, FileChannel ownerLock) {
     this.dir = dir;
     this.bin = bin;
     this.asRoot = asRoot;
     this.server = server;
-    this.startedHere = startedHere;
+    this.ownerLock = ownerLock;
   }
 
   /**
-   * Starts the cluster kept in {@code dir} (creating it on first use), or attaches to it when it is
-   * already running.
+   * Starts the cluster kept in {@code dir} (creating it on first use) and owns it. When it is
+   * already running, this owns it too if its owner has ended (the cluster was left running by a
+   * crash), and is a guest if its owner still runs.
    *
    * @throws IllegalStateException naming how to install PostgreSQL when its binaries are missing
    */
@@ -76,7 +102,6 @@ public final class LocalPostgres implements AutoCloseable {
                             + " to an existing server."));
     Path home = dir.toAbsolutePath().normalize();
     boolean asRoot = "root".equals(System.getProperty("user.name"));
-    Path data = home.resolve("data");
     try {
       Files.createDirectories(home);
       Path socketDir = home.resolve("run");
@@ -90,66 +115,139 @@ public final class LocalPostgres implements AutoCloseable {
                   + "; choose a directory whose parent directories are searchable by other users.");
         }
       }
-      if (!Files.exists(data.resolve("PG_VERSION"))) {
-        exec(
-            asRoot,
-            home,
-            List.of(
-                bin.resolve("initdb").toString(),
-                "-D",
-                data.toString(),
-                "-A",
-                "trust",
-                "-U",
-                SUPERUSER,
-                "-E",
-                "UTF8",
-                "--no-locale",
-                "--no-sync"),
-            "initdb");
-      }
-      Optional<Integer> runningPort = runningPort(data);
-      if (runningPort.isPresent()
-          && runAs(
-                  asRoot,
-                  home,
-                  List.of(bin.resolve("pg_ctl").toString(), "status", "-D", data.toString()))
-              == 0) {
-        log.info("PostgreSQL in {} is already running on port {}", home, runningPort.get());
+      Optional<FileChannel> lock = claim(home);
+      if (lock.isEmpty()) {
+        int port = awaitRunning(bin, asRoot, home);
+        log.info("PostgreSQL in {} is owned by a running process; using it on port {}", home, port);
         return new LocalPostgres(
-            home,
-            bin,
-            asRoot,
-            new PostgresServer("127.0.0.1", runningPort.get(), SUPERUSER, null),
-            false);
+            home, bin, asRoot, new PostgresServer("127.0.0.1", port, SUPERUSER, null), null);
       }
-      int port = freePort();
-      String sockets =
-          socketDir.toString().length() <= MAX_SOCKET_DIR_LENGTH
-              ? "-k " + socketDir
-              : "-c unix_socket_directories=''";
+      try {
+        return new LocalPostgres(home, bin, asRoot, startOrAdopt(bin, asRoot, home), lock.get());
+      } catch (IOException | RuntimeException e) {
+        release(home, lock.get());
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Could not prepare the PostgreSQL directory " + home + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs the cluster as its owner: adopts it when a previous owner left it running. */
+  private static PostgresServer startOrAdopt(Path bin, boolean asRoot, Path home)
+      throws IOException {
+    Path data = home.resolve("data");
+    if (!Files.exists(data.resolve("PG_VERSION"))) {
       exec(
           asRoot,
           home,
           List.of(
-              bin.resolve("pg_ctl").toString(),
-              "start",
-              "-w",
-              "-t",
-              "60",
+              bin.resolve("initdb").toString(),
               "-D",
               data.toString(),
-              "-l",
-              home.resolve("postgres.log").toString(),
-              "-o",
-              "-p " + port + " -c listen_addresses=127.0.0.1 " + sockets),
-          "pg_ctl start");
-      log.info("PostgreSQL started in {} on port {}", home, port);
-      return new LocalPostgres(
-          home, bin, asRoot, new PostgresServer("127.0.0.1", port, SUPERUSER, null), true);
+              "-A",
+              "trust",
+              "-U",
+              SUPERUSER,
+              "-E",
+              "UTF8",
+              "--no-locale",
+              "--no-sync"),
+          "initdb");
+    }
+    Optional<Integer> runningPort = runningPort(bin, asRoot, home);
+    if (runningPort.isPresent()) {
+      log.info(
+          "PostgreSQL in {} was left running on port {} by a process that ended without stopping"
+              + " it; adopting it, it stops with this one",
+          home,
+          runningPort.get());
+      return new PostgresServer("127.0.0.1", runningPort.get(), SUPERUSER, null);
+    }
+    int port = freePort();
+    String sockets =
+        home.resolve("run").toString().length() <= MAX_SOCKET_DIR_LENGTH
+            ? "-k " + home.resolve("run")
+            : "-c unix_socket_directories=''";
+    exec(
+        asRoot,
+        home,
+        List.of(
+            bin.resolve("pg_ctl").toString(),
+            "start",
+            "-w",
+            "-t",
+            "60",
+            "-D",
+            data.toString(),
+            "-l",
+            home.resolve("postgres.log").toString(),
+            "-o",
+            "-p " + port + " -c listen_addresses=127.0.0.1 " + sockets),
+        "pg_ctl start");
+    log.info("PostgreSQL started in {} on port {}", home, port);
+    return new PostgresServer("127.0.0.1", port, SUPERUSER, null);
+  }
+
+  /** The lock that makes this process the cluster's owner; empty when a live process owns it. */
+  private static Optional<FileChannel> claim(Path home) throws IOException {
+    if (!OWNED_HERE.add(home)) {
+      return Optional.empty();
+    }
+    FileChannel channel = null;
+    try {
+      channel =
+          FileChannel.open(
+              home.resolve(OWNER_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock = channel.tryLock();
+      if (lock != null) {
+        return Optional.of(channel);
+      }
+    } catch (IOException | RuntimeException e) {
+      OWNED_HERE.remove(home);
+      if (channel != null) {
+        channel.close();
+      }
+      throw e;
+    }
+    channel.close();
+    OWNED_HERE.remove(home);
+    return Optional.empty();
+  }
+
+  private static void release(Path home, FileChannel lock) {
+    try {
+      lock.close();
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Could not prepare the PostgreSQL directory " + home + ": " + e.getMessage(), e);
+      log.warn("Could not release {}: {}", home.resolve(OWNER_LOCK), e.getMessage());
+    } finally {
+      OWNED_HERE.remove(home);
+    }
+  }
+
+  /** A guest waits for the owner to have the cluster running. */
+  private static int awaitRunning(Path bin, boolean asRoot, Path home) throws IOException {
+    long deadline = System.nanoTime() + GUEST_WAIT.toNanos();
+    while (true) {
+      Optional<Integer> port = runningPort(bin, asRoot, home);
+      if (port.isPresent()) {
+        return port.get();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "PostgreSQL in "
+                + home
+                + " belongs to another running process but did not start within "
+                + GUEST_WAIT.toSeconds()
+                + " s; stop that process or use another directory.");
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while waiting for PostgreSQL in " + home, e);
+      }
     }
   }
 
@@ -161,12 +259,21 @@ public final class LocalPostgres implements AutoCloseable {
     return dir;
   }
 
-  /** Stops the cluster ({@code pg_ctl stop -m fast}) if this object started it. */
+  /** Whether this process owns the cluster, so that {@link #close()} stops it. */
+  public boolean owner() {
+    return ownerLock != null;
+  }
+
+  /**
+   * The owner stops the cluster ({@code pg_ctl stop -m fast}), whether it started or adopted it,
+   * and returns once its postmaster has exited, then gives up ownership; a guest leaves it running.
+   */
   @Override
-  public void close() {
-    if (!startedHere) {
+  public synchronized void close() {
+    if (ownerLock == null) {
       return;
     }
+    Optional<ProcessHandle> postmaster = postmaster();
     try {
       exec(
           asRoot,
@@ -180,8 +287,29 @@ public final class LocalPostgres implements AutoCloseable {
               "-D",
               dir.resolve("data").toString()),
           "pg_ctl stop");
-    } catch (RuntimeException e) {
+      // pg_ctl returns when postmaster.pid is gone, a moment before the process itself.
+      if (postmaster.isPresent()) {
+        postmaster.get().onExit().get(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      }
+    } catch (RuntimeException | ExecutionException | TimeoutException e) {
       log.warn("Could not stop PostgreSQL in {}: {}", dir, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      release(dir, ownerLock);
+      ownerLock = null;
+    }
+  }
+
+  /** The cluster's postmaster, as {@code postmaster.pid} names it. */
+  private Optional<ProcessHandle> postmaster() {
+    try {
+      List<String> lines = Files.readAllLines(dir.resolve("data").resolve("postmaster.pid"));
+      return lines.isEmpty()
+          ? Optional.empty()
+          : ProcessHandle.of(Long.parseLong(lines.get(0).trim()));
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
     }
   }
 
@@ -247,7 +375,13 @@ public final class LocalPostgres implements AutoCloseable {
     }
   }
 
-  private static Optional<Integer> runningPort(Path data) throws IOException {
+  /**
+   * The port of the cluster when its postmaster runs ({@code postmaster.pid} names the port and
+   * {@code pg_ctl status} finds the process); empty otherwise.
+   */
+  private static Optional<Integer> runningPort(Path bin, boolean asRoot, Path home)
+      throws IOException {
+    Path data = home.resolve("data");
     Path pid = data.resolve("postmaster.pid");
     if (!Files.exists(pid)) {
       return Optional.empty();
@@ -256,11 +390,15 @@ public final class LocalPostgres implements AutoCloseable {
     if (lines.size() < 4) {
       return Optional.empty();
     }
+    int port;
     try {
-      return Optional.of(Integer.parseInt(lines.get(3).trim()));
+      port = Integer.parseInt(lines.get(3).trim());
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
+    List<String> status =
+        List.of(bin.resolve("pg_ctl").toString(), "status", "-D", data.toString());
+    return runAs(asRoot, home, status) == 0 ? Optional.of(port) : Optional.empty();
   }
 
   private static void exec(boolean asRoot, Path dir, List<String> command, String what) {
