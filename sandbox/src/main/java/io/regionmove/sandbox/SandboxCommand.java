@@ -37,13 +37,25 @@ public final class SandboxCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--region", required = true, paramLabel = "NAME")
+  @Option(
+      names = "--region",
+      required = true,
+      paramLabel = "NAME",
+      description = "The region's name, such as agora-fr1.")
   String region;
 
-  @Option(names = "--port", required = true, paramLabel = "PORT")
+  @Option(
+      names = "--port",
+      required = true,
+      paramLabel = "PORT",
+      description = "The port of the Region API and the app router, 0 for a free one.")
   int port;
 
-  @Option(names = "--host", paramLabel = "HOST", defaultValue = SandboxOptions.DEFAULT_HOST)
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      defaultValue = SandboxOptions.DEFAULT_HOST,
+      description = "The address to listen on (default: ${DEFAULT-VALUE}).")
   String host;
 
   @Option(
