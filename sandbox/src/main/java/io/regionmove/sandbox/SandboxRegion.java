@@ -12,6 +12,7 @@ import io.regionmove.sandbox.api.JsonAnswers;
 import io.regionmove.sandbox.api.JsonBodies;
 import io.regionmove.sandbox.api.JsonErrorHandler;
 import io.regionmove.sandbox.api.RegionApi;
+import io.regionmove.sandbox.api.RequestFields;
 import io.regionmove.sandbox.api.SandboxAdminApi;
 import io.regionmove.sandbox.postgres.AddonDatabaseProvisioner;
 import io.regionmove.sandbox.state.RegionState;
@@ -150,12 +151,16 @@ public final class SandboxRegion implements AutoCloseable {
                 ctx,
                 e.getStatus(),
                 e.getStatus() == 404
-                    ? "No such endpoint: " + ctx.method() + " " + RegionApi.shown(ctx.path()) + "."
+                    ? "No such endpoint: "
+                        + ctx.method()
+                        + " "
+                        + RequestFields.shown(ctx.path())
+                        + "."
                     : e.getStatus() == 405
                         ? "The method "
                             + ctx.method()
                             + " is not allowed on "
-                            + RegionApi.shown(ctx.path())
+                            + RequestFields.shown(ctx.path())
                             + "."
                         : e.getStatus() == 413
                             ? JsonBodies.tooLarge().getMessage()

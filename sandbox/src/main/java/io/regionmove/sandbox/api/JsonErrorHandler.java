@@ -43,7 +43,7 @@ public final class JsonErrorHandler extends ErrorHandler {
   private static byte[] body(int status, String reason) {
     String what = reason == null || reason.isBlank() ? HttpStatus.getMessage(status) : reason;
     String message =
-        "The HTTP server refused the request (" + status + " " + RegionApi.shown(what) + ").";
+        "The HTTP server refused the request (" + status + " " + RequestFields.shown(what) + ").";
     try {
       return Json.mapper().writeValueAsBytes(Map.of("error", message));
     } catch (JsonProcessingException e) {
