@@ -1,6 +1,10 @@
 package io.regionmove.workflows;
 
 import io.regionmove.activities.StepResult;
+import io.regionmove.model.CnameChange;
+import io.regionmove.model.Migration;
+import io.regionmove.model.MigrationRequest;
+import io.regionmove.model.MigrationStatus;
 import io.regionmove.model.Step;
 import io.regionmove.model.StepStatus;
 import io.temporal.failure.ActivityFailure;
@@ -13,25 +17,92 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The progress lines a migration shows (SPEC §1 "step"): one per activity call, in the phase the
- * gate is in, and the errors of the phase that failed or of the undo actions that did.
+ * What a migration shows (SPEC §1 "migration"): its status as the search attributes and Temporal
+ * Web's current details, one progress line per activity call in the phase the gate is in, the
+ * errors of the phase that failed or of the undo actions that did, and the outcome.
  */
 final class Progress {
 
+  private final MigrationRequest request;
   private final StepGate gate;
   private final List<Step> steps = new ArrayList<>();
   private final List<String> errors = new ArrayList<>();
+  private final List<String> checks = new ArrayList<>();
+  private final List<CnameChange> cnames = new ArrayList<>();
+  private final Instant startedAt;
+  private Instant finishedAt;
+  private String url;
+  private String abortReason;
 
-  Progress(StepGate gate) {
+  Progress(MigrationRequest request, StepGate gate) {
+    this.request = request;
     this.gate = gate;
+    this.startedAt = now();
   }
 
-  List<Step> steps() {
-    return steps;
-  }
-
+  /** The errors shown for the running phase, or for the undo actions while aborting. */
   List<String> errors() {
     return errors;
+  }
+
+  /** The preflight checks that failed, as the sentences the user reads. */
+  List<String> checks() {
+    return checks;
+  }
+
+  /** Per custom domain, the CNAME change to make once finalized. */
+  List<CnameChange> cnames() {
+    return cnames;
+  }
+
+  void url(String newUrl) {
+    url = newUrl;
+  }
+
+  String abortReason() {
+    return abortReason;
+  }
+
+  void abortReason(String why) {
+    abortReason = why;
+  }
+
+  void finished() {
+    finishedAt = now();
+  }
+
+  /** The migration object the status query and every update return. */
+  Migration snapshot() {
+    return new Migration(
+        request.migrationId(),
+        request.app(),
+        request.newName(),
+        request.source(),
+        request.destination(),
+        gate.status(),
+        gate.phase(),
+        gate.failedPhase(),
+        steps,
+        errors,
+        checks,
+        url,
+        cnames,
+        abortReason,
+        startedAt,
+        finishedAt);
+  }
+
+  /** Shows the gate's status in the search attributes and in Temporal Web's current details. */
+  void publishStatus() {
+    MigrationStatus status = gate.status();
+    Workflow.upsertTypedSearchAttributes(
+        MigrationSearchAttributes.APP.valueSet(request.app()),
+        MigrationSearchAttributes.SOURCE.valueSet(request.source()),
+        MigrationSearchAttributes.DESTINATION.valueSet(request.destination()),
+        MigrationSearchAttributes.STATUS.valueSet(status.wireName()));
+    Workflow.setCurrentDetails(
+        "**%s** — %s: %s → %s"
+            .formatted(status.wireName(), request.app(), request.source(), request.destination()));
   }
 
   StepResult step(String name, Supplier<StepResult> action) {
