@@ -57,6 +57,12 @@ final class AppLock {
     }
   }
 
+  /** The failed check of a migration that did not get the lock. */
+  String refusal() {
+    return "app '%s' in %s already has a migration in progress: finish or abort it first"
+        .formatted(request.app(), request.source());
+  }
+
   /** Releases the lock if this migration holds it, and waits until it is free. */
   void release() {
     if (holder == null) {

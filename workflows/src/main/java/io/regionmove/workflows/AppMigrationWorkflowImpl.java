@@ -2,14 +2,13 @@ package io.regionmove.workflows;
 
 import static io.regionmove.workflows.Wording.describe;
 
-import io.regionmove.activities.CheckResult;
+import io.regionmove.activities.AppInput;
 import io.regionmove.activities.ConfigInput;
-import io.regionmove.activities.DestinationCheckInput;
+import io.regionmove.activities.MoveInput;
 import io.regionmove.activities.RedirectInput;
 import io.regionmove.activities.RedirectResult;
 import io.regionmove.activities.SourceCheck;
 import io.regionmove.activities.StartAppInput;
-import io.regionmove.model.Check;
 import io.regionmove.model.CnameChange;
 import io.regionmove.model.ConfigKind;
 import io.regionmove.model.Formation;
@@ -52,8 +51,12 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   private final Progress progress;
   private final MigrationCalls calls;
   private final AddonMoves addons;
+  private final Preflight preflight;
   private final AppLock lock;
   private final IdleGuard idleGuard;
+  private final AppInput sourceApp;
+  private final AppInput destinationApp;
+  private final MoveInput move;
   private CancellationScope phaseScope;
 
   private SourceCheck source;
@@ -67,8 +70,12 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     this.progress = new Progress(request, gate);
     this.calls = new MigrationCalls(request);
     this.addons = new AddonMoves(request, calls, progress, compensations);
+    this.preflight = new Preflight(request, calls, progress);
     this.lock = new AppLock(request);
     this.idleGuard = new IdleGuard(request.settings().idleLimit());
+    this.sourceApp = calls.sourceApp();
+    this.destinationApp = calls.destinationApp();
+    this.move = calls.move();
   }
 
   @Override
@@ -78,11 +85,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
       if (lock.acquire()) {
         runUserSteps();
       } else {
-        progress
-            .checks()
-            .add(
-                "app '%s' in %s already has a migration in progress: finish or abort it first"
-                    .formatted(request.app(), request.source()));
+        progress.checks().add(lock.refusal());
         end(MigrationStatus.PREFLIGHT_ERROR);
       }
     } catch (CanceledFailure e) {
@@ -96,7 +99,9 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     if (gate.status() == MigrationStatus.DONE) {
       closeRedirectWindow();
     }
-    Workflow.await(Workflow::isEveryHandlerFinished); // no update is left without its answer
+    // No update is left without its answer; detached, as Workflow.await throws once cancelled.
+    Workflow.newDetachedCancellationScope(() -> Workflow.await(Workflow::isEveryHandlerFinished))
+        .run();
     if (CancellationScope.current().isCancelRequested()) {
       // Cancelled, even if by then the abort had been asked another way: it ends cancelled.
       throw new CanceledFailure("the workflow was cancelled; its undo actions have run");
@@ -129,7 +134,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
         Workflow.newCancellationScope(
             () -> {
               switch (next) {
-                case PREFLIGHT -> preflight();
+                case PREFLIGHT -> source = preflight.run();
                 case PREPARE -> prepareDestination();
                 case DATA -> migrateData();
                 case FINALIZE -> finalizeMove();
@@ -173,58 +178,27 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
 
   // ---- the phases, in the order a migration goes through them ---------------------------------
 
-  private void preflight() {
-    String src = request.source();
-    if (src.equals(request.destination())) {
-      progress
-          .checks()
-          .add(
-              "the destination region is the source region (%s): choose another destination"
-                  .formatted(src));
-      return;
-    }
-    source =
-        progress.step(
-            "Check app " + request.app() + " in " + src,
-            () -> calls.preflight(src, "check source app").checkSource(calls.sourceApp()),
-            r -> describe(r.checks()));
-    failedChecks(source.checks());
-    CheckResult destination =
-        progress.step(
-            "Check destination region " + request.destination(),
-            () ->
-                calls
-                    .preflight(src, "check destination region")
-                    .checkDestination(new DestinationCheckInput(calls.move(), source.addons())),
-            r -> describe(r.checks()));
-    failedChecks(destination.checks());
-  }
-
-  private void failedChecks(List<Check> checks) {
-    checks.stream().filter(c -> !c.passed()).map(Check::message).forEach(progress.checks()::add);
-  }
-
   private void prepareDestination() {
     String src = request.source();
     String dst = request.destination();
     compensations.register(
         "unfreeze-source",
         "Unfreeze source app " + request.app(),
-        () -> calls.undo(src, "unfreeze source app").unfreezeSource(calls.sourceApp()));
+        () -> calls.undo(src, "unfreeze source app").unfreezeSource(sourceApp));
     progress.step(
         "Freeze source app " + request.app(),
-        () -> calls.region(src, "freeze source app").freezeSource(calls.sourceApp()));
+        () -> calls.region(src, "freeze source app").freezeSource(sourceApp));
 
     compensations.register(
         "delete-destination-app",
         "Delete destination app " + request.newName() + " in " + dst,
-        () -> calls.undo(dst, "delete destination app").deleteApp(calls.destinationApp()));
+        () -> calls.undo(dst, "delete destination app").deleteApp(destinationApp));
     progress.step(
         "Create app " + request.newName() + " in " + dst,
-        () -> calls.region(dst, "create destination app").createApp(calls.move()));
+        () -> calls.region(dst, "create destination app").createApp(move));
 
     for (ConfigKind kind : ConfigKind.values()) {
-      ConfigInput input = new ConfigInput(calls.move(), kind);
+      ConfigInput input = new ConfigInput(move, kind);
       compensations.register(
           "remove-" + kind.name().toLowerCase(),
           "Remove copied " + kind.label(),
@@ -252,26 +226,26 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     compensations.register(
         "stop-destination",
         "Stop destination app " + request.newName(),
-        () -> calls.undo(dst, "stop destination app").stopApp(calls.destinationApp()));
+        () -> calls.undo(dst, "stop destination app").stopApp(destinationApp));
     progress.step(
         "Start app " + request.newName() + " in " + dst + " (" + describe(formation) + ")",
         () ->
             calls
                 .region(dst, "start destination app")
-                .startApp(new StartAppInput(calls.destinationApp(), formation)));
+                .startApp(new StartAppInput(destinationApp, formation)));
 
     Instant until = Progress.now().plus(request.settings().redirectWindow());
     compensations.register(
         "remove-redirect",
         "Remove redirect of " + request.app(),
-        () -> calls.undo(src, "remove redirect").removeRedirect(calls.sourceApp()));
+        () -> calls.undo(src, "remove redirect").removeRedirect(sourceApp));
     RedirectResult redirect =
         progress.step(
             "Redirect " + request.app() + " to the new app until " + until,
             () ->
                 calls
                     .region(src, "redirect source app")
-                    .redirectSource(new RedirectInput(calls.move(), until)),
+                    .redirectSource(new RedirectInput(move, until)),
             RedirectResult::logs);
     progress.url(redirect.url());
     String host = URI.create(redirect.url()).getHost();
@@ -286,7 +260,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
       sourceFormation =
           progress.step(
               "Read formation of " + request.app(),
-              () -> calls.region(src, "read source formation").readFormation(calls.sourceApp()),
+              () -> calls.region(src, "read source formation").readFormation(sourceApp),
               f -> List.of(describe(f)));
     }
     Formation formation = sourceFormation;
@@ -296,10 +270,10 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
         () ->
             calls
                 .undo(src, "restart source app")
-                .startApp(new StartAppInput(calls.sourceApp(), formation)));
+                .startApp(new StartAppInput(sourceApp, formation)));
     progress.step(
         "Stop source app " + request.app(),
-        () -> calls.region(src, "stop source app").stopApp(calls.sourceApp()));
+        () -> calls.region(src, "stop source app").stopApp(sourceApp));
   }
 
   /** After done: keep the redirect for its window, then remove it and delete the old app. */
@@ -315,10 +289,10 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     try {
       progress.step(
           "Remove redirect of " + request.app(),
-          () -> calls.undo(src, "remove redirect").removeRedirect(calls.sourceApp()));
+          () -> calls.undo(src, "remove redirect").removeRedirect(sourceApp));
       progress.step(
           "Delete old app " + request.app() + " in " + src,
-          () -> calls.undo(src, "delete old app").deleteSourceApp(calls.move()));
+          () -> calls.undo(src, "delete old app").deleteSourceApp(move));
     } catch (ActivityFailure e) {
       progress.errors().add("cleanup after the redirect window: " + describe(e));
       log.error("Cleanup failed: {}", describe(e));

@@ -1,6 +1,7 @@
 package io.regionmove.workflows;
 
 import io.regionmove.activities.StepResult;
+import io.regionmove.model.Check;
 import io.regionmove.model.CnameChange;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationRequest;
@@ -48,6 +49,11 @@ final class Progress {
   /** The preflight checks that failed, as the sentences the user reads. */
   List<String> checks() {
     return checks;
+  }
+
+  /** Adds the sentence of each check that failed to the failed preflight checks. */
+  void addFailedChecks(List<Check> results) {
+    results.stream().filter(c -> !c.passed()).map(Check::message).forEach(checks::add);
   }
 
   /** Per custom domain, the CNAME change to make once finalized. */
