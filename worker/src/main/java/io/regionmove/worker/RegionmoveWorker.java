@@ -1,14 +1,18 @@
 package io.regionmove.worker;
 
 import io.regionmove.activities.config.Regions;
+import io.regionmove.activities.data.CopyRate;
 import io.regionmove.activities.data.DataActivitiesImpl;
+import io.regionmove.activities.data.DataOptions;
 import io.regionmove.activities.data.DirectoryBackupStore;
+import io.regionmove.activities.data.Engines;
 import io.regionmove.activities.region.RegionActivitiesImpl;
 import io.regionmove.activities.region.RegionAddonDatabases;
 import io.regionmove.regionapi.RegionClient;
 import io.regionmove.workflows.AppMigrationLockWorkflowImpl;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.regionmove.workflows.AppMigrationWorkflowImpl;
+import io.regionmove.workflows.MigrationDryRunWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.worker.Worker;
@@ -26,8 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running regionmove worker: one {@link WorkerFactory} polling the migrations task queue (the
- * migration and lock workflows) and, for each region it serves, that region's activity task queue
- * (region and data activities).
+ * migration, lock and dry-run workflows) and, for each region it serves, that region's activity
+ * task queue (region and data activities). Both kinds of activities share the worker's data {@link
+ * Engines}: the source check says an addon's data is moved by an engine only when this worker has
+ * one for it.
  *
  * <p>The activities of a region's queue may reach every configured region (a preflight on the
  * source checks the destination), so they are built over all of {@link Regions}; {@link
@@ -84,6 +90,7 @@ public final class RegionmoveWorker implements AutoCloseable {
    *
    * @throws io.regionmove.activities.config.UnknownRegionException when a region asked for is not
    *     in {@code regions}
+   * @throws IllegalArgumentException when {@value CopyRate#VARIABLE} is not a number of seconds
    */
   public static RegionmoveWorker start(WorkflowClient client, Regions regions, Options options) {
     Options opts = options == null ? Options.defaults() : options;
@@ -100,9 +107,14 @@ public final class RegionmoveWorker implements AutoCloseable {
             ? DirectoryBackupStore.fromEnvironment()
             : new DirectoryBackupStore(opts.backupDir());
 
-    RegionActivitiesImpl regionActivities = new RegionActivitiesImpl(regions, RegionClient::new);
+    DataOptions dataOptions = DataOptions.defaults();
+    Engines engines =
+        Engines.standard(
+            new RegionAddonDatabases(regions, RegionClient::new), store, null, dataOptions);
+    RegionActivitiesImpl regionActivities =
+        new RegionActivitiesImpl(regions, RegionClient::new, engines, CopyRate.fromEnvironment());
     DataActivitiesImpl dataActivities =
-        new DataActivitiesImpl(new RegionAddonDatabases(regions, RegionClient::new), store);
+        new DataActivitiesImpl(engines, dataOptions.heartbeatInterval());
 
     WorkerFactory factory =
         WorkerFactory.newInstance(
@@ -112,7 +124,9 @@ public final class RegionmoveWorker implements AutoCloseable {
                 .build());
     Worker migrations = factory.newWorker(AppMigrationWorkflow.TASK_QUEUE);
     migrations.registerWorkflowImplementationTypes(
-        AppMigrationWorkflowImpl.class, AppMigrationLockWorkflowImpl.class);
+        AppMigrationWorkflowImpl.class,
+        AppMigrationLockWorkflowImpl.class,
+        MigrationDryRunWorkflowImpl.class);
     for (String region : served) {
       Worker worker = factory.newWorker(AppMigrationWorkflow.regionTaskQueue(region));
       worker.registerActivitiesImplementations(regionActivities, dataActivities);

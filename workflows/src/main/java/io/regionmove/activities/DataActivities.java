@@ -3,8 +3,9 @@ package io.regionmove.activities;
 import io.temporal.activity.ActivityInterface;
 
 /**
- * Moves the data of PostgreSQL addons. Long calls heartbeat with their progress and stop their
- * {@code pg_dump}/{@code pg_restore} process as soon as the migration is aborted.
+ * Moves the data of the addons an engine of the worker moves ({@code DataHandling.ENGINE}). Long
+ * calls heartbeat with their progress and stop their tools (such as {@code pg_dump}) as soon as the
+ * migration is aborted.
  */
 @ActivityInterface
 public interface DataActivities {

@@ -1,16 +1,36 @@
 package io.regionmove.model;
 
-/** The input of one migration workflow. {@code newName} equals {@code app} when not renamed. */
+import java.util.List;
+
+/**
+ * The input of one migration workflow. {@code newName} equals {@code app} when not renamed.
+ *
+ * @param manualData ids of the addons whose data the user moves by hand ({@code --manual-data}):
+ *     they are provisioned empty; empty when none (and in requests recorded before it existed)
+ */
 public record MigrationRequest(
     String migrationId,
     String app,
     String newName,
     String source,
     String destination,
-    MigrationSettings settings) {
+    MigrationSettings settings,
+    List<String> manualData) {
 
   public MigrationRequest {
     newName = newName == null || newName.isBlank() ? app : newName;
     settings = settings == null ? MigrationSettings.defaults() : settings;
+    manualData = manualData == null ? List.of() : List.copyOf(manualData);
+  }
+
+  /** No addon moved by hand. */
+  public MigrationRequest(
+      String migrationId,
+      String app,
+      String newName,
+      String source,
+      String destination,
+      MigrationSettings settings) {
+    this(migrationId, app, newName, source, destination, settings, List.of());
   }
 }

@@ -1,6 +1,7 @@
 package io.regionmove.workflows;
 
 import io.regionmove.activities.StepResult;
+import io.regionmove.model.Addon;
 import io.regionmove.model.Check;
 import io.regionmove.model.CnameChange;
 import io.regionmove.model.Migration;
@@ -30,6 +31,7 @@ final class Progress {
   private final List<String> errors = new ArrayList<>();
   private final List<String> checks = new ArrayList<>();
   private final List<CnameChange> cnames = new ArrayList<>();
+  private List<Addon> addons = List.of();
   private final Instant startedAt;
   private Instant finishedAt;
   private String url;
@@ -59,6 +61,11 @@ final class Progress {
   /** Per custom domain, the CNAME change to make once finalized. */
   List<CnameChange> cnames() {
     return cnames;
+  }
+
+  /** The source app's addons, with how their data moves, as preflight read them. */
+  void addons(List<Addon> read) {
+    addons = List.copyOf(read);
   }
 
   void url(String newUrl) {
@@ -95,7 +102,9 @@ final class Progress {
         cnames,
         abortReason,
         startedAt,
-        finishedAt);
+        finishedAt,
+        addons,
+        request.manualData());
   }
 
   /** Shows the gate's status in the search attributes and in Temporal Web's current details. */
