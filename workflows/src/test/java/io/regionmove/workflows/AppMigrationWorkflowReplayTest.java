@@ -15,7 +15,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * migrations already running fails here and must go behind {@code Workflow.getVersion}.
  *
  * <p>The histories are written to {@code workflows/target/histories/} by {@link
- * AppMigrationWorkflowTest}; copy them here only when a change is meant to be incompatible.
+ * AppMigrationWorkflowTest} and {@link AddonDataHandlingTest}; copy them here only when a change is
+ * meant to be incompatible. The older ones hold addons without {@code dataHandling} (the legacy rule
+ * of {@link io.regionmove.model.Addon#handling()}) and requests without {@code manualData}.
  */
 class AppMigrationWorkflowReplayTest {
 
@@ -31,7 +33,10 @@ class AppMigrationWorkflowReplayTest {
         "abort-after-data-restore-while-backing-up",
         // recorded after abort and cancel were made one detached path: the workflow is cancelled
         // while an undo retries, the undo ends, the others run, the abort update is answered
-        "cancel-while-undo-retries"
+        "cancel-while-undo-retries",
+        // recorded after the workers decided each addon's data handling: a postgresql addon an
+        // engine moves, one holding no data, and a mongodb addon moved by hand (--manual-data)
+        "manual-data"
       })
   void recordedHistoryReplays(String name) throws Exception {
     WorkflowExecutionHistory history =
