@@ -11,6 +11,7 @@ import io.regionmove.model.Phase;
 import io.regionmove.model.Step;
 import io.regionmove.model.StepStatus;
 import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.testkit.RegionmoveTestStack;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.client.WorkflowStub;
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,22 +52,19 @@ class AbortEverywhereIT {
   private static final int RESTORE_EVENTS =
       Integer.getInteger("regionmove.it.abortRestoreRows", 1_500_000);
 
-  private static RegionmoveTestStack stack;
+  private static final long startedNanos = System.nanoTime();
+
+  @RegisterExtension static final RegionmoveTestStack stack = RegionmoveTestStack.onDevServer();
+
   private static final ActivityGate gate = new ActivityGate();
-  private static long startedNanos;
 
   @BeforeAll
-  static void startStack() {
-    startedNanos = System.nanoTime();
-    stack = RegionmoveTestStack.startOnDevServer();
+  static void startWorker() {
     stack.startWorker(List.of(gate));
   }
 
   @AfterAll
-  static void stopStack() {
-    if (stack != null) {
-      stack.close();
-    }
+  static void logDuration() {
     log.info(
         "AbortEverywhereIT took {} s in all",
         Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds());

@@ -11,6 +11,9 @@ import io.grpc.StatusRuntimeException;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.testkit.DatabaseFingerprint;
+import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.WorkerProcess;
 import io.regionmove.worker.CrashPoints.Point;
 import io.regionmove.worker.CrashPoints.When;
 import io.regionmove.workflows.AppMigrationLockWorkflow;
@@ -51,8 +54,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SIGKILLs the worker process once at every activity boundary of a whole migration with data
@@ -119,19 +122,15 @@ class CrashAtEveryStepIT {
 
   private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(5);
 
-  private static RegionmoveTestStack stack;
+  @RegisterExtension static final RegionmoveTestStack stack = RegionmoveTestStack.onDevServer();
+
   private static final List<String> summary = Collections.synchronizedList(new ArrayList<>());
 
   /** One kill: where, when it happened, and how long the next worker took to move past it. */
   private record Kill(Point point, Instant at, Duration recovered, List<String> killedChildren) {}
 
-  @BeforeAll
-  static void startStack() {
-    stack = RegionmoveTestStack.startOnDevServer();
-  }
-
   @AfterAll
-  static void stopStack() {
+  static void writeSummary() {
     if (!summary.isEmpty()) {
       String text = String.join("\n", summary);
       System.out.println("CrashAtEveryStepIT summary:\n" + text);
@@ -140,9 +139,6 @@ class CrashAtEveryStepIT {
       } catch (IOException e) {
         System.err.println("could not write the crash summary: " + e);
       }
-    }
-    if (stack != null) {
-      stack.close();
     }
   }
 
@@ -189,7 +185,7 @@ class CrashAtEveryStepIT {
     if (extraEvents > 0) {
       stack.addSampleEvents(stack.source(), app, extraEvents);
     }
-    Map<String, DatabaseFingerprints.Table> sourceData = DatabaseFingerprints.of(sourceDatabase);
+    Map<String, DatabaseFingerprint.Table> sourceData = DatabaseFingerprint.of(sourceDatabase);
     List<String> sourceAddonIds = addonIds(stack.source(), app, false);
     List<String> sourceDatabaseAddonIds = addonIds(stack.source(), app, true);
     Duration seeding = Duration.between(began, Instant.now());
@@ -300,7 +296,7 @@ class CrashAtEveryStepIT {
               plan.size(),
               migrationTime.toMillis() / 1000.0,
               seeding.toMillis() / 1000.0,
-              sourceData.values().stream().mapToLong(DatabaseFingerprints.Table::rows).sum(),
+              sourceData.values().stream().mapToLong(DatabaseFingerprint.Table::rows).sum(),
               kills.stream()
                   .map(
                       k ->
@@ -522,7 +518,7 @@ class CrashAtEveryStepIT {
   private static void assertMovedOnce(
       String app,
       String migrationId,
-      Map<String, DatabaseFingerprints.Table> sourceData,
+      Map<String, DatabaseFingerprint.Table> sourceData,
       List<String> sourceAddonIds,
       List<String> sourceDatabaseAddonIds) {
     // Data: every table equal, rows and checksums.
@@ -533,7 +529,7 @@ class CrashAtEveryStepIT {
         "one database per source database");
     assertEquals(
         sourceData,
-        DatabaseFingerprints.of(destinationDatabases.get(0)),
+        DatabaseFingerprint.of(destinationDatabases.get(0)),
         "per-table checksums equal");
 
     // One destination app, made by this migration, and no other app carrying its reference.
@@ -693,8 +689,9 @@ class CrashAtEveryStepIT {
   // ---- helpers -------------------------------------------------------------------------------
 
   private static WorkerProcess startWorker(CrashPoints points) {
-    return WorkerProcess.start(
-        stack, CrashingWorkerMain.class, Map.of(CrashPoints.VARIABLE, points.toString()));
+    return stack.startWorkerProcess(
+        WorkerProcess.Launch.mainClass(CrashingWorkerMain.class)
+            .withEnvironment(CrashPoints.VARIABLE, points.toString()));
   }
 
   private static String program(String commandLine) {

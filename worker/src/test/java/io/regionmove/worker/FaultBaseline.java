@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.regionmove.testkit.DatabaseFingerprint;
+import io.regionmove.testkit.RegionmoveTestStack;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.List;
@@ -20,7 +22,7 @@ import java.util.Optional;
 record FaultBaseline(
     String app,
     JsonNode configuration,
-    Map<String, DatabaseFingerprints.Table> data,
+    Map<String, DatabaseFingerprint.Table> data,
     int routerStatus,
     Optional<String> routerLocation,
     String routerBody) {
@@ -34,7 +36,7 @@ record FaultBaseline(
     return new FaultBaseline(
         app,
         configuration,
-        DatabaseFingerprints.of(urls.get(0)),
+        DatabaseFingerprint.of(urls.get(0)),
         router.statusCode(),
         router.headers().firstValue("Location"),
         router.body());
@@ -48,7 +50,7 @@ record FaultBaseline(
         "the source configuration is as before");
     assertEquals(
         data,
-        DatabaseFingerprints.of(stack.databaseUrls(stack.source(), app).get(0)),
+        DatabaseFingerprint.of(stack.databaseUrls(stack.source(), app).get(0)),
         "the source data is as before");
     HttpResponse<String> router = stack.routerGet(stack.source().routerUrl(app));
     assertEquals(

@@ -14,6 +14,8 @@ import io.regionmove.model.Phase;
 import io.regionmove.sandbox.AddonProvider;
 import io.regionmove.sandbox.FaultOptions;
 import io.regionmove.sandbox.SandboxOptions;
+import io.regionmove.testkit.DatabaseFingerprint;
+import io.regionmove.testkit.RegionmoveTestStack;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowStub;
@@ -26,10 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,19 +52,11 @@ class FaultToleranceIT {
   private static final long SEED = Long.getLong("regionmove.it.faultSeed", 42L);
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(6);
 
-  private static RegionmoveTestStack stack;
+  @RegisterExtension static final RegionmoveTestStack stack = RegionmoveTestStack.onTestServer();
 
   @BeforeAll
-  static void startStack() {
-    stack = RegionmoveTestStack.start();
+  static void startWorker() {
     stack.startWorker();
-  }
-
-  @AfterAll
-  static void stopStack() {
-    if (stack != null) {
-      stack.close();
-    }
   }
 
   @AfterEach
@@ -92,8 +86,8 @@ class FaultToleranceIT {
    */
   private static void migrateUnderTransientFaults(String app, boolean afterCommit) {
     stack.seedSourceApp(app, 2_000);
-    Map<String, DatabaseFingerprints.Table> sourceData =
-        DatabaseFingerprints.of(stack.databaseUrls(stack.source(), app).get(0));
+    Map<String, DatabaseFingerprint.Table> sourceData =
+        DatabaseFingerprint.of(stack.databaseUrls(stack.source(), app).get(0));
     JsonNode sourceConfiguration = stack.appConfiguration(stack.source(), app);
 
     long started = System.nanoTime();
@@ -133,7 +127,7 @@ class FaultToleranceIT {
     assertEquals(
         1, stack.addonDatabaseNames(stack.destination(), app).size(), "one addon database");
     assertEquals(
-        sourceData, DatabaseFingerprints.of(destinationDatabases.get(0)), "every row arrived");
+        sourceData, DatabaseFingerprint.of(destinationDatabases.get(0)), "every row arrived");
     assertCopiedOnce(sourceConfiguration, stack.appConfiguration(stack.destination(), app));
 
     String newUrl = stack.destination().routerUrl(app);

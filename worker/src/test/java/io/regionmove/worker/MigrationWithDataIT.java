@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.testkit.DatabaseFingerprint;
+import io.regionmove.testkit.RegionmoveTestStack;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.net.http.HttpResponse;
@@ -22,28 +24,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Whole migrations with the data step: real pg_dump and pg_restore between two regions. */
 class MigrationWithDataIT {
 
   private static final int ROWS = 10_000;
 
-  private static RegionmoveTestStack stack;
+  @RegisterExtension static final RegionmoveTestStack stack = RegionmoveTestStack.onDevServer();
 
   @BeforeAll
-  static void startStack() {
-    stack = RegionmoveTestStack.startOnDevServer();
+  static void startWorker() {
     stack.startWorker();
-  }
-
-  @AfterAll
-  static void stopStack() {
-    if (stack != null) {
-      stack.close();
-    }
   }
 
   @Test
@@ -51,10 +45,10 @@ class MigrationWithDataIT {
     stack.seedSourceApp("my-app", ROWS);
     List<String> sourceDatabases = stack.databaseUrls(stack.source(), "my-app");
     assertEquals(1, sourceDatabases.size());
-    Map<String, DatabaseFingerprints.Table> sourceData =
-        DatabaseFingerprints.of(sourceDatabases.get(0));
+    Map<String, DatabaseFingerprint.Table> sourceData =
+        DatabaseFingerprint.of(sourceDatabases.get(0));
     assertEquals(
-        ROWS, sourceData.values().stream().mapToLong(DatabaseFingerprints.Table::rows).sum());
+        ROWS, sourceData.values().stream().mapToLong(DatabaseFingerprint.Table::rows).sum());
 
     AppMigrationWorkflow migration = stack.startMigration("my-app");
     String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
@@ -65,7 +59,7 @@ class MigrationWithDataIT {
     List<String> destinationDatabases = stack.databaseUrls(stack.destination(), "my-app");
     assertEquals(
         1, destinationDatabases.size(), "one postgresql addon provisioned in the destination");
-    assertEquals(sourceData, DatabaseFingerprints.of(destinationDatabases.get(0)));
+    assertEquals(sourceData, DatabaseFingerprint.of(destinationDatabases.get(0)));
     Path backup = backupOf(id, sourceAddonId("my-app"));
     assertTrue(
         Files.isRegularFile(backup.resolve("manifest.json")),
@@ -80,7 +74,7 @@ class MigrationWithDataIT {
     assertEquals(200, stack.routerGet(newUrl).statusCode());
     assertEquals(
         sourceData,
-        DatabaseFingerprints.of(destinationDatabases.get(0)),
+        DatabaseFingerprint.of(destinationDatabases.get(0)),
         "the data is untouched by finalize");
     // SPEC §2: only an abort deletes the backups; a finished migration keeps them.
     assertTrue(
@@ -101,10 +95,7 @@ class MigrationWithDataIT {
     List<String> sources = stack.databaseUrls(stack.source(), app);
     assertEquals(2, sources.size());
     String ledger =
-        sources.stream()
-            .filter(u -> DatabaseFingerprints.of(u).isEmpty())
-            .findFirst()
-            .orElseThrow();
+        sources.stream().filter(u -> DatabaseFingerprint.of(u).isEmpty()).findFirst().orElseThrow();
     PostgresServer server = PostgresServer.fromUrl(ledger);
     try (Connection c =
             DriverManager.getConnection(
@@ -116,8 +107,8 @@ class MigrationWithDataIT {
       s.execute(
           "INSERT INTO ledger SELECT n, n * 1.5, md5(n::text) FROM generate_series(1, 20000) AS n");
     }
-    Set<Map<String, DatabaseFingerprints.Table>> sourceData =
-        sources.stream().map(DatabaseFingerprints::of).collect(Collectors.toSet());
+    Set<Map<String, DatabaseFingerprint.Table>> sourceData =
+        sources.stream().map(DatabaseFingerprint::of).collect(Collectors.toSet());
     assertEquals(2, sourceData.size(), "the two databases hold different data");
 
     AppMigrationWorkflow migration = stack.startMigration(app);
@@ -129,8 +120,7 @@ class MigrationWithDataIT {
     List<String> destinations = stack.databaseUrls(stack.destination(), app);
     assertEquals(2, destinations.size(), "one destination addon per source addon");
     assertEquals(
-        sourceData,
-        destinations.stream().map(DatabaseFingerprints::of).collect(Collectors.toSet()));
+        sourceData, destinations.stream().map(DatabaseFingerprint::of).collect(Collectors.toSet()));
     // Both addons' backups were under way before either restore ended: the addons moved at the
     // same time, not one after the other.
     Map<Long, String> types = new java.util.HashMap<>();
@@ -169,8 +159,8 @@ class MigrationWithDataIT {
   void abortAfterDataDeletesBackupsDropsTheDestinationAndRestartsTheSource() {
     stack.seedSourceApp("data-app", 1_000);
     JsonNode before = stack.appConfiguration(stack.source(), "data-app");
-    Map<String, DatabaseFingerprints.Table> sourceData =
-        DatabaseFingerprints.of(stack.databaseUrls(stack.source(), "data-app").get(0));
+    Map<String, DatabaseFingerprint.Table> sourceData =
+        DatabaseFingerprint.of(stack.databaseUrls(stack.source(), "data-app").get(0));
 
     AppMigrationWorkflow migration = stack.startMigration("data-app");
     String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
@@ -197,7 +187,7 @@ class MigrationWithDataIT {
     assertNotNull(after);
     assertEquals(before, after, "the source app runs again with its configuration and formation");
     assertEquals(
-        sourceData, DatabaseFingerprints.of(stack.databaseUrls(stack.source(), "data-app").get(0)));
+        sourceData, DatabaseFingerprint.of(stack.databaseUrls(stack.source(), "data-app").get(0)));
   }
 
   private static String sourceAddonId(String app) {

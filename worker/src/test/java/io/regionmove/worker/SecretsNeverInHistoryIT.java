@@ -8,30 +8,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.testkit.RegionmoveTestStack;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.temporal.common.converter.DefaultDataConverter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SPEC §4: no secret is an input or a result of anything Temporal records. */
 class SecretsNeverInHistoryIT {
 
-  private static RegionmoveTestStack stack;
+  @RegisterExtension static final RegionmoveTestStack stack = RegionmoveTestStack.onDevServer();
 
   @BeforeAll
-  static void startStack() {
-    stack = RegionmoveTestStack.startOnDevServer();
+  static void startWorker() {
     stack.startWorker();
-  }
-
-  @AfterAll
-  static void stopStack() {
-    if (stack != null) {
-      stack.close();
-    }
   }
 
   @Test

@@ -1,22 +1,31 @@
-package io.regionmove.worker;
+package io.regionmove.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.regionmove.activities.config.RegionConfig;
 import io.regionmove.activities.config.Regions;
+import io.regionmove.activities.data.DirectoryBackupStore;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationRequest;
 import io.regionmove.model.MigrationSettings;
 import io.regionmove.model.MigrationStatus;
+import io.regionmove.sandbox.AddonProvider;
 import io.regionmove.sandbox.SampleApp;
 import io.regionmove.sandbox.SandboxOptions;
 import io.regionmove.sandbox.SandboxRegion;
 import io.regionmove.sandbox.postgres.LocalPostgres;
 import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.worker.RegionmoveWorker;
+import io.regionmove.worker.TemporalClients;
+import io.regionmove.worker.TemporalUnreachableException;
+import io.regionmove.worker.WorkerMain;
+import io.regionmove.worker.dev.FreePorts;
+import io.regionmove.worker.dev.TemporalDevServer;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.testserver.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,48 +36,90 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything a migration needs, on loopback, for one test class: Temporal's test server bound to a
- * free port (real time; or a real dev server, {@link #startOnDevServer()}), two sandbox regions
- * ({@value #SOURCE}, {@value #DESTINATION}) sharing the test PostgreSQL server, their regions file,
- * a backup directory and a client with the search attributes registered. No worker runs until a
- * test starts one ({@link #startWorker()} in this JVM, {@link #startWorkerProcess()} in another).
- * Without PostgreSQL, {@link #start()} throws, so the tests fail rather than skip.
+ * Everything a migration needs, on loopback, for one test class: a Temporal server on free ports,
+ * two sandbox regions ({@value #SOURCE}, {@value #DESTINATION}) on the test PostgreSQL server,
+ * their regions file, a backup directory and a client. No worker runs until a test starts one, in
+ * this JVM ({@link #startWorker()}) or in its own ({@link #startWorkerProcess}).
+ *
+ * <p>A JUnit extension: {@code @RegisterExtension static final RegionmoveTestStack stack =
+ * RegionmoveTestStack.onDevServer();} starts it before the class's {@code @BeforeAll} methods and
+ * closes it after its {@code @AfterAll} ones. Its directory ({@code target/<TestClass>-…}: the
+ * regions' state, backups, the logs of the workers and of Temporal) is deleted then, unless a test
+ * failed or {@value #KEEP_PROPERTY} is true. Without PostgreSQL or, on a dev server, the Temporal
+ * CLI, starting fails: the tests fail, they do not skip.
  */
-public final class RegionmoveTestStack implements AutoCloseable {
+public final class RegionmoveTestStack
+    implements AutoCloseable, BeforeAllCallback, AfterAllCallback, TestWatcher {
 
   public static final String SOURCE = "agora-fr1";
   public static final String DESTINATION = "osc-fr1";
-  public static final String NAMESPACE = "default";
+  public static final String NAMESPACE = TemporalClients.DEFAULT_NAMESPACE;
 
-  /** Set to true to keep the stack's directory (regions file, backups, logs) after the tests. */
+  /** Set to true to keep the stack's directory after the tests even when they all passed. */
   public static final String KEEP_PROPERTY = "regionmove.it.keep";
 
   /** Short, so a killed worker's data activity is retried within seconds. */
   public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(4);
 
-  static final ObjectMapper JSON = new ObjectMapper();
+  /** The settings of a migration whose killed data activities are retried within seconds. */
+  public static final MigrationSettings QUICK_RETRIES =
+      new MigrationSettings(null, null, HEARTBEAT_TIMEOUT);
+
+  private static final Duration TEMPORAL_START_TIMEOUT = Duration.ofSeconds(90);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger log = LoggerFactory.getLogger(RegionmoveTestStack.class);
 
+  /** Which Temporal server the stack runs. */
+  public enum Temporal {
+    /** The SDK's test server in this JVM (real time): the quickest. */
+    TEST_SERVER,
+    /**
+     * {@code temporal server start-dev}, in memory and headless: for tests that kill workers, since
+     * only a real server moves a dead worker's sticky workflow tasks back to the shared queue.
+     */
+    DEV_SERVER,
+    /**
+     * {@code temporal server start-dev} as {@code regionmove dev} runs it: state in a SQLite file
+     * (it survives {@link #killTemporal()} and {@link #restartTemporal()}) and Temporal Web.
+     */
+    PERSISTENT_DEV_SERVER
+  }
+
+  private final Temporal temporal;
   private final List<AutoCloseable> resources = new ArrayList<>();
+  private final AtomicInteger workerProcesses = new AtomicInteger();
   private final HttpClient http =
       HttpClient.newBuilder()
           .followRedirects(HttpClient.Redirect.NEVER)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
+  private boolean failed;
   private Path dir;
+  private TemporalDevServer devServer;
   private String temporalAddress;
   private WorkflowClient client;
   private PostgresServer postgres;
@@ -78,58 +129,74 @@ public final class RegionmoveTestStack implements AutoCloseable {
   private Path regionsFile;
   private Path backupDir;
 
-  private RegionmoveTestStack() {}
-
-  /** On Temporal's Java test server, in this JVM. */
-  public static RegionmoveTestStack start() {
-    return start(false);
+  private RegionmoveTestStack(Temporal temporal) {
+    this.temporal = temporal;
   }
+
+  /** A stack on Temporal's Java test server, in this JVM. */
+  public static RegionmoveTestStack onTestServer() {
+    return new RegionmoveTestStack(Temporal.TEST_SERVER);
+  }
+
+  /** A stack on {@code temporal server start-dev}, in memory, headless. */
+  public static RegionmoveTestStack onDevServer() {
+    return new RegionmoveTestStack(Temporal.DEV_SERVER);
+  }
+
+  /** A stack on {@code temporal server start-dev} with a SQLite file and Temporal Web. */
+  public static RegionmoveTestStack onPersistentDevServer() {
+    return new RegionmoveTestStack(Temporal.PERSISTENT_DEV_SERVER);
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------
 
   /**
-   * On a real Temporal server ({@code temporal server start-dev}), for tests that kill workers:
-   * only a real server moves a dead worker's sticky workflow tasks back to the shared queue.
+   * Starts the stack in {@code target/<name>-…}; a JUnit extension does it on its own.
+   *
+   * @return this stack
    */
-  public static RegionmoveTestStack startOnDevServer() {
-    return start(true);
-  }
-
-  private static RegionmoveTestStack start(boolean devServer) {
-    RegionmoveTestStack stack = new RegionmoveTestStack();
+  public RegionmoveTestStack start(String name) {
+    if (dir != null) {
+      throw new IllegalStateException("the stack is already started in " + dir);
+    }
     try {
-      stack.startAll(devServer);
-      return stack;
+      startAll(name);
+      return this;
     } catch (RuntimeException | Error e) {
-      stack.close();
+      failed = true;
+      close();
       throw e;
     }
   }
 
-  private void startAll(boolean devServer) {
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    start(context.getRequiredTestClass().getSimpleName());
+  }
+
+  @Override
+  public void testFailed(ExtensionContext context, Throwable cause) {
+    failed = true;
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (context.getExecutionException().isPresent()) {
+      failed = true;
+    }
+    close();
+  }
+
+  private void startAll(String name) {
+    dir = TestDirectory.create(name);
     try {
-      dir = Files.createTempDirectory("regionmove-it");
       backupDir = Files.createDirectories(dir.resolve("backups"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     postgres = LocalPostgres.forTests();
-
-    if (devServer) {
-      TemporalDevServer server = TemporalDevServer.start(dir);
-      resources.add(server);
-      temporalAddress = server.address();
-      client =
-          TemporalDevServer.untilUp(
-              server,
-              () -> TemporalClients.connect(temporalAddress, NAMESPACE),
-              Duration.ofSeconds(60));
-    } else {
-      int port = TemporalDevServer.freePort();
-      resources.add(TestServer.createPortBoundServer(port));
-      temporalAddress = "127.0.0.1:" + port;
-      client = TemporalClients.connect(temporalAddress, NAMESPACE);
-    }
+    startTemporal();
     resources.add(() -> client.getWorkflowServiceStubs().shutdownNow());
-    TemporalClients.registerSearchAttributes(client);
 
     source = startRegion(SOURCE);
     destination = startRegion(DESTINATION);
@@ -137,13 +204,45 @@ public final class RegionmoveTestStack implements AutoCloseable {
     regionsFile = dir.resolve("regions.json");
     regions.write(regionsFile);
     log.info(
-        "Test stack: Temporal on {}, {} on {}, {} on {}, state in {}",
-        temporalAddress(),
+        "Test stack: Temporal ({}) on {}, {} on {}, {} on {}, state in {}",
+        temporal,
+        temporalAddress,
         SOURCE,
         source.apiUrl(),
         DESTINATION,
         destination.apiUrl(),
         dir);
+  }
+
+  private void startTemporal() {
+    if (temporal == Temporal.TEST_SERVER) {
+      int port = FreePorts.find();
+      resources.add(TestServer.createPortBoundServer(port));
+      temporalAddress = "127.0.0.1:" + port;
+      client = TemporalClients.connect(temporalAddress, NAMESPACE);
+      TemporalClients.registerSearchAttributes(client);
+      return;
+    }
+    boolean persistent = temporal == Temporal.PERSISTENT_DEV_SERVER;
+    devServer =
+        TemporalDevServer.start(
+            TemporalDevServer.requireCli(),
+            new TemporalDevServer.Options(
+                FreePorts.find(),
+                persistent ? FreePorts.find() : 0,
+                persistent ? dir.resolve("temporal.db") : null,
+                dir.resolve("temporal.log")));
+    resources.add(devServer);
+    temporalAddress = devServer.address();
+    client = awaitDevServer();
+  }
+
+  private WorkflowClient awaitDevServer() {
+    try {
+      return devServer.awaitReady(TEMPORAL_START_TIMEOUT);
+    } catch (TemporalUnreachableException e) {
+      throw new IllegalStateException(e.getMessage() + "\n" + devServer.log(), e);
+    }
   }
 
   private SandboxRegion startRegion(String name) {
@@ -163,6 +262,58 @@ public final class RegionmoveTestStack implements AutoCloseable {
         "http://" + region.name() + ".localhost:" + region.port());
   }
 
+  /**
+   * Closes workers first, then the regions, then Temporal (last started, first closed), then
+   * deletes the stack's directory unless a test failed or {@value #KEEP_PROPERTY} is true.
+   */
+  @Override
+  public void close() {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        log.warn("closing {} failed: {}", resources.get(i), e.toString());
+      }
+    }
+    resources.clear();
+    if (dir == null) {
+      return;
+    }
+    if (failed || Boolean.getBoolean(KEEP_PROPERTY)) {
+      System.err.println("The test stack's directory (logs, state) is kept: " + dir);
+    } else {
+      TestDirectory.delete(dir);
+    }
+  }
+
+  // ---- Temporal -----------------------------------------------------------------------------
+
+  /** The dev server, to kill it or open Temporal Web; fails on the Java test server. */
+  public TemporalDevServer temporalServer() {
+    if (devServer == null) {
+      throw new IllegalStateException("this stack runs Temporal's test server, not the dev server");
+    }
+    return devServer;
+  }
+
+  /** SIGKILLs the dev server; {@link #restartTemporal()} brings it back. */
+  public void killTemporal() {
+    temporalServer().kill();
+  }
+
+  /**
+   * Starts the persistent dev server again on its SQLite file and ports, and reconnects {@link
+   * #client()} (workers in this JVM keep their old client).
+   */
+  public void restartTemporal() {
+    if (temporal != Temporal.PERSISTENT_DEV_SERVER) {
+      throw new IllegalStateException("only a persistent dev server keeps its state on restart");
+    }
+    client.getWorkflowServiceStubs().shutdownNow();
+    devServer.launch();
+    client = awaitDevServer();
+  }
+
   // ---- workers ------------------------------------------------------------------------------
 
   /** A worker in this JVM for every region; closed with the stack. */
@@ -171,8 +322,7 @@ public final class RegionmoveTestStack implements AutoCloseable {
   }
 
   /** A worker in this JVM whose activities pass through {@code interceptors}. */
-  public RegionmoveWorker startWorker(
-      List<io.temporal.common.interceptors.WorkerInterceptor> interceptors) {
+  public RegionmoveWorker startWorker(List<WorkerInterceptor> interceptors) {
     RegionmoveWorker worker =
         RegionmoveWorker.start(
             client, regions, new RegionmoveWorker.Options(Set.of(), backupDir, interceptors));
@@ -180,13 +330,42 @@ public final class RegionmoveTestStack implements AutoCloseable {
     return worker;
   }
 
-  /**
-   * A worker in a separate JVM ({@link WorkerMain}), logging to a file in the stack's directory.
-   */
+  /** {@link WorkerMain} in its own JVM; see {@link #startWorkerProcess(WorkerProcess.Launch)}. */
   public WorkerProcess startWorkerProcess() {
-    WorkerProcess process = WorkerProcess.start(this);
-    resources.add(process);
-    return process;
+    return startWorkerProcess(WorkerProcess.Launch.mainClass(WorkerMain.class));
+  }
+
+  /**
+   * A worker in its own JVM, polling every queue of both regions, configured for this stack through
+   * its environment, with its own {@code REGIONMOVE_HOME} ({@code worker-N}) and log file ({@code
+   * worker-N.log}); stopped with the stack. It is starting when this returns: {@link
+   * WorkerProcess#awaitStarted} waits for it.
+   */
+  public WorkerProcess startWorkerProcess(WorkerProcess.Launch launch) {
+    String name = "worker-" + workerProcesses.incrementAndGet();
+    Path home = dir.resolve(name);
+    try {
+      Files.createDirectories(home);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    WorkerProcess worker =
+        WorkerProcess.start(
+            launch,
+            Map.of(
+                Regions.ENV,
+                regionsFile.toString(),
+                DirectoryBackupStore.ROOT_VARIABLE,
+                backupDir.toString(),
+                "REGIONMOVE_HOME",
+                home.toString(),
+                "TEMPORAL_ADDRESS",
+                temporalAddress,
+                "TEMPORAL_NAMESPACE",
+                NAMESPACE),
+            dir.resolve(name + ".log"));
+    resources.add(worker);
+    return worker;
   }
 
   // ---- apps and migrations ------------------------------------------------------------------
@@ -197,18 +376,13 @@ public final class RegionmoveTestStack implements AutoCloseable {
   }
 
   /**
-   * Starts a migration of {@code app} from the source to the destination; returns its typed stub.
+   * Starts a migration of {@code app} from the source to the destination, with {@link
+   * #QUICK_RETRIES}; returns its typed stub.
    */
   public AppMigrationWorkflow startMigration(String app) {
     String id = UUID.randomUUID().toString();
     MigrationRequest request =
-        new MigrationRequest(
-            id,
-            app,
-            app,
-            SOURCE,
-            DESTINATION,
-            new MigrationSettings(null, null, HEARTBEAT_TIMEOUT));
+        new MigrationRequest(id, app, app, SOURCE, DESTINATION, QUICK_RETRIES);
     AppMigrationWorkflow stub =
         client.newWorkflowStub(
             AppMigrationWorkflow.class,
@@ -253,13 +427,7 @@ public final class RegionmoveTestStack implements AutoCloseable {
 
   /** One Region API GET, parsed; {@code null} for a 404. */
   public JsonNode regionGet(SandboxRegion region, String path) {
-    HttpResponse<String> answer =
-        send(
-            HttpRequest.newBuilder(URI.create(region.apiUrl() + path))
-                .header("Authorization", "Bearer " + region.token())
-                .timeout(Duration.ofSeconds(30))
-                .GET()
-                .build());
+    HttpResponse<String> answer = regionSend(region, "GET", path, null);
     if (answer.statusCode() == 404) {
       return null;
     }
@@ -279,6 +447,22 @@ public final class RegionmoveTestStack implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** One Region API request with a JSON body (or none); the answer as it came. */
+  public HttpResponse<String> regionSend(
+      SandboxRegion region, String method, String path, String jsonBody) {
+    return send(
+        HttpRequest.newBuilder(URI.create(region.apiUrl() + path))
+            .header("Authorization", "Bearer " + region.token())
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                jsonBody == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(jsonBody))
+            .build());
   }
 
   /**
@@ -323,6 +507,16 @@ public final class RegionmoveTestStack implements AutoCloseable {
     return urls;
   }
 
+  /** The connection URL of the app's one postgresql addon; fails unless it has exactly one. */
+  public String databaseUrl(SandboxRegion region, String app) {
+    List<String> urls = databaseUrls(region, app);
+    if (urls.size() != 1) {
+      throw new AssertionError(
+          app + " in " + region.name() + " has " + urls.size() + " postgresql addons");
+    }
+    return urls.get(0);
+  }
+
   /**
    * GETs {@code url} the way a browser would reach a sandbox router: to 127.0.0.1 on the URL's
    * port, with the URL's host name in the Host header (no DNS for {@code *.localhost} needed).
@@ -349,7 +543,7 @@ public final class RegionmoveTestStack implements AutoCloseable {
     }
   }
 
-  // ---- faults, aborts and traces ------------------------------------------------------------
+  // ---- databases, faults and traces ---------------------------------------------------------
 
   /**
    * The databases on the test PostgreSQL server that {@code region} made for addons of {@code app}:
@@ -362,49 +556,32 @@ public final class RegionmoveTestStack implements AutoCloseable {
       prefix = prefix.substring(0, 48);
     }
     List<String> names = new ArrayList<>();
-    try (java.sql.Connection c = postgres.connect("postgres");
-        java.sql.PreparedStatement ps =
+    try (Connection c = postgres.connect("postgres");
+        PreparedStatement ps =
             c.prepareStatement(
                 "SELECT datname FROM pg_database WHERE left(datname, ?) = ? AND datname ~ ? ORDER BY 1")) {
       ps.setInt(1, prefix.length());
       ps.setString(2, prefix);
       ps.setString(3, "^.{" + prefix.length() + "}_[0-9a-f]{8}$");
-      try (java.sql.ResultSet rs = ps.executeQuery()) {
+      try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           names.add(rs.getString(1));
         }
       }
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException(
           "cannot list the databases of " + app + ": " + e.getMessage(), e);
     }
     return names;
   }
 
-  /** One Region API request with a JSON body (or none); the answer as it came. */
-  public HttpResponse<String> regionSend(
-      SandboxRegion region, String method, String path, String jsonBody) {
-    return send(
-        HttpRequest.newBuilder(URI.create(region.apiUrl() + path))
-            .header("Authorization", "Bearer " + region.token())
-            .header("Content-Type", "application/json")
-            .timeout(Duration.ofSeconds(30))
-            .method(
-                method,
-                jsonBody == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(jsonBody))
-            .build());
-  }
-
-  /** Appends {@code count} rows to the events table of the app's sample database, server-side. */
+  /**
+   * Appends {@code count} rows to the events table of the app's sample database, server-side, so
+   * that a copy takes seconds.
+   */
   public void addSampleEvents(SandboxRegion region, String app, int count) {
-    String url = databaseUrls(region, app).get(0);
-    PostgresServer server = PostgresServer.fromUrl(url);
-    try (java.sql.Connection c =
-            java.sql.DriverManager.getConnection(
-                server.jdbcUrl(PostgresServer.databaseOf(url)), server.user(), server.password());
-        java.sql.Statement s = c.createStatement()) {
+    try (Connection c = DatabaseFingerprint.connect(databaseUrls(region, app).get(0));
+        Statement s = c.createStatement()) {
       s.execute(
           "INSERT INTO events (id, kind, payload, score, happened_at)"
               + " SELECT 1000000 + n, 'bulk-' || (n % 7),"
@@ -413,7 +590,7 @@ public final class RegionmoveTestStack implements AutoCloseable {
               + " FROM generate_series(1, "
               + count
               + ") AS n");
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException(
           "cannot add rows to the database of " + app + ": " + e.getMessage(), e);
     }
@@ -423,8 +600,7 @@ public final class RegionmoveTestStack implements AutoCloseable {
    * Stops the region named {@code name} and starts it again on the same port, token and state,
    * offering {@code providers}: a region that changed its offer while a migration waited.
    */
-  public SandboxRegion restartRegion(
-      String name, List<io.regionmove.sandbox.AddonProvider> providers) {
+  public SandboxRegion restartRegion(String name, List<AddonProvider> providers) {
     SandboxRegion old = name.equals(SOURCE) ? source : destination;
     int port = old.port();
     resources.remove(old);
@@ -455,6 +631,7 @@ public final class RegionmoveTestStack implements AutoCloseable {
 
   // ---- accessors ----------------------------------------------------------------------------
 
+  /** The client of the stack's Temporal server (no codec). */
   public WorkflowClient client() {
     return client;
   }
@@ -492,31 +669,7 @@ public final class RegionmoveTestStack implements AutoCloseable {
     return postgres;
   }
 
-  /**
-   * Closes workers first, then the regions, then Temporal (last started, first closed), then
-   * deletes the stack's directory unless {@value #KEEP_PROPERTY} is true (to read the worker and
-   * server logs after a failure).
-   */
-  @Override
-  public void close() {
-    for (int i = resources.size() - 1; i >= 0; i--) {
-      try {
-        resources.get(i).close();
-      } catch (Exception e) {
-        log.warn("closing {} failed: {}", resources.get(i), e.toString());
-      }
-    }
-    resources.clear();
-    if (dir != null && !Boolean.getBoolean(KEEP_PROPERTY)) {
-      try (var paths = Files.walk(dir)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException e) {
-        log.warn("could not delete {}: {}", dir, e.toString());
-      }
-    }
-  }
-
-  static void sleep(Duration duration) {
+  public static void sleep(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {
