@@ -12,6 +12,7 @@ import io.regionmove.model.MigrationStatus;
 import io.regionmove.model.Phase;
 import io.regionmove.testkit.DatabaseFingerprint;
 import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.SandboxProbe;
 import io.regionmove.testkit.WorkerProcess;
 import io.temporal.client.WorkflowQueryException;
 import io.temporal.client.WorkflowServiceException;
@@ -39,9 +40,9 @@ class DevServerRestartIT {
   @Test
   void migrationCompletesAfterTheDevServerAndTheWorkerAreKilledDuringTheDataStep() {
     stack.seedSourceApp("my-app", 10_000);
-    stack.addSampleEvents(stack.source(), "my-app", EXTRA_EVENTS);
+    SandboxProbe.addSampleEvents(stack.source(), "my-app", EXTRA_EVENTS);
     Map<String, DatabaseFingerprint.Table> sourceData =
-        DatabaseFingerprint.of(stack.databaseUrl(stack.source(), "my-app"));
+        DatabaseFingerprint.of(SandboxProbe.databaseUrl(stack.source(), "my-app"));
 
     WorkerProcess first = startWorker();
     MigrationClient migrations = migrations();
@@ -85,7 +86,7 @@ class DevServerRestartIT {
 
     assertEquals(
         sourceData,
-        DatabaseFingerprint.of(stack.databaseUrl(stack.destination(), "my-app")),
+        DatabaseFingerprint.of(SandboxProbe.databaseUrl(stack.destination(), "my-app")),
         "destination data");
 
     Migration done = migrations().finalize(id);

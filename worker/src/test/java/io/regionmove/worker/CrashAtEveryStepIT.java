@@ -13,6 +13,7 @@ import io.regionmove.model.MigrationStatus;
 import io.regionmove.sandbox.postgres.PostgresServer;
 import io.regionmove.testkit.DatabaseFingerprint;
 import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.SandboxProbe;
 import io.regionmove.testkit.WorkerProcess;
 import io.regionmove.worker.CrashPoints.Point;
 import io.regionmove.worker.CrashPoints.When;
@@ -181,9 +182,9 @@ class CrashAtEveryStepIT {
       throws Exception {
     Instant began = Instant.now();
     stack.seedSourceApp(app, ROWS);
-    String sourceDatabase = stack.databaseUrls(stack.source(), app).get(0);
+    String sourceDatabase = SandboxProbe.databaseUrls(stack.source(), app).get(0);
     if (extraEvents > 0) {
-      stack.addSampleEvents(stack.source(), app, extraEvents);
+      SandboxProbe.addSampleEvents(stack.source(), app, extraEvents);
     }
     Map<String, DatabaseFingerprint.Table> sourceData = DatabaseFingerprint.of(sourceDatabase);
     List<String> sourceAddonIds = addonIds(stack.source(), app, false);
@@ -522,7 +523,7 @@ class CrashAtEveryStepIT {
       List<String> sourceAddonIds,
       List<String> sourceDatabaseAddonIds) {
     // Data: every table equal, rows and checksums.
-    List<String> destinationDatabases = stack.databaseUrls(stack.destination(), app);
+    List<String> destinationDatabases = SandboxProbe.databaseUrls(stack.destination(), app);
     assertEquals(
         sourceDatabaseAddonIds.size(),
         destinationDatabases.size(),
@@ -533,10 +534,10 @@ class CrashAtEveryStepIT {
         "per-table checksums equal");
 
     // One destination app, made by this migration, and no other app carrying its reference.
-    JsonNode destinationApp = stack.regionGet(stack.destination(), "/v1/apps/" + app);
+    JsonNode destinationApp = SandboxProbe.regionGet(stack.destination(), "/v1/apps/" + app);
     assertNotNull(destinationApp, "the destination app exists");
     List<String> appsOfThisMigration = new ArrayList<>();
-    for (JsonNode a : stack.regionGet(stack.destination(), "/v1/apps").path("apps")) {
+    for (JsonNode a : SandboxProbe.regionGet(stack.destination(), "/v1/apps").path("apps")) {
       if (migrationId.equals(a.path("reference").asText(null))) {
         appsOfThisMigration.add(a.path("name").asText());
       }
@@ -546,13 +547,13 @@ class CrashAtEveryStepIT {
     // The configuration copied once: a copy retried after its work was done adds no duplicate.
     assertEquals(
         texts(
-            stack.regionGet(stack.source(), "/v1/apps/" + app + "/variables").path("variables"),
+            SandboxProbe.regionGet(stack.source(), "/v1/apps/" + app + "/variables")
+                .path("variables"),
             "name",
             "generated",
             "false"),
         texts(
-            stack
-                .regionGet(stack.destination(), "/v1/apps/" + app + "/variables")
+            SandboxProbe.regionGet(stack.destination(), "/v1/apps/" + app + "/variables")
                 .path("variables"),
             "name",
             "generated",
@@ -560,15 +561,13 @@ class CrashAtEveryStepIT {
         "variables (not addon-generated) copied once");
     assertEquals(
         texts(
-            stack
-                .regionGet(stack.source(), "/v1/apps/" + app + "/collaborators")
+            SandboxProbe.regionGet(stack.source(), "/v1/apps/" + app + "/collaborators")
                 .path("collaborators"),
             "email",
             "status",
             "accepted"),
         texts(
-            stack
-                .regionGet(stack.destination(), "/v1/apps/" + app + "/collaborators")
+            SandboxProbe.regionGet(stack.destination(), "/v1/apps/" + app + "/collaborators")
                 .path("collaborators"),
             "email",
             null,
@@ -577,12 +576,13 @@ class CrashAtEveryStepIT {
     for (String part : List.of("domains", "notifiers")) {
       assertEquals(
           texts(
-              stack.regionGet(stack.source(), "/v1/apps/" + app + "/" + part).path(part),
+              SandboxProbe.regionGet(stack.source(), "/v1/apps/" + app + "/" + part).path(part),
               "name",
               null,
               null),
           texts(
-              stack.regionGet(stack.destination(), "/v1/apps/" + app + "/" + part).path(part),
+              SandboxProbe.regionGet(stack.destination(), "/v1/apps/" + app + "/" + part)
+                  .path(part),
               "name",
               null,
               null),
@@ -614,16 +614,20 @@ class CrashAtEveryStepIT {
     // The source stays stopped and redirects to the new app for the redirect window.
     assertEquals(
         "stopped",
-        stack.regionGet(stack.source(), "/v1/apps/" + app).path("app").path("status").asText());
-    var old = stack.routerGet(stack.source().routerUrl(app));
+        SandboxProbe.regionGet(stack.source(), "/v1/apps/" + app)
+            .path("app")
+            .path("status")
+            .asText());
+    var old = SandboxProbe.routerGet(stack.source().routerUrl(app));
     assertEquals(308, old.statusCode(), old::body);
-    assertEquals(200, stack.routerGet(stack.destination().routerUrl(app)).statusCode());
+    assertEquals(200, SandboxProbe.routerGet(stack.destination().routerUrl(app)).statusCode());
   }
 
   private static List<String> addonIds(
       io.regionmove.sandbox.SandboxRegion region, String app, boolean databasesOnly) {
     List<String> ids = new ArrayList<>();
-    for (JsonNode addon : stack.regionGet(region, "/v1/apps/" + app + "/addons").path("addons")) {
+    for (JsonNode addon :
+        SandboxProbe.regionGet(region, "/v1/apps/" + app + "/addons").path("addons")) {
       if (!databasesOnly || "postgresql".equals(addon.path("provider").asText())) {
         ids.add(addon.path("id").asText());
       }

@@ -12,6 +12,7 @@ import io.regionmove.model.MigrationStatus;
 import io.regionmove.sandbox.postgres.PostgresServer;
 import io.regionmove.testkit.DatabaseFingerprint;
 import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.SandboxProbe;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.net.http.HttpResponse;
@@ -43,7 +44,7 @@ class MigrationWithDataIT {
   @Test
   void dataThenFinalizeMovesEveryRowAndKeepsTheBackup() {
     stack.seedSourceApp("my-app", ROWS);
-    List<String> sourceDatabases = stack.databaseUrls(stack.source(), "my-app");
+    List<String> sourceDatabases = SandboxProbe.databaseUrls(stack.source(), "my-app");
     assertEquals(1, sourceDatabases.size());
     Map<String, DatabaseFingerprint.Table> sourceData =
         DatabaseFingerprint.of(sourceDatabases.get(0));
@@ -56,7 +57,7 @@ class MigrationWithDataIT {
 
     Migration data = migration.data();
     assertEquals(MigrationStatus.DATA_MIGRATED, data.status(), () -> "data: " + data);
-    List<String> destinationDatabases = stack.databaseUrls(stack.destination(), "my-app");
+    List<String> destinationDatabases = SandboxProbe.databaseUrls(stack.destination(), "my-app");
     assertEquals(
         1, destinationDatabases.size(), "one postgresql addon provisioned in the destination");
     assertEquals(sourceData, DatabaseFingerprint.of(destinationDatabases.get(0)));
@@ -68,10 +69,10 @@ class MigrationWithDataIT {
     Migration done = migration.finalizeMigration();
     assertEquals(MigrationStatus.DONE, done.status(), () -> "finalize: " + done);
     String newUrl = stack.destination().routerUrl("my-app");
-    HttpResponse<String> old = stack.routerGet(stack.source().routerUrl("my-app"));
+    HttpResponse<String> old = SandboxProbe.routerGet(stack.source().routerUrl("my-app"));
     assertEquals(308, old.statusCode(), old::body);
     assertEquals(newUrl, old.headers().firstValue("Location").orElse(null));
-    assertEquals(200, stack.routerGet(newUrl).statusCode());
+    assertEquals(200, SandboxProbe.routerGet(newUrl).statusCode());
     assertEquals(
         sourceData,
         DatabaseFingerprint.of(destinationDatabases.get(0)),
@@ -86,13 +87,13 @@ class MigrationWithDataIT {
     String app = "two-db-app";
     stack.seedSourceApp(app, ROWS);
     HttpResponse<String> created =
-        stack.regionSend(
+        SandboxProbe.regionSend(
             stack.source(),
             "POST",
             "/v1/apps/" + app + "/addons",
             "{\"addon\": {\"provider\": \"postgresql\", \"plan\": \"starter-512\", \"version\": \"15\"}}");
     assertTrue(created.statusCode() == 200 || created.statusCode() == 201, created::body);
-    List<String> sources = stack.databaseUrls(stack.source(), app);
+    List<String> sources = SandboxProbe.databaseUrls(stack.source(), app);
     assertEquals(2, sources.size());
     String ledger =
         sources.stream().filter(u -> DatabaseFingerprint.of(u).isEmpty()).findFirst().orElseThrow();
@@ -117,7 +118,7 @@ class MigrationWithDataIT {
     Migration data = migration.data();
     assertEquals(MigrationStatus.DATA_MIGRATED, data.status(), () -> "data: " + data);
 
-    List<String> destinations = stack.databaseUrls(stack.destination(), app);
+    List<String> destinations = SandboxProbe.databaseUrls(stack.destination(), app);
     assertEquals(2, destinations.size(), "one destination addon per source addon");
     assertEquals(
         sourceData, destinations.stream().map(DatabaseFingerprint::of).collect(Collectors.toSet()));
@@ -158,9 +159,9 @@ class MigrationWithDataIT {
   @Test
   void abortAfterDataDeletesBackupsDropsTheDestinationAndRestartsTheSource() {
     stack.seedSourceApp("data-app", 1_000);
-    JsonNode before = stack.appConfiguration(stack.source(), "data-app");
+    JsonNode before = SandboxProbe.appConfiguration(stack.source(), "data-app");
     Map<String, DatabaseFingerprint.Table> sourceData =
-        DatabaseFingerprint.of(stack.databaseUrls(stack.source(), "data-app").get(0));
+        DatabaseFingerprint.of(SandboxProbe.databaseUrls(stack.source(), "data-app").get(0));
 
     AppMigrationWorkflow migration = stack.startMigration("data-app");
     String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
@@ -171,7 +172,10 @@ class MigrationWithDataIT {
     assertTrue(Files.isDirectory(backup));
     assertEquals(
         "stopped",
-        stack.regionGet(stack.source(), "/v1/apps/data-app").path("app").path("status").asText());
+        SandboxProbe.regionGet(stack.source(), "/v1/apps/data-app")
+            .path("app")
+            .path("status")
+            .asText());
 
     Migration aborted = migration.abort();
     assertEquals(MigrationStatus.ABORTED, aborted.status(), () -> "abort: " + aborted);
@@ -182,17 +186,19 @@ class MigrationWithDataIT {
         Files.exists(stack.backupDir().resolve(id)),
         "nothing of this migration is left in the backup store");
     assertNull(
-        stack.appConfiguration(stack.destination(), "data-app"), "the destination app is gone");
-    JsonNode after = stack.appConfiguration(stack.source(), "data-app");
+        SandboxProbe.appConfiguration(stack.destination(), "data-app"),
+        "the destination app is gone");
+    JsonNode after = SandboxProbe.appConfiguration(stack.source(), "data-app");
     assertNotNull(after);
     assertEquals(before, after, "the source app runs again with its configuration and formation");
     assertEquals(
-        sourceData, DatabaseFingerprint.of(stack.databaseUrls(stack.source(), "data-app").get(0)));
+        sourceData,
+        DatabaseFingerprint.of(SandboxProbe.databaseUrls(stack.source(), "data-app").get(0)));
   }
 
   private static String sourceAddonId(String app) {
     for (JsonNode addon :
-        stack.regionGet(stack.source(), "/v1/apps/" + app + "/addons").path("addons")) {
+        SandboxProbe.regionGet(stack.source(), "/v1/apps/" + app + "/addons").path("addons")) {
       if ("postgresql".equals(addon.path("provider").asText())) {
         return addon.path("id").asText();
       }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.SandboxProbe;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.regionmove.workflows.MigrationSearchAttributes;
 import io.temporal.client.WorkflowStub;
@@ -32,7 +33,7 @@ class MigrationWithoutDataIT {
     stack.seedSourceApp("my-app", 100);
     String oldUrl = stack.source().routerUrl("my-app");
     assertEquals(
-        200, stack.routerGet(oldUrl).statusCode(), "the source app answers before the move");
+        200, SandboxProbe.routerGet(oldUrl).statusCode(), "the source app answers before the move");
 
     AppMigrationWorkflow migration = stack.startMigration("my-app");
     RegionmoveTestStack.awaitPreflightSuccess(migration);
@@ -53,17 +54,17 @@ class MigrationWithoutDataIT {
     String newUrl = stack.destination().routerUrl("my-app");
     assertEquals(newUrl, done.url());
 
-    HttpResponse<String> old = stack.routerGet(oldUrl);
+    HttpResponse<String> old = SandboxProbe.routerGet(oldUrl);
     assertEquals(308, old.statusCode(), () -> "old URL: " + old.body());
     assertEquals(newUrl, old.headers().firstValue("Location").orElse(null));
-    HttpResponse<String> moved = stack.routerGet(newUrl);
+    HttpResponse<String> moved = SandboxProbe.routerGet(newUrl);
     assertEquals(200, moved.statusCode(), () -> "new URL: " + moved.body());
   }
 
   @Test
   void abortAfterPrepareLeavesTheSourceAsItWasAndNoDestinationApp() {
     stack.seedSourceApp("other-app", 100);
-    JsonNode before = stack.appConfiguration(stack.source(), "other-app");
+    JsonNode before = SandboxProbe.appConfiguration(stack.source(), "other-app");
     assertNotNull(before);
 
     AppMigrationWorkflow migration = stack.startMigration("other-app");
@@ -71,14 +72,14 @@ class MigrationWithoutDataIT {
     Migration prepared = migration.prepare();
     assertEquals(MigrationStatus.PREPARED, prepared.status(), () -> "prepare: " + prepared);
     assertNotNull(
-        stack.appConfiguration(stack.destination(), "other-app"),
+        SandboxProbe.appConfiguration(stack.destination(), "other-app"),
         "prepare made the destination app");
 
     Migration aborted = migration.abort();
     assertEquals(MigrationStatus.ABORTED, aborted.status(), () -> "abort: " + aborted);
     assertEquals(java.util.List.of(), aborted.errors(), "every undo succeeded");
 
-    assertEquals(before, stack.appConfiguration(stack.source(), "other-app"));
-    assertNull(stack.appConfiguration(stack.destination(), "other-app"));
+    assertEquals(before, SandboxProbe.appConfiguration(stack.source(), "other-app"));
+    assertNull(SandboxProbe.appConfiguration(stack.destination(), "other-app"));
   }
 }

@@ -9,6 +9,7 @@ import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.sandbox.postgres.PostgresServer;
 import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.SandboxProbe;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.temporal.common.converter.DefaultDataConverter;
 import java.util.LinkedHashMap;
@@ -39,8 +40,7 @@ class SecretsNeverInHistoryIT {
     Migration done = migration.finalizeMigration();
     assertEquals(MigrationStatus.DONE, done.status(), () -> "finalize: " + done);
     // The destination's own addon URL is a secret too.
-    stack
-        .databaseUrls(stack.destination(), "my-app")
+    SandboxProbe.databaseUrls(stack.destination(), "my-app")
         .forEach(
             url ->
                 secrets.put(
@@ -69,7 +69,8 @@ class SecretsNeverInHistoryIT {
   private static Map<String, String> secretsOf(String app) {
     Map<String, String> secrets = new LinkedHashMap<>();
     for (JsonNode variable :
-        stack.regionGet(stack.source(), "/v1/apps/" + app + "/variables").path("variables")) {
+        SandboxProbe.regionGet(stack.source(), "/v1/apps/" + app + "/variables")
+            .path("variables")) {
       if (variable.path("name").asText().equals("SECRET_KEY")) {
         secrets.put("SECRET_KEY value", variable.path("value").asText());
       }
@@ -78,7 +79,7 @@ class SecretsNeverInHistoryIT {
     secrets.put("source region token", stack.source().token());
     secrets.put("destination region token", stack.destination().token());
     for (JsonNode domain :
-        stack.regionGet(stack.source(), "/v1/apps/" + app + "/domains").path("domains")) {
+        SandboxProbe.regionGet(stack.source(), "/v1/apps/" + app + "/domains").path("domains")) {
       String key = domain.path("tlskey").asText("");
       if (!key.isEmpty()) {
         // A line of the key's base64 body: present whatever the PEM framing around it.
@@ -88,11 +89,11 @@ class SecretsNeverInHistoryIT {
       }
     }
     for (JsonNode notifier :
-        stack.regionGet(stack.source(), "/v1/apps/" + app + "/notifiers").path("notifiers")) {
+        SandboxProbe.regionGet(stack.source(), "/v1/apps/" + app + "/notifiers")
+            .path("notifiers")) {
       secrets.put("notifier URL", notifier.path("url").asText());
     }
-    stack
-        .databaseUrls(stack.source(), app)
+    SandboxProbe.databaseUrls(stack.source(), app)
         .forEach(
             url -> secrets.put("source database password", PostgresServer.fromUrl(url).password()));
     secrets

@@ -8,6 +8,7 @@ import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.testkit.DatabaseFingerprint;
 import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.SandboxProbe;
 import io.regionmove.testkit.WorkerProcess;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.temporal.api.enums.v1.PendingActivityState;
@@ -42,8 +43,8 @@ class WorkerKilledDuringRestoreIT {
   @Test
   void aWorkerKilledDuringRestoreIsReplacedAndTheDataStillArrivesWhole() throws Exception {
     stack.seedSourceApp("my-app", 10_000);
-    String sourceDatabase = stack.databaseUrls(stack.source(), "my-app").get(0);
-    stack.addSampleEvents(stack.source(), "my-app", EXTRA_EVENTS);
+    String sourceDatabase = SandboxProbe.databaseUrls(stack.source(), "my-app").get(0);
+    SandboxProbe.addSampleEvents(stack.source(), "my-app", EXTRA_EVENTS);
     Map<String, DatabaseFingerprint.Table> sourceData = DatabaseFingerprint.of(sourceDatabase);
 
     WorkerProcess first = stack.startWorkerProcess().awaitStarted(Duration.ofSeconds(30));
@@ -72,7 +73,7 @@ class WorkerKilledDuringRestoreIT {
         () -> "data: " + migrated + "\n" + second.log());
     assertTrue(restoreAttempts(id) >= 2, "the restore ran again on the new worker");
 
-    List<String> destinationDatabases = stack.databaseUrls(stack.destination(), "my-app");
+    List<String> destinationDatabases = SandboxProbe.databaseUrls(stack.destination(), "my-app");
     assertEquals(1, destinationDatabases.size());
     assertEquals(sourceData, DatabaseFingerprint.of(destinationDatabases.get(0)));
 
