@@ -1,6 +1,6 @@
 package io.regionmove.testkit;
 
-import io.regionmove.activities.data.PostgresTools;
+import io.regionmove.activities.data.postgres.PostgresTools;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
