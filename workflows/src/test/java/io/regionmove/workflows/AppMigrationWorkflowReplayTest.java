@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>The histories are written to {@code workflows/target/histories/} by {@link
  * AppMigrationWorkflowTest} and {@link AddonDataHandlingTest}; copy them here only when a change is
- * meant to be incompatible. The older ones hold addons without {@code dataHandling} (the legacy rule
- * of {@link io.regionmove.model.Addon#handling()}) and requests without {@code manualData}.
+ * meant to be incompatible. The older ones hold addons without {@code dataHandling} (the legacy
+ * rule of {@link io.regionmove.model.Addon#handling()}) and requests without {@code manualData}.
  */
 class AppMigrationWorkflowReplayTest {
 
