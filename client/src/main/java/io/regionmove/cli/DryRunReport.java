@@ -35,12 +35,13 @@ final class DryRunReport {
     }
     console.println("The data step will provision each addon in " + preflight.destination() + ":");
     for (AddonPlan addon : plan.addons()) {
-      console.println("  - " + describe(addon));
+      console.println("  - " + describe(addon, preflight.manualData()));
     }
     console.println(estimate(plan));
   }
 
-  static String describe(AddonPlan plan) {
+  /** One addon's line; {@code manualData} are the addons the user moves by hand. */
+  static String describe(AddonPlan plan, List<String> manualData) {
     Addon addon = plan.addon();
     String what =
         addon.provider()
@@ -62,12 +63,15 @@ final class DryRunReport {
                       ? ", size unknown"
                       : ", about " + duration(plan.copyTime()));
           case MANUAL ->
-              addon.handling() == DataHandling.MANUAL
-                  ? "holds data that regionmove cannot move, provisioned empty: you move its data"
-                      + " by hand (--manual-data "
-                      + addon.id()
-                      + ")"
-                  : size + "provisioned empty: you move its data by hand (--manual-data)";
+              addon.handling() != DataHandling.MANUAL
+                  ? size + "provisioned empty: you chose to move its data by hand (--manual-data)"
+                  : manualData.contains(addon.id())
+                      ? "holds data that regionmove cannot move, provisioned empty: you move its"
+                          + " data by hand (--manual-data)"
+                      : "holds data that regionmove cannot move: refused unless you move its data"
+                          + " by hand (--manual-data "
+                          + addon.id()
+                          + ")";
         };
   }
 

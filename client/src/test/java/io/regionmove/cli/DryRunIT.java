@@ -186,6 +186,14 @@ class DryRunIT {
                     + mongodb
                     + "\n"),
         r.toString());
+    assertTrue(
+        r.stdout()
+            .contains(
+                "holds data that regionmove cannot move: refused unless you move its data by hand"
+                    + " (--manual-data "
+                    + mongodb
+                    + ")\n"),
+        r.toString());
     assertTrue(r.stdout().endsWith("Dry run: nothing was created.\n"), r.toString());
     assertEquals(
         "The migration cannot go ahead: " + sentence.substring(0, sentence.length() - 1) + ".",
@@ -212,9 +220,7 @@ class DryRunIT {
                 "  - mongodb "
                     + mongodb
                     + " (starter-512, version 7): holds data that regionmove cannot move,"
-                    + " provisioned empty: you move its data by hand (--manual-data "
-                    + mongodb
-                    + ")"),
+                    + " provisioned empty: you move its data by hand (--manual-data)"),
         withManualData.toString());
 
     CliProcess.Result ghost =

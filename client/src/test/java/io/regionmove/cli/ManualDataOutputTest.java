@@ -156,14 +156,23 @@ class ManualDataOutputTest {
     assertEquals(
         "postgresql ad-pg (starter-512, version 15): 3.0 GB, moved by regionmove (backup,"
             + " restore, verify), about 54 s",
-        DryRunReport.describe(plan.addons().get(0)));
+        DryRunReport.describe(plan.addons().get(0), List.of()));
+    assertEquals(
+        "mongodb ad-mongo (starter-512, version 7): holds data that regionmove cannot move:"
+            + " refused unless you move its data by hand (--manual-data ad-mongo)",
+        DryRunReport.describe(plan.addons().get(1), List.of()));
     assertEquals(
         "mongodb ad-mongo (starter-512, version 7): holds data that regionmove cannot move,"
-            + " provisioned empty: you move its data by hand (--manual-data ad-mongo)",
-        DryRunReport.describe(plan.addons().get(1)));
+            + " provisioned empty: you move its data by hand (--manual-data)",
+        DryRunReport.describe(plan.addons().get(1), List.of("ad-mongo")));
+    assertEquals(
+        "postgresql ad-pg (starter-512, version 15): 3.0 GB, provisioned empty: you chose to move"
+            + " its data by hand (--manual-data)",
+        DryRunReport.describe(
+            new AddonPlan(DATABASE, DataHandling.MANUAL, 3L << 30, null), List.of("ad-pg")));
     assertEquals(
         "papertrail ad-log (free, version 1): holds no data, provisioned only",
-        DryRunReport.describe(plan.addons().get(2)));
+        DryRunReport.describe(plan.addons().get(2), List.of()));
     assertEquals(
         "Estimated data step: about 54 s (3.0 GB at 18 s per GB, the source app stopped"
             + " meanwhile).",

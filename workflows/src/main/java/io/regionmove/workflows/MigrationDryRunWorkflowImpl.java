@@ -60,7 +60,10 @@ public class MigrationDryRunWorkflowImpl implements MigrationDryRunWorkflow {
               calls
                   .preflight(request.source(), "plan the move")
                   .planMove(new PlanInput(calls.move(), source.addons(), request.manualData())),
-          p -> List.of());
+          p ->
+              List.of(
+                  "%d addons; estimated data step %s"
+                      .formatted(p.addons().size(), describe(p.estimatedDataStep()))));
     } catch (ActivityFailure e) {
       if (!checksFailed) {
         progress.checks().add("the plan could not be made: " + describe(e));
