@@ -14,16 +14,16 @@ import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.model.Phase;
 import io.regionmove.model.ScheduledStep;
+import io.regionmove.testkit.TestDirectory;
 import io.regionmove.worker.TemporalClients;
+import io.regionmove.worker.dev.FreePorts;
 import io.temporal.client.WorkflowClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -96,7 +96,7 @@ class ScheduleAndNotifyCliIT {
         });
     receiver.start();
 
-    home = newHome("it-schedule");
+    home = TestDirectory.create(getClass().getSimpleName());
     int temporalPort = FreePorts.find();
     dev =
         CliProcess.startAndAwait(
@@ -142,7 +142,7 @@ class ScheduleAndNotifyCliIT {
       if (!dev.waitFor(60, TimeUnit.SECONDS)) {
         dev.destroyForcibly();
       } else {
-        DemoCommand.deleteRecursively(home);
+        TestDirectory.delete(home);
       }
     }
   }
@@ -471,18 +471,6 @@ class ScheduleAndNotifyCliIT {
       Thread.sleep(d.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  /** A directory under target/ that the postgres user can reach. */
-  private static Path newHome(String name) {
-    try {
-      Path dir = Path.of("target", name + "-" + System.currentTimeMillis()).toAbsolutePath();
-      Files.createDirectories(dir);
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-      return dir;
-    } catch (IOException e) {
       throw new AssertionError(e);
     }
   }
