@@ -56,6 +56,15 @@ final class MigrationCreateCommand implements Callable<Integer> {
       description = "With --dry-run: also check that the data can move in live data mode.")
   boolean live;
 
+  @Option(
+      names = "--notify",
+      paramLabel = "URL",
+      description =
+          "A webhook (http or https) told of every status change, signed with the workers'"
+              + " REGIONMOVE_NOTIFY_SECRET; repeatable (default: REGIONMOVE_NOTIFY_URLS,"
+              + " comma-separated).")
+  List<String> notify;
+
   @Override
   public Integer call() {
     String region = root.requireRegion();
@@ -73,6 +82,7 @@ final class MigrationCreateCommand implements Callable<Integer> {
     if (manual.stream().anyMatch(String::isBlank)) {
       throw new CliException(ExitCodes.USAGE, "--manual-data needs an addon id.");
     }
+    List<String> webhooks = NotifyUrls.resolve(notify, System.getenv(NotifyUrls.ENV));
     if (destination.equals(region)) {
       throw new CliException(
           ExitCodes.FAILED,
@@ -99,7 +109,7 @@ final class MigrationCreateCommand implements Callable<Integer> {
       if (dryRun) {
         return actions.dryRun(app, region, destination, newName, manual, live);
       }
-      Migration migration = actions.create(app, region, destination, newName, manual);
+      Migration migration = actions.create(app, region, destination, newName, webhooks, manual);
       return actions.reportCreate(migration);
     }
   }

@@ -9,6 +9,8 @@ import io.regionmove.model.MigrationPlan;
 import io.regionmove.model.MigrationRequest;
 import io.regionmove.model.MigrationSettings;
 import io.regionmove.model.MigrationStatus;
+import io.regionmove.model.Phase;
+import io.regionmove.model.ScheduledStep;
 import io.regionmove.workflows.AppMigrationLockWorkflow;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.regionmove.workflows.MigrationDryRunWorkflow;
@@ -125,23 +127,39 @@ public final class MigrationClient {
    */
   public String create(
       String app, String source, String destination, String newName, MigrationSettings settings) {
-    return create(app, source, destination, newName, List.of(), settings);
+    return create(app, source, destination, newName, settings, List.of());
   }
 
   /**
-   * Starts a migration whose addons named in {@code manualData} are provisioned empty: the user
-   * moves their data by hand.
+   * Starts a migration whose status changes are POSTed to {@code notifyUrls} (SPEC §10), and
+   * returns its id.
    */
   public String create(
       String app,
       String source,
       String destination,
       String newName,
-      List<String> manualData,
-      MigrationSettings settings) {
+      MigrationSettings settings,
+      List<String> notifyUrls) {
+    return create(app, source, destination, newName, settings, notifyUrls, List.of());
+  }
+
+  /**
+   * Starts a migration whose addons named in {@code manualData} are provisioned empty: the user
+   * moves their data by hand (SPEC §8).
+   */
+  public String create(
+      String app,
+      String source,
+      String destination,
+      String newName,
+      MigrationSettings settings,
+      List<String> notifyUrls,
+      List<String> manualData) {
     String id = UUID.randomUUID().toString();
     MigrationRequest request =
-        new MigrationRequest(id, app, newName, source, destination, settings, manualData);
+        new MigrationRequest(
+            id, app, newName, source, destination, settings, notifyUrls, manualData);
     WorkflowOptions options =
         WorkflowOptions.newBuilder()
             .setWorkflowId(AppMigrationWorkflow.workflowId(id))
@@ -184,7 +202,8 @@ public final class MigrationClient {
       MigrationSettings settings) {
     String id = MigrationDryRunWorkflow.workflowId(UUID.randomUUID().toString());
     MigrationRequest request =
-        new MigrationRequest(id, app, newName, source, destination, settings, manualData);
+        new MigrationRequest(
+            id, app, newName, source, destination, settings, List.of(), manualData);
     MigrationDryRunWorkflow workflow =
         client.newWorkflowStub(
             MigrationDryRunWorkflow.class,
@@ -280,6 +299,22 @@ public final class MigrationClient {
           e);
     }
     return () -> call(id, handle::getResult);
+  }
+
+  /**
+   * Schedules {@code step} ({@link Step#DATA} or {@link Step#FINALIZE}) to run at {@code at},
+   * replacing the step scheduled before; returns at once. A step that may not run now is refused
+   * with a {@link MigrationRejectedException}, as when it is run at once.
+   */
+  public Migration schedule(String id, Step step, Instant at) {
+    ScheduledStep asked = new ScheduledStep(Phase.fromWireName(step.wireName()), at);
+    try {
+      return call(id, () -> stub(id).schedule(asked));
+    } catch (MigrationNotFoundException e) {
+      Migration closed = status(id);
+      throw new MigrationRejectedException(
+          "Cannot schedule " + step.wireName() + ": the migration is " + closed.status() + ".", e);
+    }
   }
 
   public Migration prepare(String id) {

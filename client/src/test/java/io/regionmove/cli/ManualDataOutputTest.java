@@ -202,6 +202,7 @@ class ManualDataOutputTest {
         null,
         Instant.now(),
         null,
+        null,
         addons,
         manualData);
   }
@@ -224,6 +225,7 @@ class ManualDataOutputTest {
         null,
         m.startedAt(),
         m.finishedAt(),
+        null,
         m.addons(),
         m.manualData());
   }

@@ -6,6 +6,7 @@ import io.regionmove.activities.data.DataActivitiesImpl;
 import io.regionmove.activities.data.DataOptions;
 import io.regionmove.activities.data.DirectoryBackupStore;
 import io.regionmove.activities.data.Engines;
+import io.regionmove.activities.notify.WebhookNotifications;
 import io.regionmove.activities.region.RegionActivitiesImpl;
 import io.regionmove.activities.region.RegionAddonDatabases;
 import io.regionmove.regionapi.RegionClient;
@@ -30,10 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running regionmove worker: one {@link WorkerFactory} polling the migrations task queue (the
- * migration, lock and dry-run workflows) and, for each region it serves, that region's activity
- * task queue (region and data activities). Both kinds of activities share the worker's data {@link
- * Engines}: the source check says an addon's data is moved by an engine only when this worker has
- * one for it.
+ * migration, lock and dry-run workflows, the webhook notifications) and, for each region it serves,
+ * that region's activity task queue (region and data activities). Both kinds of activities share
+ * the worker's data {@link Engines}: the source check says an addon's data is moved by an engine
+ * only when this worker has one for it.
  *
  * <p>The activities of a region's queue may reach every configured region (a preflight on the
  * source checks the destination), so they are built over all of {@link Regions}; {@link
@@ -127,6 +128,14 @@ public final class RegionmoveWorker implements AutoCloseable {
         AppMigrationWorkflowImpl.class,
         AppMigrationLockWorkflowImpl.class,
         MigrationDryRunWorkflowImpl.class);
+    WebhookNotifications notifications = WebhookNotifications.fromEnvironment();
+    migrations.registerActivitiesImplementations(notifications);
+    if (!notifications.hasSecret()) {
+      log.warn(
+          "{} is not set: webhooks of migrations created with --notify are not sent (they are only"
+              + " sent signed) until a worker has it",
+          WebhookNotifications.SECRET_ENV);
+    }
     for (String region : served) {
       Worker worker = factory.newWorker(AppMigrationWorkflow.regionTaskQueue(region));
       worker.registerActivitiesImplementations(regionActivities, dataActivities);

@@ -11,6 +11,7 @@ import java.util.List;
  * @param errors one sentence per failed step of the last phase
  * @param checks the failed preflight checks, one sentence each
  * @param url the destination app's URL once finalized
+ * @param scheduled the step waiting for its time ({@code migration-run --at}), or null
  * @param addons the source app's addons with how their data moves, once preflight has read them
  * @param manualData ids of the addons whose data the user moves by hand ({@code --manual-data})
  */
@@ -31,19 +32,11 @@ public record Migration(
     String abortReason,
     Instant startedAt,
     Instant finishedAt,
+    ScheduledStep scheduled,
     List<Addon> addons,
     List<String> manualData) {
 
-  public Migration {
-    steps = steps == null ? List.of() : List.copyOf(steps);
-    errors = errors == null ? List.of() : List.copyOf(errors);
-    checks = checks == null ? List.of() : List.copyOf(checks);
-    cnames = cnames == null ? List.of() : List.copyOf(cnames);
-    addons = addons == null ? List.of() : List.copyOf(addons);
-    manualData = manualData == null ? List.of() : List.copyOf(manualData);
-  }
-
-  /** A migration whose addons are not known. */
+  /** A migration with no step scheduled. */
   public Migration(
       String id,
       String app,
@@ -78,6 +71,57 @@ public record Migration(
         abortReason,
         startedAt,
         finishedAt,
+        null,
+        null,
+        null);
+  }
+
+  public Migration {
+    steps = steps == null ? List.of() : List.copyOf(steps);
+    errors = errors == null ? List.of() : List.copyOf(errors);
+    checks = checks == null ? List.of() : List.copyOf(checks);
+    cnames = cnames == null ? List.of() : List.copyOf(cnames);
+    addons = addons == null ? List.of() : List.copyOf(addons);
+    manualData = manualData == null ? List.of() : List.copyOf(manualData);
+  }
+
+  /** A migration whose addons are not known. */
+  public Migration(
+      String id,
+      String app,
+      String newName,
+      String source,
+      String destination,
+      MigrationStatus status,
+      Phase phase,
+      Phase failedPhase,
+      List<Step> steps,
+      List<String> errors,
+      List<String> checks,
+      String url,
+      List<CnameChange> cnames,
+      String abortReason,
+      Instant startedAt,
+      Instant finishedAt,
+      ScheduledStep scheduled) {
+    this(
+        id,
+        app,
+        newName,
+        source,
+        destination,
+        status,
+        phase,
+        failedPhase,
+        steps,
+        errors,
+        checks,
+        url,
+        cnames,
+        abortReason,
+        startedAt,
+        finishedAt,
+        scheduled,
         null,
         null);
   }

@@ -24,7 +24,8 @@ public class MigrationDryRunWorkflowImpl implements MigrationDryRunWorkflow {
   public MigrationPlan run(DryRunRequest dryRun) {
     MigrationRequest request = dryRun.migration();
     StepGate gate = new StepGate();
-    Progress progress = new Progress(request, gate);
+    // A dry run publishes no status: no search attribute, no webhook (its request has none).
+    Progress progress = new Progress(request, gate, new Notifier(request));
     MigrationCalls calls = new MigrationCalls(request);
     gate.start(Phase.PREFLIGHT);
     SourceCheck source = null;

@@ -158,7 +158,7 @@ class AddonDataHandlingTest {
                     .build());
     WorkflowClient.start(
         workflow::run,
-        new MigrationRequest(id, APP, null, SOURCE, DESTINATION, SETTINGS, manualData));
+        new MigrationRequest(id, APP, null, SOURCE, DESTINATION, SETTINGS, List.of(), manualData));
     return workflow;
   }
 

@@ -34,6 +34,11 @@ class AppMigrationWorkflowReplayTest {
         // recorded after abort and cancel were made one detached path: the workflow is cancelled
         // while an undo retries, the undo ends, the others run, the abort update is answered
         "cancel-while-undo-retries",
+        // recorded after steps could be scheduled (the schedule update and its durable timer),
+        // webhooks notified and backups deleted after the redirect window (SPEC §10): a finalize
+        // scheduled, replaced, then run when due, every change delivered after retries
+        "scheduled-finalize-with-notifications",
+        "abort-during-scheduled-wait",
         // recorded after the workers decided each addon's data handling: a postgresql addon an
         // engine moves, one holding no data, and a mongodb addon moved by hand (--manual-data)
         "manual-data"

@@ -193,7 +193,9 @@ class MigrationDryRunWorkflowTest {
                     .build());
     return workflow.run(
         new DryRunRequest(
-            new MigrationRequest(id, APP, null, SOURCE, DESTINATION, SETTINGS, manualData), live));
+            new MigrationRequest(
+                id, APP, null, SOURCE, DESTINATION, SETTINGS, List.of(), manualData),
+            live));
   }
 
   private static MoveInput move(String id) {
