@@ -25,6 +25,7 @@ public record RedisServer(String host, int port, String adminPassword) {
         DefaultJedisClientConfig.builder()
             .password(adminPassword)
             .database(db)
+            .autoNegotiateProtocol(false)
             .clientName("regionmove-sandbox")
             .connectionTimeoutMillis(5_000)
             .socketTimeoutMillis(60_000)

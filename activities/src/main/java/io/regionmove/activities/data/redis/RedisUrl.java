@@ -66,6 +66,7 @@ record RedisUrl(String host, int port, String user, String password, int databas
         DefaultJedisClientConfig.builder()
             .database(database)
             .ssl(tls)
+            .autoNegotiateProtocol(false)
             .clientName("regionmove")
             .connectionTimeoutMillis(10_000)
             .socketTimeoutMillis(timeoutMillis);

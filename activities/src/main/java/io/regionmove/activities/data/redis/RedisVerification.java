@@ -12,7 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -101,58 +103,46 @@ final class RedisVerification {
     }
   }
 
+  /**
+   * Walks the source's keys page by page; the next page is read from the source while the
+   * destination is read for the current one, so that both servers work at once.
+   */
   private Differences compare(Jedis source, Jedis destination, AtomicLong compared)
-      throws InterruptedException {
+      throws InterruptedException, ExecutionException {
     Differences differences = new Differences();
     ScanParams page = new ScanParams().count(tuning.scanCount());
-    ScanResult<byte[]> scanned = source.scan(ScanParams.SCAN_POINTER_START_BINARY, page);
     Pipeline fromSource = source.pipelined();
     Pipeline fromDestination = destination.pipelined();
+    SourcePage current =
+        readSource(fromSource, source.scan(ScanParams.SCAN_POINTER_START_BINARY, page), page);
     while (true) {
       RedisJobs.checkInterrupted();
-      List<byte[]> names = scanned.getResult();
-      Read sourceSide = read(fromSource, names);
-      boolean last = scanned.isCompleteIteration();
-      Response<ScanResult<byte[]>> next =
-          last ? null : fromSource.scan(scanned.getCursorAsBytes(), page);
-      fromSource.sync();
-      Read destinationSide = read(fromDestination, names);
-      fromDestination.sync();
-      for (int i = 0; i < names.size(); i++) {
-        byte[] payload = sourceSide.dumps.get(i).get();
-        long ttl = sourceSide.ttls.get(i).get();
-        if (payload == null) {
-          continue; // expired since SCAN saw it
+      SourcePage of = current;
+      Future<SourcePage> ahead =
+          of.next == null
+              ? null
+              : executor.submit(() -> readSource(fromSource, of.next.get(), page));
+      List<Unequal> unequal;
+      try {
+        Read destinationSide = read(fromDestination, of.names);
+        fromDestination.sync();
+        unequal = compareKeys(of, destinationSide, differences, compared);
+        if (ahead != null) {
+          current = ahead.get();
         }
-        compared.incrementAndGet();
-        byte[] copy = destinationSide.dumps.get(i).get();
-        long copyTtl = destinationSide.ttls.get(i).get();
-        byte[] name = names.get(i);
-        if (copy == null) {
-          differences.missing = true;
-          if (ttl < 0 || ttl > TTL_TOLERANCE_MILLIS) {
-            differences.add(name, "missing in the destination");
-          }
-          continue;
+      } catch (RuntimeException | InterruptedException | ExecutionException e) {
+        if (ahead != null) {
+          ahead.cancel(true);
         }
-        if (!Arrays.equals(payload, copy)) {
-          KeyFingerprint a = KeyFingerprint.read(source, name);
-          KeyFingerprint b = KeyFingerprint.read(destination, name);
-          if (a != null && b != null && !a.type().equals(b.type())) {
-            differences.add(name, a.type() + " on the source, " + b.type() + " in the destination");
-            continue;
-          }
-          if (a != null && !a.sameAs(b)) {
-            differences.add(name, "value differs");
-            continue;
-          }
-        }
-        compareTtls(differences, name, ttl, copyTtl);
+        throw e;
       }
-      if (last) {
+      // With no read ahead under way, the source connection is free for these.
+      for (Unequal key : unequal) {
+        compareValues(source, destination, key, differences);
+      }
+      if (ahead == null) {
         break;
       }
-      scanned = next.get();
     }
     differences.sourceKeys = source.dbSize();
     long destinationKeys = destination.dbSize();
@@ -172,6 +162,73 @@ final class RedisVerification {
       }
     }
     return differences;
+  }
+
+  /** One page of source keys with their payloads and TTLs, and the SCAN of the next page. */
+  private record SourcePage(List<byte[]> names, Read read, Response<ScanResult<byte[]>> next) {}
+
+  private static SourcePage readSource(
+      Pipeline fromSource, ScanResult<byte[]> scanned, ScanParams page) {
+    List<byte[]> names = scanned.getResult();
+    Read read = read(fromSource, names);
+    Response<ScanResult<byte[]>> next =
+        scanned.isCompleteIteration() ? null : fromSource.scan(scanned.getCursorAsBytes(), page);
+    fromSource.sync();
+    return new SourcePage(names, read, next);
+  }
+
+  /** A key whose payloads differ on the two sides, to be compared by value. */
+  private record Unequal(byte[] name, long ttl, long copyTtl) {}
+
+  /**
+   * Compares the page's keys by their payloads and TTLs; returns those whose payloads differ, to be
+   * compared by their values.
+   */
+  private static List<Unequal> compareKeys(
+      SourcePage page, Read destinationSide, Differences differences, AtomicLong compared) {
+    List<Unequal> unequal = new ArrayList<>();
+    List<byte[]> names = page.names;
+    for (int i = 0; i < names.size(); i++) {
+      byte[] payload = page.read.dumps.get(i).get();
+      long ttl = page.read.ttls.get(i).get();
+      if (payload == null) {
+        continue; // expired since SCAN saw it
+      }
+      compared.incrementAndGet();
+      byte[] copy = destinationSide.dumps.get(i).get();
+      long copyTtl = destinationSide.ttls.get(i).get();
+      byte[] name = names.get(i);
+      if (copy == null) {
+        differences.missing = true;
+        if (ttl < 0 || ttl > TTL_TOLERANCE_MILLIS) {
+          differences.add(name, "missing in the destination");
+        }
+      } else if (!Arrays.equals(payload, copy)) {
+        unequal.add(new Unequal(name, ttl, copyTtl));
+      } else {
+        compareTtls(differences, name, ttl, copyTtl);
+      }
+    }
+    return unequal;
+  }
+
+  private static void compareValues(
+      Jedis source, Jedis destination, Unequal key, Differences differences) {
+    KeyFingerprint a = KeyFingerprint.read(source, key.name);
+    KeyFingerprint b = KeyFingerprint.read(destination, key.name);
+    if (a == null) {
+      return; // expired since it was read
+    }
+    if (b == null) {
+      differences.missing = true;
+      differences.add(key.name, "missing in the destination");
+    } else if (!a.type().equals(b.type())) {
+      differences.add(key.name, a.type() + " on the source, " + b.type() + " in the destination");
+    } else if (!a.sameAs(b)) {
+      differences.add(key.name, "value differs");
+    } else {
+      compareTtls(differences, key.name, key.ttl, key.copyTtl);
+    }
   }
 
   /** Names the destination's keys that the source does not have. */
