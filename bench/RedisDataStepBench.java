@@ -98,6 +98,12 @@ public class RedisDataStepBench {
       System.out.printf(Locale.ROOT, "restore_s=%.2f%n", (restored - t0) / 1e9);
       System.out.printf(Locale.ROOT, "verify_s=%.2f%n", (t3 - t2) / 1e9);
       System.out.printf(Locale.ROOT, "ours_s=%.2f%n", (t3 - t0) / 1e9);
+      // Both workers' CPU (and this launcher's compilation of this file, about a second).
+      System.out.printf(
+          Locale.ROOT,
+          "jvm_cpu_s=%.2f%n",
+          ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).toMillis()
+              / 1000.0);
     } finally {
       sourceWorker.close();
       destinationWorker.close();

@@ -76,7 +76,7 @@ echo "== seeding $KEYS keys into the source (redis-server $(redis-server --versi
 bench seed "redis://:$PASS@127.0.0.1:$SRC_PORT/0" "$KEYS"
 echo "source: $(cli "$SRC_PORT" dbsize) keys, $(cli "$SRC_PORT" info memory | sed -n 's/^used_memory_human://p' | tr -d '\r') used"
 
-HANDS=""; OURS_ALL=""; RATIOS=""; VERIFIES=""; NOVERIFY=""; BACKUPS=""; RESTORES=""; HAND_CPU=""; OURS_CPU=""
+HANDS=""; OURS_ALL=""; RATIOS=""; VERIFIES=""; NOVERIFY=""; BACKUPS=""; RESTORES=""; HAND_CPU=""; OURS_CPU=""; JVM_CPU=""
 for run in $(seq "$RUNS"); do
   echo "== run $run/$RUNS (a) redis-cli --rdb, then a fresh redis-server loading the file"
   rm -rf "$WORK/hand"; mkdir -p "$WORK/hand"
@@ -100,20 +100,20 @@ for run in $(seq "$RUNS"); do
   c1=$(redis_cpu "$SRC_PID"); OCPU=$(minus "$(minus "$c1" "$c0")" "-$(redis_cpu "$DST_PID")")
   get() { sed -n "s/^$1=//p" "$OUT"; }
   OURS=$(get ours_s); VERIFY=$(get verify_s)
-  echo "backup_s=$(get backup_s) restore_s=$(get restore_s) verify_s=$VERIFY ours_s=$OURS keys=$(get keys) archive_bytes=$(get backup_bytes) redis_cpu_s=$OCPU"
+  echo "backup_s=$(get backup_s) restore_s=$(get restore_s) verify_s=$VERIFY ours_s=$OURS keys=$(get keys) archive_bytes=$(get backup_bytes) redis_cpu_s=$OCPU worker_jvm_cpu_s=$(get jvm_cpu_s)"
   stop "$DST_PORT" "$DST_PID"
   HANDS+=" $HAND"; OURS_ALL+=" $OURS"; VERIFIES+=" $VERIFY"
   BACKUPS+=" $(get backup_s)"; RESTORES+=" $(get restore_s)"
   RATIOS+=" $(awk -v o="$OURS" -v h="$HAND" 'BEGIN { printf "%.3f", o / h }')"
   NOVERIFY+=" $(awk -v o="$OURS" -v v="$VERIFY" -v h="$HAND" 'BEGIN { printf "%.3f", (o - v) / h }')"
-  HAND_CPU+=" $HCPU"; OURS_CPU+=" $OCPU"
+  HAND_CPU+=" $HCPU"; OURS_CPU+=" $OCPU"; JVM_CPU+=" $(get jvm_cpu_s)"
 done
 
 m() { echo "$1" | median; }
 echo "== summary (KEYS=$KEYS, $RUNS runs, medians; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 awk -v hand="$(m "$HANDS")" -v ours="$(m "$OURS_ALL")" -v verify="$(m "$VERIFIES")" \
     -v b="$(m "$BACKUPS")" -v r="$(m "$RESTORES")" -v ratio="$(m "$RATIOS")" -v nov="$(m "$NOVERIFY")" \
-    -v hcpu="$(m "$HAND_CPU")" -v ocpu="$(m "$OURS_CPU")" 'BEGIN {
+    -v hcpu="$(m "$HAND_CPU")" -v ocpu="$(m "$OURS_CPU")" -v jcpu="$(m "$JVM_CPU")" 'BEGIN {
   printf "hand-run redis-cli --rdb + load       : %6.2f s\n", hand
   printf "ours backup                          : %6.2f s\n", b
   printf "ours restore (following the backup)  : %6.2f s (both from the start of the step)\n", r
@@ -121,4 +121,5 @@ awk -v hand="$(m "$HANDS")" -v ours="$(m "$OURS_ALL")" -v verify="$(m "$VERIFIES
   printf "ours data step                       : %6.2f s = source downtime of the step\n", ours
   printf "ratio ours / hand-run                : %6.2f (median of runs; without verification: %.2f)\n", ratio, nov
   printf "redis-server CPU, hand-run / ours    : %6.2f / %.2f core-seconds (source + destination)\n", hcpu, ocpu
+  printf "ours worker JVM CPU                  : %6.2f core-seconds (both workers, one JVM)\n", jcpu
 }'

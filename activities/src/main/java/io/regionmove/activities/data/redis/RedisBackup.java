@@ -95,13 +95,7 @@ final class RedisBackup {
       AtomicLong keys = new AtomicLong();
       AtomicLong bytes = new AtomicLong();
       Supplier<DataProgress> progress =
-          () ->
-              new DataProgress(
-                  addonId,
-                  "dumping",
-                  bytes.get(),
-                  (int) Math.min(keys.get(), Integer.MAX_VALUE),
-                  1);
+          () -> RedisJobs.progress(addonId, "dumping", bytes.get(), keys.get(), keysAtStart);
       heartbeat.beat(progress.get());
       // Opened here, not by the background work: once a cancelled backup returns, nothing is
       // left to create a file in the discarded staging directory.
@@ -128,7 +122,9 @@ final class RedisBackup {
       String sha256 =
           heartbeat.await(
               executor.submit(() -> ArchiveDigest.sha256(archive)),
-              () -> new DataProgress(addonId, "checking backup", bytes.get(), 1, 1));
+              () ->
+                  RedisJobs.progress(
+                      addonId, "checking backup", bytes.get(), keys.get(), keysAtStart));
       long size = ArchiveDigest.size(archive);
       BackupManifest manifest =
           new BackupManifest(

@@ -70,6 +70,18 @@ final class RedisJobs {
     }
   }
 
+  /**
+   * A heartbeat of a redis job: the engine's unit is the key, so {@code tablesDone} and {@code
+   * tables} count keys (done, and in all when known, else 0).
+   */
+  static DataProgress progress(String addonId, String stage, long bytes, long keysDone, long keys) {
+    return new DataProgress(addonId, stage, bytes, clamp(keysDone), clamp(keys));
+  }
+
+  private static int clamp(long count) {
+    return (int) Math.min(count, Integer.MAX_VALUE);
+  }
+
   /** Closes a connection, from any thread; a thread blocked on it gets an exception. */
   static void closeQuietly(Jedis jedis) {
     if (jedis == null) {

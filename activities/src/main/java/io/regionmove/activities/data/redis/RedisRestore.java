@@ -82,7 +82,7 @@ final class RedisRestore {
       BackupManifest manifest = backups.requireIntact(addonId, backupId, heartbeat);
       try (InputStream archive = Files.newInputStream(backups.store().open(backupId))) {
         Restored restored =
-            restore(addon, archive, heartbeat, "restoring", () -> 0L, manifest.sizeBytes());
+            restore(addon, archive, heartbeat, "restoring", () -> 0L, manifest.rows());
         return result(
             restored,
             String.format(
@@ -131,7 +131,8 @@ final class RedisRestore {
     try (in) {
       restored = restore(addon, in, heartbeat, "restoring while backing up", follower::copied, 0);
       // Every key is written; the backup must still be published as what was read.
-      heartbeat.await(copying, () -> progress(addon, "restoring while backing up", 0, 0));
+      heartbeat.await(
+          copying, () -> progress(addon, "restoring while backing up", follower.copied(), 0, 0));
     } catch (ToolFailedException e) {
       if (failureOf(copying).orElse(null)
           instanceof ArchiveFollower.BackupRestartedException restarted) {
@@ -161,7 +162,7 @@ final class RedisRestore {
       Heartbeat heartbeat,
       String stage,
       LongSupplier followed,
-      long totalBytes) {
+      long totalKeys) {
     RedisUrl url = RedisUrl.parse(databases.destinationUrl(addon.move(), addon.addon()));
     Jedis destination = null;
     try {
@@ -177,15 +178,21 @@ final class RedisRestore {
       AtomicLong keys = new AtomicLong();
       AtomicLong bytes = new AtomicLong();
       Jedis connection = destination;
-      heartbeat.beat(progress(addon, stage, 0, 0));
+      heartbeat.beat(progress(addon, stage, 0, 0, totalKeys));
       long restored =
           RedisJobs.inBackground(
               executor,
               heartbeat,
               () -> restoreKeys(connection, archive, keys, bytes),
-              () -> progress(addon, stage, Math.max(bytes.get(), followed.getAsLong()), keys.get()),
+              () ->
+                  progress(
+                      addon,
+                      stage,
+                      Math.max(bytes.get(), followed.getAsLong()),
+                      keys.get(),
+                      totalKeys),
               () -> RedisJobs.closeQuietly(connection));
-      log.debug("restored {} keys ({} archive bytes of {})", restored, bytes.get(), totalBytes);
+      log.debug("restored {} keys ({} archive bytes)", restored, bytes.get());
       return new Restored(restored, cleaned);
     } catch (JedisException e) {
       throw RedisJobs.failed("destination", e);
@@ -254,9 +261,9 @@ final class RedisRestore {
     replies.clear();
   }
 
-  private static DataProgress progress(AddonInput addon, String stage, long bytes, long keys) {
-    return new DataProgress(
-        addon.addon().id(), stage, bytes, (int) Math.min(keys, Integer.MAX_VALUE), 1);
+  private static DataProgress progress(
+      AddonInput addon, String stage, long bytes, long keysDone, long keys) {
+    return RedisJobs.progress(addon.addon().id(), stage, bytes, keysDone, keys);
   }
 
   private static StepResult result(Restored restored, String line) {

@@ -65,10 +65,9 @@ final class RedisVerification {
       source = sourceUrl.connect(RedisJobs.REPLY_TIMEOUT_MILLIS);
       destination = destinationUrl.connect(RedisJobs.REPLY_TIMEOUT_MILLIS);
       AtomicLong compared = new AtomicLong();
+      long keys = source.dbSize();
       Supplier<DataProgress> progress =
-          () ->
-              new DataProgress(
-                  addonId, "verifying", 0, (int) Math.min(compared.get(), Integer.MAX_VALUE), 1);
+          () -> RedisJobs.progress(addonId, "verifying", 0, compared.get(), keys);
       heartbeat.beat(progress.get());
       Jedis a = source;
       Jedis b = destination;
