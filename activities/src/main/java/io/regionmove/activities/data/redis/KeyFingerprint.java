@@ -5,12 +5,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.resps.Tuple;
 
 /**
@@ -25,6 +28,60 @@ record KeyFingerprint(String type, byte[] digest) {
 
   private static final int CHUNK = 10_000;
   private static final BigInteger MODULUS = BigInteger.ONE.shiftLeft(256);
+
+  /**
+   * The fingerprints of the keys (null for a key that does not exist), in their order: strings,
+   * hashes and sets are read in two pipelines (types, then values), other types one by one, in
+   * chunks.
+   */
+  static List<KeyFingerprint> readAll(Jedis jedis, List<byte[]> keys) {
+    Pipeline pipeline = jedis.pipelined();
+    List<Response<String>> types = new ArrayList<>(keys.size());
+    keys.forEach(key -> types.add(pipeline.type(key)));
+    pipeline.sync();
+    List<Response<?>> values = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      values.add(
+          switch (types.get(i).get()) {
+            case "string" -> pipeline.get(keys.get(i));
+            case "hash" -> pipeline.hgetAll(keys.get(i));
+            case "set" -> pipeline.smembers(keys.get(i));
+            default -> null;
+          });
+    }
+    pipeline.sync();
+    List<KeyFingerprint> prints = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      String type = types.get(i).get();
+      Object value = values.get(i) == null ? null : values.get(i).get();
+      if (value == null) {
+        // another type, or a key that changed type or vanished since: read on its own
+        prints.add(type.equals("none") ? null : read(jedis, keys.get(i)));
+      } else {
+        prints.add(digest(type, value));
+      }
+    }
+    return prints;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static KeyFingerprint digest(String type, Object value) {
+    MessageDigest digest = sha256();
+    switch (type) {
+      case "string" -> feed(digest, (byte[]) value);
+      case "hash" -> {
+        Unordered sum = new Unordered();
+        ((Map<byte[], byte[]>) value).forEach(sum::add);
+        feed(digest, sum.value());
+      }
+      default -> {
+        Unordered sum = new Unordered();
+        ((Set<byte[]>) value).forEach(sum::add);
+        feed(digest, sum.value());
+      }
+    }
+    return new KeyFingerprint(type, digest.digest());
+  }
 
   /** The fingerprint of the key, or null when it does not exist. */
   static KeyFingerprint read(Jedis jedis, byte[] key) {
@@ -45,17 +102,10 @@ record KeyFingerprint(String type, byte[] digest) {
         }
       }
       case "hash" -> {
-        Unordered sum = new Unordered();
-        for (Map.Entry<byte[], byte[]> field : jedis.hgetAll(key).entrySet()) {
-          sum.add(field.getKey(), field.getValue());
-        }
-        feed(digest, sum.value());
+        return digest(type, jedis.hgetAll(key));
       }
       case "set" -> {
-        Unordered sum = new Unordered();
-        Set<byte[]> members = jedis.smembers(key);
-        members.forEach(sum::add);
-        feed(digest, sum.value());
+        return digest(type, jedis.smembers(key));
       }
       case "zset" -> {
         for (long start = 0; ; start += CHUNK) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +81,18 @@ final class RedisJobs {
 
   private static int clamp(long count) {
     return (int) Math.min(count, Integer.MAX_VALUE);
+  }
+
+  /** The result of work done beside the caller; its unchecked failure is thrown as it is. */
+  static <T> T join(Future<T> work) throws InterruptedException, ExecutionException {
+    try {
+      return work.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw e;
+    }
   }
 
   /** Closes a connection, from any thread; a thread blocked on it gets an exception. */
