@@ -152,16 +152,6 @@ final class RedisJobs {
     return "unknown";
   }
 
-  /** The major version of a server version such as {@code 7.0.15}, or -1. */
-  static int major(String version) {
-    int dot = version.indexOf('.');
-    try {
-      return Integer.parseInt(dot < 0 ? version : version.substring(0, dot));
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
   /**
    * A key's name as reports show it: printable ASCII as it is, any other byte (and the backslash)
    * as {@code \xNN}; at most 200 characters.
