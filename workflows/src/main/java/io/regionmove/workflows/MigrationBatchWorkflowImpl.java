@@ -27,7 +27,7 @@ import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -60,10 +60,10 @@ public class MigrationBatchWorkflowImpl implements MigrationBatchWorkflow {
   private final List<BatchEntry> entries = new ArrayList<>();
 
   /** The start of each migration started, by entry index: an abort waits for it first. */
-  private final Map<Integer, Promise<WorkflowExecution>> starts = new HashMap<>();
+  private final Map<Integer, Promise<WorkflowExecution>> starts = new LinkedHashMap<>();
 
   /** The work on each migration started (starting and driving it), by entry index. */
-  private final Map<Integer, Promise<Void>> work = new HashMap<>();
+  private final Map<Integer, Promise<Void>> work = new LinkedHashMap<>();
 
   /** Migrations being worked on: the semaphore's count. */
   private int inFlight;
