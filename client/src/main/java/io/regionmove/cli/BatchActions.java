@@ -10,6 +10,7 @@ import io.regionmove.model.BatchEntry;
 import io.regionmove.model.BatchEntryState;
 import io.regionmove.model.BatchOutcome;
 import io.regionmove.model.Migration;
+import io.regionmove.model.MigrationStatus;
 import io.regionmove.model.Phase;
 import io.regionmove.regionapi.Json;
 import io.temporal.client.WorkflowQueryException;
@@ -150,7 +151,7 @@ final class BatchActions {
       return entry; // never started
     }
     String why =
-        m.errors().isEmpty() || m.status() != io.regionmove.model.MigrationStatus.ABORTED
+        m.errors().isEmpty() || m.status() != MigrationStatus.ABORTED
             ? entry.error()
             : "some undo steps failed: " + m.errors().get(0);
     return entry.finished(m.status(), why, Instant.now());
@@ -208,15 +209,16 @@ final class BatchActions {
       console.println("The batch '" + batch.id() + "' has been aborted");
       console.println(batch.summary());
     }
+    // Done as asked once no migration is left half-way and no undo failed; one that had ended
+    // (done, preflight error) had nothing to abort.
     List<BatchEntry> left =
         batch.entries().stream()
             .filter(
                 e ->
-                    e.outcome(batch.through()) == BatchOutcome.ERROR
-                        || (e.outcome(batch.through()) == BatchOutcome.ABORTED && e.error() != null)
-                        || (e.status() != null
-                            && !e.status().isTerminal()
-                            && e.state() == BatchEntryState.FINISHED))
+                    e.state() == BatchEntryState.FINISHED
+                        && (e.status() == null
+                            || !e.status().isTerminal()
+                            || (e.status() == MigrationStatus.ABORTED && e.error() != null)))
             .toList();
     if (left.isEmpty()) {
       return ExitCodes.OK;
