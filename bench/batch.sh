@@ -113,6 +113,9 @@ for _, d in events:
 each = [t(e["finishedAt"]) - t(e["startedAt"]) for e in entries if e["finishedAt"]]
 mb = lambda kb: int(kb) / 1024
 print("exit %s; statuses %s" % (code, counts))
+for e in entries:
+    if e["status"] != "done":
+        print("  %s: %s %s" % (e["app"], e["status"], e.get("error") or ""))
 print("wall time %.1f s (command start to end); batch workflow %.1f s" % (
     float(end) - float(start), t(batch["finishedAt"]) - t(batch["startedAt"])))
 print("most at once %d (concurrency %d); each migration %.1f s on average" % (
