@@ -107,7 +107,8 @@ class MigrationBatchWorkflowTest {
   @EnumSource(
       value = Phase.class,
       names = {"PREPARE", "DATA", "FINALIZE"})
-  void neverMoreThanTheConcurrencyAtOnceAndEveryMigrationDrivenThroughTheStepAsked(Phase through) {
+  void neverMoreThanTheConcurrencyAtOnceAndEveryMigrationDrivenThroughTheStepAsked(Phase through)
+      throws Exception {
     AtomicInteger inFlight = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
     when(activities.driveMigration(any()))
@@ -155,6 +156,7 @@ class MigrationBatchWorkflowTest {
       assertEquals(SOURCE, migration.status().source());
       assertEquals(DESTINATION, migration.status().destination());
     }
+    saveHistory("batch-through-" + through.wireName());
   }
 
   @Test
@@ -245,6 +247,7 @@ class MigrationBatchWorkflowTest {
     }
     assertEquals("0 done, 0 error, 5 aborted", ended.summary());
     assertEquals(ended, WorkflowStub.fromTyped(batch).getResult(Batch.class));
+    saveHistory("batch-abort");
   }
 
   @Test
@@ -337,6 +340,14 @@ class MigrationBatchWorkflowTest {
       Thread.sleep(50);
     }
     assertTrue(aborted.contains(migrationId), "migration " + migrationId + " was never aborted");
+  }
+
+  /** Saves the batch's history where the replay test's resources are refreshed from. */
+  private void saveHistory(String name) throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Path.of("target", "histories");
+    java.nio.file.Files.createDirectories(dir);
+    java.nio.file.Files.writeString(
+        dir.resolve(name + ".json"), env.getWorkflowClient().fetchHistory(batchId).toJson(true));
   }
 
   private static List<String> apps(int n) {
