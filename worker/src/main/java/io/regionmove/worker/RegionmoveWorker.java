@@ -1,5 +1,6 @@
 package io.regionmove.worker;
 
+import io.regionmove.activities.batch.BatchActivitiesImpl;
 import io.regionmove.activities.config.Regions;
 import io.regionmove.activities.data.CopyRate;
 import io.regionmove.activities.data.DataActivitiesImpl;
@@ -13,6 +14,7 @@ import io.regionmove.regionapi.RegionClient;
 import io.regionmove.workflows.AppMigrationLockWorkflowImpl;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.regionmove.workflows.AppMigrationWorkflowImpl;
+import io.regionmove.workflows.MigrationBatchWorkflowImpl;
 import io.regionmove.workflows.MigrationDryRunWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.interceptors.WorkerInterceptor;
@@ -31,10 +33,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running regionmove worker: one {@link WorkerFactory} polling the migrations task queue (the
- * migration, lock and dry-run workflows, the webhook notifications) and, for each region it serves,
- * that region's activity task queue (region and data activities). Both kinds of activities share
- * the worker's data {@link Engines}: the source check says an addon's data is moved by an engine
- * only when this worker has one for it.
+ * migration, lock, batch and dry-run workflows, the batch's driver activities and the webhook
+ * notifications) and, for each region it serves, that region's activity task queue (region and data
+ * activities). Both kinds of activities share the worker's data {@link Engines}: the source check
+ * says an addon's data is moved by an engine only when this worker has one for it.
  *
  * <p>The activities of a region's queue may reach every configured region (a preflight on the
  * source checks the destination), so they are built over all of {@link Regions}; {@link
@@ -127,7 +129,10 @@ public final class RegionmoveWorker implements AutoCloseable {
     migrations.registerWorkflowImplementationTypes(
         AppMigrationWorkflowImpl.class,
         AppMigrationLockWorkflowImpl.class,
+        MigrationBatchWorkflowImpl.class,
         MigrationDryRunWorkflowImpl.class);
+    // A batch drives its migrations through their Updates, with this worker's client.
+    migrations.registerActivitiesImplementations(new BatchActivitiesImpl(client));
     WebhookNotifications notifications = WebhookNotifications.fromEnvironment();
     migrations.registerActivitiesImplementations(notifications);
     if (!notifications.hasSecret()) {
