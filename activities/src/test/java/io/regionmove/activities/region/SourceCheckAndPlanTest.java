@@ -102,13 +102,13 @@ class SourceCheckAndPlanTest {
   }
 
   @Test
-  void withThePostgresqlEngineOnlyPostgresqlDataIsMovedByAnEngine() {
+  void withTheStandardEnginesOnlyMongodbDataIsLeftToTheUser() {
     SourceCheck check = activities(standardEngines()).checkSource(source());
 
     assertEquals(
         Map.of(
             "postgresql", DataHandling.ENGINE,
-            "redis", DataHandling.MANUAL,
+            "redis", DataHandling.ENGINE,
             "mongodb", DataHandling.MANUAL,
             "papertrail", DataHandling.NONE),
         handlingByProvider(check));
