@@ -1,5 +1,7 @@
 package io.regionmove.sandbox;
 
+import io.regionmove.sandbox.mysql.LocalMariaDb;
+import io.regionmove.sandbox.mysql.MariaDbServer;
 import io.regionmove.sandbox.postgres.LocalPostgres;
 import io.regionmove.sandbox.postgres.PostgresServer;
 import java.nio.file.Path;
@@ -7,12 +9,14 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs one sandbox region until interrupted: {@code --region R --port P [--host H] [--state-dir D]
- * [--token T] [--pg-url URL]} and fault options ({@code --fault-rate 0.3 --fault-latency-ms 50-200
- * --fault-hang-rate 0.01 --fault-hang-ms 300000 --fault-after-commit --fault-router --fault-seed
- * 42}), each overriding the same item of {@code REGIONMOVE_SANDBOX_FAULTS} (see {@link
- * FaultOptions#parse}). Without {@code --pg-url} (or {@code REGIONMOVE_PG_URL}) it starts a private
- * PostgreSQL cluster in {@code <state-dir>/pg}; without PostgreSQL binaries it runs without one and
- * postgresql addons answer 422.
+ * [--token T] [--pg-url URL] [--mysql-url URL]} and fault options ({@code --fault-rate 0.3
+ * --fault-latency-ms 50-200 --fault-hang-rate 0.01 --fault-hang-ms 300000 --fault-after-commit
+ * --fault-router --fault-seed 42}), each overriding the same item of {@code
+ * REGIONMOVE_SANDBOX_FAULTS} (see {@link FaultOptions#parse}). Without {@code --pg-url} (or {@code
+ * REGIONMOVE_PG_URL}) it starts a private PostgreSQL cluster in {@code <state-dir>/pg}; without
+ * PostgreSQL binaries it runs without one and postgresql addons answer 422. Likewise for mysql
+ * addons: {@code --mysql-url} (or {@code REGIONMOVE_MYSQL_URL}), else a private MariaDB server in
+ * {@code <state-dir>/mariadb-<region>}.
  */
 public final class SandboxMain {
 
@@ -25,6 +29,7 @@ public final class SandboxMain {
     Path stateDir = Path.of(".regionmove");
     String token = null;
     String pgUrl = System.getenv(LocalPostgres.PG_URL_ENV);
+    String mysqlUrl = System.getenv(LocalMariaDb.MYSQL_URL_ENV);
     FaultOptions faults = FaultOptions.NONE;
     try {
       faults = FaultOptions.fromEnvironment();
@@ -40,6 +45,7 @@ public final class SandboxMain {
         case "--state-dir" -> stateDir = Path.of(value(args, ++i, arg));
         case "--token" -> token = value(args, ++i, arg);
         case "--pg-url" -> pgUrl = value(args, ++i, arg);
+        case "--mysql-url" -> mysqlUrl = value(args, ++i, arg);
         case "--fault-rate",
             "--fault-latency-ms",
             "--fault-hang-rate",
@@ -71,11 +77,32 @@ public final class SandboxMain {
         System.err.println("Continuing without PostgreSQL: postgresql addons will answer 422.");
       }
     }
+    LocalMariaDb localMysql = null;
+    MariaDbServer mysql = null;
+    if (mysqlUrl != null && !mysqlUrl.isBlank()) {
+      mysql = MariaDbServer.fromUrl(mysqlUrl);
+    } else {
+      try {
+        localMysql = LocalMariaDb.start(stateDir.resolve("mariadb-" + region));
+        mysql = localMysql.server();
+      } catch (RuntimeException e) {
+        System.err.println(e.getMessage());
+        System.err.println("Continuing without MariaDB: mysql addons will answer 422.");
+      }
+    }
     SandboxOptions options =
         new SandboxOptions(
-            region, host, port, token, stateDir, pg, SandboxOptions.defaultProviders(), faults);
+            region,
+            host,
+            port,
+            token,
+            stateDir,
+            new AddonServers(pg, mysql),
+            SandboxOptions.defaultProviders(),
+            faults);
     SandboxRegion sandbox = SandboxRegion.start(options);
     LocalPostgres startedPg = local;
+    LocalMariaDb startedMysql = localMysql;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -84,6 +111,9 @@ public final class SandboxMain {
                   sandbox.close();
                   if (startedPg != null) {
                     startedPg.close();
+                  }
+                  if (startedMysql != null) {
+                    startedMysql.close();
                   }
                   stopped.countDown();
                 },
@@ -95,6 +125,9 @@ public final class SandboxMain {
     System.out.println("  State:  " + stateDir.toAbsolutePath().resolve(region + ".json"));
     if (pg != null) {
       System.out.println("  PostgreSQL: " + pg.host() + ":" + pg.port());
+    }
+    if (mysql != null) {
+      System.out.println("  MariaDB:    " + mysql.host() + ":" + mysql.port());
     }
     if (faults.active()) {
       System.out.println(
@@ -156,6 +189,7 @@ public final class SandboxMain {
 
   private static String usage() {
     return "usage: sandbox --region NAME --port PORT [--host HOST] [--state-dir DIR] [--token TOKEN] [--pg-url URL]\n"
+        + "       [--mysql-url URL]\n"
         + "       [--fault-rate SHARE] [--fault-latency-ms MS|MIN-MAX] [--fault-hang-rate SHARE]"
         + " [--fault-hang-ms MS]\n"
         + "       [--fault-after-commit] [--fault-router] [--fault-seed N]\n"

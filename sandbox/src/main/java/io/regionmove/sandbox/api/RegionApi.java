@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.regionmove.sandbox.AddonProvider;
-import io.regionmove.sandbox.postgres.AddonDatabaseProvisioner;
+import io.regionmove.sandbox.addons.AddonBackend;
+import io.regionmove.sandbox.addons.AddonBackendException;
+import io.regionmove.sandbox.addons.AddonBackends;
+import io.regionmove.sandbox.addons.AddonBacking;
 import io.regionmove.sandbox.state.AppState;
 import io.regionmove.sandbox.state.Collaborator;
 import io.regionmove.sandbox.state.Container;
@@ -18,17 +21,13 @@ import io.regionmove.sandbox.state.Settings;
 import io.regionmove.sandbox.state.StateFile;
 import io.regionmove.sandbox.state.StoredAddon;
 import io.regionmove.sandbox.state.Variable;
-import java.security.SecureRandom;
 import java.security.cert.CertificateException;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -68,19 +67,16 @@ public final class RegionApi {
   private static final int MAX_VARIABLES = 1000;
   private static final int MAX_PEM = 64 * 1024;
   private static final int MAX_EVENTS = 64;
-  private static final String DATABASE_URL = "DATABASE_URL";
-  private static final String FIRST_POSTGRESQL_URL = "SCALINGO_POSTGRESQL_URL";
 
   private final String region;
   private final RegionState state;
   private final StateFile file;
   private final List<AddonProvider> providers;
-  private final AddonDatabaseProvisioner databases;
+  private final AddonBackends backends;
   private final IntSupplier port;
   private final ObjectMapper json;
   private final Clock clock;
   private final JsonBodies bodies;
-  private final SecureRandom random = new SecureRandom();
   private final Object lock = new Object();
 
   public RegionApi(
@@ -88,7 +84,7 @@ public final class RegionApi {
       RegionState state,
       StateFile file,
       List<AddonProvider> providers,
-      AddonDatabaseProvisioner databases,
+      AddonBackends backends,
       IntSupplier port,
       ObjectMapper json,
       Clock clock) {
@@ -96,7 +92,7 @@ public final class RegionApi {
     this.state = state;
     this.file = file;
     this.providers = List.copyOf(providers);
-    this.databases = databases;
+    this.backends = backends;
     this.port = port;
     this.json = json;
     this.clock = clock;
@@ -196,7 +192,7 @@ public final class RegionApi {
     synchronized (lock) {
       AppState app = app(ctx);
       for (StoredAddon addon : app.addons) {
-        dropDatabase(addon);
+        deprovisionBacking(addon);
       }
       state.apps.remove(app.name);
       save();
@@ -322,8 +318,8 @@ public final class RegionApi {
   private List<Variable> variables(AppState app) {
     List<Variable> all = new ArrayList<>(app.variables);
     for (StoredAddon addon : app.addons) {
-      if (addon.isPostgresql()) {
-        String url = addonUrl(addon);
+      String url = addonUrl(addon);
+      if (url != null) {
         addon.variableNames().forEach(n -> all.add(new Variable(n, url, true)));
       }
     }
@@ -721,23 +717,28 @@ public final class RegionApi {
       }
       String id = "ad-" + UUID.randomUUID();
       StoredAddon addon;
-      if (StoredAddon.POSTGRESQL.equals(provider)) {
-        if (databases == null) {
-          throw new ApiException(
-              422,
-              "Region "
-                  + region
-                  + " has no PostgreSQL server, so postgresql addons cannot be provisioned.");
-        }
-        String database = databaseName(app.name);
-        String password = HexFormat.of().formatHex(randomBytes(16));
+      if (backends.needsServer(provider)) {
+        AddonBackend backend =
+            backends
+                .of(provider)
+                .orElseThrow(
+                    () ->
+                        new ApiException(
+                            422,
+                            "Region "
+                                + region
+                                + " has no "
+                                + backends.serverName(provider)
+                                + " server, so "
+                                + provider
+                                + " addons cannot be provisioned."));
+        AddonBacking backing = backend.newBacking(region, app.name);
         try {
-          databases.create(database, database, password);
-        } catch (SQLException e) {
-          throw new ApiException(
-              503, "Could not create the database of the postgresql addon: " + e.getMessage(), e);
+          backend.provision(backing);
+        } catch (AddonBackendException e) {
+          throw new ApiException(503, e.getMessage(), e);
         }
-        List<String> names = nextVariableNames(app);
+        List<String> names = backend.variableNames(generatedNames(app));
         addon =
             new StoredAddon(
                 id,
@@ -745,9 +746,9 @@ public final class RegionApi {
                 plan,
                 version,
                 reference,
-                database,
-                database,
-                password,
+                backing.database(),
+                backing.user(),
+                backing.password(),
                 names,
                 clock.instant());
         app.variables.removeIf(v -> names.contains(v.name()));
@@ -776,7 +777,7 @@ public final class RegionApi {
     synchronized (lock) {
       AppState app = changeableApp(ctx);
       StoredAddon addon = addon(app, ctx.pathParam("id"));
-      dropDatabase(addon);
+      deprovisionBacking(addon);
       app.addons.remove(addon);
       save();
       ctx.status(204);
@@ -792,52 +793,38 @@ public final class RegionApi {
                 ApiException.notFound("The app " + app.name + " has no addon " + shown(id) + "."));
   }
 
-  private void dropDatabase(StoredAddon addon) {
-    if (!addon.isPostgresql()) {
+  private void deprovisionBacking(StoredAddon addon) {
+    if (!addon.isBacked()) {
       return;
     }
-    if (databases == null) {
-      throw new ApiException(
-          503,
-          "Region "
-              + region
-              + " has no PostgreSQL server to drop the database of addon "
-              + addon.id()
-              + "; start it with one.");
-    }
+    AddonBackend backend =
+        backends
+            .of(addon.provider())
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        503,
+                        "Region "
+                            + region
+                            + " has no "
+                            + backends.serverName(addon.provider())
+                            + " server to drop the database of addon "
+                            + addon.id()
+                            + "; start it with one."));
     try {
-      databases.drop(addon.database(), addon.role());
-    } catch (SQLException e) {
+      backend.deprovision(addon.backing());
+    } catch (AddonBackendException e) {
       throw new ApiException(
           503, "Could not drop the database of addon " + addon.id() + ": " + e.getMessage(), e);
     }
   }
 
-  private List<String> nextVariableNames(AppState app) {
-    Set<String> taken = new HashSet<>(generatedNames(app));
-    if (!taken.contains(DATABASE_URL)) {
-      return List.of(DATABASE_URL, FIRST_POSTGRESQL_URL);
-    }
-    int n = 2;
-    while (taken.contains("SCALINGO_POSTGRESQL_" + n + "_URL")) {
-      n++;
-    }
-    return List.of("SCALINGO_POSTGRESQL_" + n + "_URL");
-  }
-
-  /** Unique on a PostgreSQL server shared by several regions: region, app and random suffix. */
-  private String databaseName(String app) {
-    String base = ("rm_" + region + "_" + app).replaceAll("[^a-z0-9]", "_");
-    if (base.length() > 48) {
-      base = base.substring(0, 48);
-    }
-    return base + "_" + HexFormat.of().formatHex(randomBytes(4));
-  }
-
+  /** The addon's connection URL; null for a metadata-only addon or one whose server is gone. */
   private String addonUrl(StoredAddon addon) {
-    return databases == null
-        ? null
-        : databases.server().url(addon.database(), addon.role(), addon.password());
+    if (!addon.isBacked()) {
+      return null;
+    }
+    return backends.of(addon.provider()).map(b -> b.url(addon.backing())).orElse(null);
   }
 
   private Map<String, Object> addonView(StoredAddon addon, boolean withUrl) {
@@ -848,8 +835,16 @@ public final class RegionApi {
     view.put("version", addon.version());
     view.put("status", "running");
     view.put("reference", addon.reference());
-    if (withUrl && addon.isPostgresql()) {
-      view.put("url", addonUrl(addon));
+    view.put(
+        "holds_data",
+        providers.stream()
+            .filter(p -> p.id().equals(addon.provider()))
+            .findFirst()
+            .map(AddonProvider::holdsData)
+            .orElse(true));
+    String url = withUrl ? addonUrl(addon) : null;
+    if (url != null) {
+      view.put("url", url);
     }
     return view;
   }
@@ -1030,12 +1025,6 @@ public final class RegionApi {
       throw ApiException.badRequest(object + "." + field + " must be true or false.");
     }
     return value.asBoolean();
-  }
-
-  private byte[] randomBytes(int n) {
-    byte[] bytes = new byte[n];
-    random.nextBytes(bytes);
-    return bytes;
   }
 
   private void save() {
