@@ -1,5 +1,6 @@
 package io.regionmove.activities.data;
 
+import io.regionmove.activities.data.mysql.MySqlEngine;
 import io.regionmove.activities.data.postgres.PostgresEngine;
 import io.regionmove.model.Addon;
 import io.regionmove.model.FailureType;
@@ -36,13 +37,15 @@ public final class Engines {
   }
 
   /**
-   * Every engine regionmove has, over one backup store.
+   * Every engine regionmove has, over one backup store: PostgreSQL and MySQL.
    *
    * @param pgBinDir directory of pg_dump and pg_restore; null to find them
    */
   public static Engines standard(
       AddonDatabases databases, BackupStore store, Path pgBinDir, DataOptions options) {
-    return of(new PostgresEngine(databases, store, pgBinDir, options));
+    return of(
+        new PostgresEngine(databases, store, pgBinDir, options),
+        new MySqlEngine(databases, store, null, options));
   }
 
   /** The providers served, in name order. */
