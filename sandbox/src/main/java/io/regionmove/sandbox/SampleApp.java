@@ -1,6 +1,7 @@
 package io.regionmove.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.regionmove.sandbox.mysql.MySqlSampleData;
 import io.regionmove.sandbox.postgres.PostgresServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,10 +43,34 @@ public final class SampleApp {
   private static final String PROCESS = "web";
   private static final int AMOUNT = 2;
   private static final String SIZE = "M";
+  private static final String POSTGRESQL = "postgresql";
+  private static final String MYSQL = "mysql";
+
+  /** The providers whose addons {@link #seed} fills with sample data. */
+  public static final List<String> SEEDED_PROVIDERS = List.of(POSTGRESQL, MYSQL);
 
   private SampleApp() {}
 
   public static void seed(String apiUrl, String token, String app, int rows) {
+    seed(apiUrl, token, app, rows, List.of(POSTGRESQL));
+  }
+
+  /**
+   * Seeds the app as {@link #seed(String, String, String, int)} does, with an addon holding {@code
+   * rows} rows of sample data for each of {@code providers} ({@link #SEEDED_PROVIDERS}).
+   */
+  public static void seed(
+      String apiUrl, String token, String app, int rows, List<String> providers) {
+    for (String provider : providers) {
+      if (!SEEDED_PROVIDERS.contains(provider)) {
+        throw new IllegalArgumentException(
+            "Cannot seed "
+                + provider
+                + " addons; the sample data is for "
+                + String.join(", ", SEEDED_PROVIDERS)
+                + ".");
+      }
+    }
     if (rows < 10) {
       throw new IllegalArgumentException(
           "The sample database needs at least 10 rows, not " + rows + ".");
@@ -65,8 +90,13 @@ public final class SampleApp {
     seedDomain(api, base, app);
     seedSettings(api, base);
     seedNotifier(api, base, app);
-    String addonUrl = seedDatabaseAddon(api, base, app);
-    fillDatabase(addonUrl, rows);
+    if (providers.contains(POSTGRESQL)) {
+      String addonUrl = seedDatabaseAddon(api, base, app);
+      fillDatabase(addonUrl, rows);
+    }
+    if (providers.contains(MYSQL)) {
+      MySqlSampleData.fill(seedAddon(api, base, app, MYSQL, "starter-512", "10.11"), rows);
+    }
     seedFormation(api, base);
   }
 
@@ -197,6 +227,45 @@ public final class SampleApp {
     if (url == null) {
       throw new IllegalStateException(
           "The postgresql addon " + id + " has no URL; the region has no PostgreSQL server.");
+    }
+    return url;
+  }
+
+  /** The connection URL of the app's first addon of {@code provider}, provisioned if none. */
+  private static String seedAddon(
+      RegionHttp api, String base, String app, String provider, String plan, String version) {
+    JsonNode addons = api.expect("GET", base + "/addons", null, 200).path("addons");
+    String id =
+        StreamSupport.stream(addons.spliterator(), false)
+            .filter(a -> provider.equals(a.path("provider").asText()))
+            .map(a -> a.path("id").asText())
+            .findFirst()
+            .orElseGet(
+                () ->
+                    api.expect(
+                            "POST",
+                            base + "/addons",
+                            Map.of(
+                                "addon",
+                                Map.of(
+                                    "provider",
+                                    provider,
+                                    "plan",
+                                    plan,
+                                    "version",
+                                    version,
+                                    "reference",
+                                    "sample-app:" + app + ":" + provider)),
+                            200,
+                            201)
+                        .path("addon")
+                        .path("id")
+                        .asText());
+    String url =
+        api.expect("GET", base + "/addons/" + id, null, 200).path("addon").path("url").asText(null);
+    if (url == null) {
+      throw new IllegalStateException(
+          "The " + provider + " addon " + id + " has no URL; the region has no server for it.");
     }
     return url;
   }

@@ -10,6 +10,7 @@ import io.regionmove.sandbox.addons.AddonBacking;
 import io.regionmove.sandbox.mysql.LocalMariaDb;
 import io.regionmove.sandbox.mysql.MariaDbServer;
 import io.regionmove.sandbox.mysql.MySqlAddonProvisioner;
+import io.regionmove.sandbox.mysql.MySqlSampleData;
 import io.regionmove.sandbox.postgres.LocalPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -198,6 +200,51 @@ class MySqlAddonTest {
           "Region bare-fr1 has no MariaDB server, so mysql addons cannot be provisioned.",
           answer.json().path("error").asText(answer.text()));
     }
+  }
+
+  @Test
+  void sandboxSeedWithAddonsMysqlFillsAMysqlAddonAndSeedingAgainChangesNothing() throws Exception {
+    String api = region.region.apiUrl();
+    SampleApp.seed(api, region.region.token(), "seeded-my", 1000, List.of("mysql"));
+    JsonNode variables = region.expect(200, "GET", "/v1/apps/seeded-my/variables", null);
+    SampleApp.seed(api, region.region.token(), "seeded-my", 1000, List.of("mysql"));
+    assertEquals(variables, region.expect(200, "GET", "/v1/apps/seeded-my/variables", null));
+
+    JsonNode addons = region.expect(200, "GET", "/v1/apps/seeded-my/addons", null).get("addons");
+    assertEquals(1, addons.size(), "only the listed addon: " + addons);
+    assertEquals("mysql", addons.at("/0/provider").asText());
+    String url = url("seeded-my", addons.at("/0/id").asText());
+    assertEquals(url, variables("seeded-my").get("SCALINGO_MYSQL_URL").get("value").asText());
+    try (Connection c = connect(url);
+        Statement s = c.createStatement()) {
+      assertEquals(1000, MySqlSampleData.count(c));
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT (SELECT COUNT(*) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()),"
+                  + " (SELECT COUNT(*) FROM information_schema.TRIGGERS"
+                  + " WHERE TRIGGER_SCHEMA = DATABASE()),"
+                  + " (SELECT COUNT(*) FROM information_schema.ROUTINES"
+                  + " WHERE ROUTINE_SCHEMA = DATABASE()),"
+                  + " (SELECT AUTO_INCREMENT FROM information_schema.TABLES"
+                  + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'orders'),"
+                  + " (SELECT MAX(id) FROM orders),"
+                  + " (SELECT COUNT(*) FROM customers WHERE name LIKE '%🎉%')")) {
+        rs.next();
+        assertEquals(1, rs.getInt(1), "a view");
+        assertEquals(1, rs.getInt(2), "a trigger");
+        assertEquals(2, rs.getInt(3), "a procedure and a function");
+        assertTrue(rs.getLong(4) > rs.getLong(5), "the counter is ahead of max(id)");
+        assertTrue(rs.getInt(6) > 0, "utf8mb4 text with emoji");
+      }
+    }
+    IllegalArgumentException refused =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                SampleApp.seed(api, region.region.token(), "seeded-my", 1000, List.of("mongodb")));
+    assertEquals(
+        "Cannot seed mongodb addons; the sample data is for postgresql, mysql.",
+        refused.getMessage());
   }
 
   private static String provision(String app, String plan) {
