@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +24,8 @@ import java.util.regex.Pattern;
  *       another user (that takes SUPER), and after the restore the objects are its own;
  *   <li>counts each table's rows: mariadb-dump writes one row per line, each starting with {@code
  *       (}, after an {@code INSERT INTO `t` VALUES} line, until one ends with {@code ;};
- *   <li>notes the closing {@code -- Dump completed} line: an archive without it is not whole.
+ *   <li>notes the closing {@code -- Dump completed} line: an archive without it is not whole;
+ *   <li>digests what it writes (SHA-256), so the archive need not be read again for its manifest.
  * </ul>
  *
  * Row lines are written as they are, without being looked into beyond their first and last byte;
@@ -37,6 +41,7 @@ final class DumpWriter {
   private static final String COMPLETED = "-- Dump completed";
 
   private final OutputStream out;
+  private final MessageDigest digest;
   private final Map<String, Long> rows = new LinkedHashMap<>();
   private final AtomicLong written = new AtomicLong();
   private final AtomicInteger tables = new AtomicInteger();
@@ -55,6 +60,11 @@ final class DumpWriter {
 
   DumpWriter(OutputStream out) {
     this.out = out;
+    try {
+      this.digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM offers no SHA-256", e);
+    }
   }
 
   /** Copies {@code in} to its end, then flushes (the caller closes the output). */
@@ -79,6 +89,11 @@ final class DumpWriter {
   /** Tables whose data has been reached so far. */
   int tablesReached() {
     return tables.get();
+  }
+
+  /** Hex SHA-256 of everything written; once {@link #copy} has returned. */
+  String sha256() {
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   /** Whether the dump's closing line went through. */
@@ -111,8 +126,7 @@ final class DumpWriter {
       int newline = indexOf(b, (byte) '\n', i, end);
       int stop = newline < 0 ? end : newline + 1;
       if (passing) {
-        out.write(b, i, stop - i);
-        written.addAndGet(stop - i);
+        emit(b, i, stop - i);
         if (newline >= 0) {
           byte before = newline > i ? b[newline - 1] : lastByte;
           if (rowLine && before == ';') {
@@ -129,8 +143,7 @@ final class DumpWriter {
           endStatementLine();
           atLineStart = true;
         } else if (lineLength > MAX_STATEMENT_LINE) {
-          out.write(line, 0, lineLength);
-          written.addAndGet(lineLength);
+          emit(line, 0, lineLength);
           lastByte = line[lineLength - 1];
           lineLength = 0;
           passing = true;
@@ -162,9 +175,14 @@ final class DumpWriter {
       text = rewritten.toString();
     }
     byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
-    out.write(bytes);
-    written.addAndGet(bytes.length);
+    emit(bytes, 0, bytes.length);
     lastByte = bytes.length == 0 ? lastByte : bytes[bytes.length - 1];
+  }
+
+  private void emit(byte[] b, int off, int len) throws IOException {
+    out.write(b, off, len);
+    digest.update(b, off, len);
+    written.addAndGet(len);
   }
 
   private void endTable() {

@@ -134,12 +134,7 @@ final class MySqlBackup {
             tools.dumpName() + " ended without completing its dump: " + dump.lastErrors());
       }
 
-      String sha256 =
-          heartbeat.await(
-              executor.submit(() -> ArchiveDigest.sha256(archive)),
-              () ->
-                  new DataProgress(
-                      addonId, "checking backup", writer.written(), tables.size(), tables.size()));
+      String sha256 = writer.sha256();
       long size = ArchiveDigest.size(archive);
       Map<String, Long> rowCounts = new LinkedHashMap<>();
       Map<String, Long> counted = writer.rowCounts();

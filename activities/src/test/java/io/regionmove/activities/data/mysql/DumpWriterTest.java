@@ -33,7 +33,7 @@ class DumpWriterTest {
       """;
 
   @Test
-  void rewritesDefinersOfStatementsOnlyAndCountsRows() throws IOException {
+  void rewritesDefinersOfStatementsOnlyAndCountsRows() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     DumpWriter writer = new DumpWriter(out);
     writer.copy(new ByteArrayInputStream(DUMP.getBytes(StandardCharsets.UTF_8)));
@@ -48,6 +48,11 @@ class DumpWriterTest {
     assertEquals(2, writer.tablesReached());
     assertTrue(writer.completed());
     assertEquals(out.size(), writer.written());
+    assertEquals(
+        java.util.HexFormat.of()
+            .formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(out.toByteArray())),
+        writer.sha256());
     assertEquals(DUMP.replaceAll("DEFINER=`app(``x)?`@`%`", "DEFINER=CURRENT_USER"), written);
   }
 

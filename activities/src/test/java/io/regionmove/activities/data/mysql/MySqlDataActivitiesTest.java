@@ -111,7 +111,7 @@ class MySqlDataActivitiesTest {
             DataActivities.class,
             ActivityOptions.newBuilder()
                 .setStartToCloseTimeout(Duration.ofMinutes(5))
-                .setHeartbeatTimeout(Duration.ofSeconds(2))
+                .setHeartbeatTimeout(Duration.ofSeconds(10))
                 .build());
   }
 
