@@ -2,9 +2,12 @@ package io.regionmove.cli;
 
 import io.regionmove.activities.config.RegionConfig;
 import io.regionmove.activities.config.Regions;
+import io.regionmove.sandbox.AddonServers;
 import io.regionmove.sandbox.SampleApp;
 import io.regionmove.sandbox.SandboxOptions;
 import io.regionmove.sandbox.SandboxRegion;
+import io.regionmove.sandbox.mysql.LocalMariaDb;
+import io.regionmove.sandbox.mysql.MariaDbServer;
 import io.regionmove.sandbox.postgres.LocalPostgres;
 import io.regionmove.sandbox.postgres.PostgresServer;
 import io.regionmove.worker.RegionmoveWorker;
@@ -16,14 +19,18 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The embedded stack of SPEC §6 in this process: Temporal, two sandbox regions over one PostgreSQL
- * server, a worker for every queue, and the sample app.
+ * server and a MariaDB server each, a worker for every queue, and the sample app.
  */
 final class DevStack implements AutoCloseable {
 
@@ -51,6 +58,7 @@ final class DevStack implements AutoCloseable {
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private DevTemporal temporal;
   private PostgresServer postgres;
+  private final Map<String, MariaDbServer> mysql = new LinkedHashMap<>();
   private final List<SandboxRegion> sandboxes = new ArrayList<>();
   private Regions regions;
   private Path regionsFile;
@@ -97,13 +105,18 @@ final class DevStack implements AutoCloseable {
       }
     }
 
+    startMariaDb(home, console);
+
     List<RegionConfig> configs = new ArrayList<>();
     for (int i = 0; i < REGIONS.size(); i++) {
       String name = REGIONS.get(i);
       int port = options.apiPortBase() == 0 ? 0 : options.apiPortBase() + i;
       SandboxRegion sandbox;
       try {
-        sandbox = SandboxRegion.start(SandboxOptions.defaults(name, port, home, postgres));
+        sandbox =
+            SandboxRegion.start(
+                SandboxOptions.defaults(
+                    name, port, home, new AddonServers(postgres, mysql.get(name))));
       } catch (RuntimeException e) {
         throw new CliException(
             ExitCodes.FAILED,
@@ -153,6 +166,46 @@ final class DevStack implements AutoCloseable {
     log.info("Dev stack started in {}", home);
   }
 
+  /**
+   * One MariaDB server per region ({@code <home>/mariadb-<region>}, started side by side), or the
+   * one {@code REGIONMOVE_MYSQL_URL} names for both. Without MariaDB the stack runs on and mysql
+   * addons answer 422.
+   */
+  private void startMariaDb(Path home, Console console) {
+    String url = System.getenv(LocalMariaDb.MYSQL_URL_ENV);
+    if (url != null && !url.isBlank()) {
+      MariaDbServer shared = MariaDbServer.fromUrl(url);
+      REGIONS.forEach(region -> mysql.put(region, shared));
+      return;
+    }
+    console.println(
+        "Starting MariaDB for each region in " + home.resolve("mariadb-<region>") + " ...");
+    Map<String, CompletableFuture<LocalMariaDb>> starting = new LinkedHashMap<>();
+    for (String region : REGIONS) {
+      starting.put(
+          region,
+          CompletableFuture.supplyAsync(
+              () -> LocalMariaDb.start(home.resolve("mariadb-" + region))));
+    }
+    RuntimeException failure = null;
+    for (Map.Entry<String, CompletableFuture<LocalMariaDb>> entry : starting.entrySet()) {
+      try {
+        LocalMariaDb local = entry.getValue().join();
+        // Stopped with the stack, adopted or not: the server belongs to this home.
+        started.push(local::stop);
+        mysql.put(entry.getKey(), local.server());
+      } catch (CompletionException e) {
+        failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+      }
+    }
+    if (failure != null) {
+      log.warn("MariaDB could not start", failure);
+      console.println(
+          failure.getMessage().lines().findFirst().orElse("MariaDB could not start.")
+              + " Continuing without it: mysql addons will answer 422.");
+    }
+  }
+
   DevTemporal temporal() {
     return temporal;
   }
@@ -200,6 +253,10 @@ final class DevStack implements AutoCloseable {
               + sandbox.routerUrl("<app>"));
     }
     console.println("  PostgreSQL:    " + postgres.host() + ":" + postgres.port());
+    mysql.forEach(
+        (region, server) ->
+            console.println(
+                "  MariaDB:       " + server.host() + ":" + server.port() + " (" + region + ")"));
     console.println("  Regions file:  " + regionsFile);
     console.println("  Logs:          " + home().resolve("regionmove.log"));
     if (options.sampleApp() != null) {

@@ -4,6 +4,7 @@ import io.regionmove.activities.config.RegionConfig;
 import io.regionmove.regionapi.RegionApiException;
 import io.regionmove.regionapi.RegionUnavailableException;
 import io.regionmove.sandbox.SampleApp;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +14,7 @@ import picocli.CommandLine.ParentCommand;
     name = "sandbox-seed",
     mixinStandardHelpOptions = true,
     description =
-        "Seeds a sample app (config, collaborators, domain, PostgreSQL data) in a region of the regions file.")
+        "Seeds a sample app (config, collaborators, domain, database addons with data) in a region of the regions file.")
 final class SandboxSeedCommand implements Callable<Integer> {
 
   @ParentCommand RegionmoveCli root;
@@ -31,16 +32,36 @@ final class SandboxSeedCommand implements Callable<Integer> {
       description = "Rows of sample data (default: ${DEFAULT-VALUE}).")
   int rows;
 
+  @Option(
+      names = "--addons",
+      paramLabel = "PROVIDER",
+      split = ",",
+      defaultValue = "postgresql",
+      description =
+          "Addons to fill with sample data: postgresql, mysql (default: ${DEFAULT-VALUE}).")
+  List<String> addons;
+
   @Override
   public Integer call() {
     if (rows < 10) {
       throw new CliException(ExitCodes.USAGE, "--rows must be at least 10, not " + rows + ".");
     }
+    for (String addon : addons) {
+      if (!SampleApp.SEEDED_PROVIDERS.contains(addon)) {
+        throw new CliException(
+            ExitCodes.USAGE,
+            "--addons takes "
+                + String.join(", ", SampleApp.SEEDED_PROVIDERS)
+                + ", not '"
+                + addon
+                + "'.");
+      }
+    }
     Session session = root.session();
     RegionConfig config = session.region(session.requireRegions(), region);
     new RegionAccess(config).probe();
     try {
-      SampleApp.seed(config, app, rows);
+      SampleApp.seed(config, app, rows, addons);
     } catch (RegionUnavailableException e) {
       throw new CliException(
           ExitCodes.UNREACHABLE,
@@ -59,7 +80,10 @@ final class SandboxSeedCommand implements Callable<Integer> {
                 + region
                 + " with "
                 + rows
-                + " rows of sample data"
+                + " rows of sample data in its "
+                + String.join(", ", addons)
+                + " addon"
+                + (addons.size() > 1 ? "s" : "")
                 + router
                 + ".");
     return ExitCodes.OK;

@@ -9,6 +9,7 @@ import io.regionmove.regionapi.RegionAddon;
 import io.regionmove.regionapi.RegionClient;
 import io.regionmove.regionapi.RegionEndpoint;
 import io.regionmove.regionapi.Variable;
+import io.regionmove.sandbox.mysql.MySqlSampleData;
 import io.regionmove.sandbox.postgres.PostgresServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,9 +40,9 @@ import java.util.stream.Collectors;
 /**
  * Seeds the sample app of the dev stack through the Region API: running with web:2 (size M),
  * variables (SECRET_KEY among them), two collaborators (one pending), a custom domain {@code
- * <app>.example.com} with a TLS certificate, settings, a notifier and a postgresql addon holding
- * {@code rows} rows over three tables. Seeding again changes nothing that is already there, so it
- * also works on a frozen, fully seeded app.
+ * <app>.example.com} with a TLS certificate, settings, a notifier and database addons of sample
+ * data (by default a postgresql addon holding {@code rows} rows over three tables). Seeding again
+ * changes nothing that is already there, so it also works on a frozen, fully seeded app.
  */
 public final class SampleApp {
 
@@ -55,20 +56,47 @@ public final class SampleApp {
   private static final String SIZE = "M";
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+  private static final String POSTGRESQL = "postgresql";
+  private static final String MYSQL = "mysql";
+
+  /** The providers whose addons {@link #seed} fills with sample data. */
+  public static final List<String> SEEDED_PROVIDERS = List.of(POSTGRESQL, MYSQL);
 
   private SampleApp() {}
 
   /** Seeds {@code app} in the region whose Region API is at {@code apiUrl}. */
   public static void seed(String apiUrl, String token, String app, int rows) {
-    seed(RegionEndpoint.of("sandbox", apiUrl, token), app, rows);
+    seed(apiUrl, token, app, rows, List.of(POSTGRESQL));
+  }
+
+  /** Seeds {@code app} with an addon of sample data for each of {@code providers}. */
+  public static void seed(
+      String apiUrl, String token, String app, int rows, List<String> providers) {
+    seed(RegionEndpoint.of("sandbox", apiUrl, token), app, rows, providers);
+  }
+
+  /** Seeds {@code app} in that region with a postgresql addon of sample data. */
+  public static void seed(RegionEndpoint region, String app, int rows) {
+    seed(region, app, rows, List.of(POSTGRESQL));
   }
 
   /**
-   * Seeds {@code app} in that region; a refusal of the region is a {@link
-   * io.regionmove.regionapi.RegionApiException}, no answer a {@link
+   * Seeds {@code app} in that region, with an addon holding {@code rows} rows (or keys) of sample
+   * data for each of {@code providers} ({@link #SEEDED_PROVIDERS}). A refusal of the region is a
+   * {@link io.regionmove.regionapi.RegionApiException}, no answer a {@link
    * io.regionmove.regionapi.RegionUnavailableException}.
    */
-  public static void seed(RegionEndpoint region, String app, int rows) {
+  public static void seed(RegionEndpoint region, String app, int rows, List<String> providers) {
+    for (String provider : providers) {
+      if (!SEEDED_PROVIDERS.contains(provider)) {
+        throw new IllegalArgumentException(
+            "Cannot seed "
+                + provider
+                + " addons; the sample data is for "
+                + String.join(", ", SEEDED_PROVIDERS)
+                + ".");
+      }
+    }
     if (rows < 10) {
       throw new IllegalArgumentException(
           "The sample database needs at least 10 rows, not " + rows + ".");
@@ -82,8 +110,12 @@ public final class SampleApp {
     seedDomain(api, app);
     seedSettings(api, app);
     seedNotifier(api, app);
-    String addonUrl = seedDatabaseAddon(api, app);
-    fillDatabase(addonUrl, rows);
+    if (providers.contains(POSTGRESQL)) {
+      fillDatabase(seedAddon(api, app, POSTGRESQL, "starter-512", "15"), rows);
+    }
+    if (providers.contains(MYSQL)) {
+      MySqlSampleData.fill(seedAddon(api, app, MYSQL, "starter-512", "10.11"), rows);
+    }
     seedFormation(api, app);
   }
 
@@ -148,27 +180,24 @@ public final class SampleApp {
     }
   }
 
-  /** The connection URL of the app's first postgresql addon, provisioned if there is none. */
-  private static String seedDatabaseAddon(RegionClient api, String app) {
+  /** The connection URL of the app's first addon of {@code provider}, provisioned if none. */
+  private static String seedAddon(
+      RegionClient api, String app, String provider, String plan, String version) {
     String id =
         api.listAddons(app).stream()
-            .filter(a -> "postgresql".equals(a.provider()))
+            .filter(a -> provider.equals(a.provider()))
             .map(RegionAddon::id)
             .findFirst()
             .orElseGet(
                 () ->
                     api.createAddon(
-                            app,
-                            "postgresql",
-                            "starter-512",
-                            "15",
-                            "sample-app:" + app + ":postgresql")
+                            app, provider, plan, version, "sample-app:" + app + ":" + provider)
                         .value()
                         .id());
     String url = api.getAddon(app, id).url();
     if (url == null) {
       throw new IllegalStateException(
-          "The postgresql addon " + id + " has no URL; the region has no PostgreSQL server.");
+          "The " + provider + " addon " + id + " has no URL; the region has no server for it.");
     }
     return url;
   }

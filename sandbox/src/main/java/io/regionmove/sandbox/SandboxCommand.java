@@ -1,5 +1,7 @@
 package io.regionmove.sandbox;
 
+import io.regionmove.sandbox.mysql.LocalMariaDb;
+import io.regionmove.sandbox.mysql.MariaDbServer;
 import io.regionmove.sandbox.postgres.LocalPostgres;
 import io.regionmove.sandbox.postgres.PostgresServer;
 import java.io.PrintWriter;
@@ -18,9 +20,11 @@ import picocli.CommandLine.Spec;
  * {@code sandbox --region NAME --port P}: runs one sandbox region until the process is stopped,
  * then returns 0. Without {@code --pg-url} (or {@code REGIONMOVE_PG_URL}) it runs a private
  * PostgreSQL cluster in {@code <state-dir>/pg}, stopped with it; without PostgreSQL binaries it
- * runs without one and postgresql addons answer 422. Faults start from {@value FaultOptions#ENV}
- * and each {@code --fault-*} flag overrides its item (see {@link FaultOptions#parse}). A usage
- * error exits 2; a region that cannot start, 1.
+ * runs without one and postgresql addons answer 422. Likewise for mysql addons: {@code --mysql-url}
+ * (or {@code REGIONMOVE_MYSQL_URL}), else a private MariaDB server in {@code
+ * <state-dir>/mariadb-<region>}. Faults start from {@value FaultOptions#ENV} and each {@code
+ * --fault-*} flag overrides its item (see {@link FaultOptions#parse}). A usage error exits 2; a
+ * region that cannot start, 1.
  */
 @Command(
     name = "sandbox",
@@ -76,6 +80,14 @@ public final class SandboxCommand implements Callable<Integer> {
       description =
           "PostgreSQL server for the addons (default: REGIONMOVE_PG_URL, else a private cluster).")
   String pgUrl;
+
+  @Option(
+      names = "--mysql-url",
+      paramLabel = "URL",
+      description =
+          "MariaDB server for mysql addons, as mysql://user:password@host:port (default:"
+              + " REGIONMOVE_MYSQL_URL, else a private server).")
+  String mysqlUrl;
 
   @Option(names = "--fault-rate", paramLabel = "SHARE", description = "Share of 503 answers.")
   String faultRate;
@@ -139,15 +151,39 @@ public final class SandboxCommand implements Callable<Integer> {
         err.println("Continuing without PostgreSQL: postgresql addons will answer 422.");
       }
     }
+    String mysqlAt = mysqlUrl != null ? mysqlUrl : System.getenv(LocalMariaDb.MYSQL_URL_ENV);
+    LocalMariaDb localMysql = null;
+    MariaDbServer mysql = null;
+    if (mysqlAt != null && !mysqlAt.isBlank()) {
+      mysql = MariaDbServer.fromUrl(mysqlAt);
+    } else {
+      try {
+        localMysql = LocalMariaDb.start(dir.resolve("mariadb-" + region));
+        mysql = localMysql.server();
+      } catch (RuntimeException e) {
+        err.println(e.getMessage());
+        err.println("Continuing without MariaDB: mysql addons will answer 422.");
+      }
+    }
     SandboxRegion sandbox;
     try {
       sandbox =
           SandboxRegion.start(
               new SandboxOptions(
-                  region, host, port, token, dir, pg, SandboxOptions.defaultProviders(), faults));
+                  region,
+                  host,
+                  port,
+                  token,
+                  dir,
+                  new AddonServers(pg, mysql),
+                  SandboxOptions.defaultProviders(),
+                  faults));
     } catch (RuntimeException e) {
       if (local != null) {
         local.close();
+      }
+      if (localMysql != null) {
+        localMysql.close();
       }
       err.println(
           "Cannot start the sandbox region "
@@ -162,6 +198,7 @@ public final class SandboxCommand implements Callable<Integer> {
       return 1;
     }
     LocalPostgres startedPg = local;
+    LocalMariaDb startedMysql = localMysql;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -170,6 +207,9 @@ public final class SandboxCommand implements Callable<Integer> {
                   sandbox.close();
                   if (startedPg != null) {
                     startedPg.close();
+                  }
+                  if (startedMysql != null) {
+                    startedMysql.close();
                   }
                   stopped.countDown();
                 },
@@ -181,6 +221,9 @@ public final class SandboxCommand implements Callable<Integer> {
     out.println("  State:  " + dir.toAbsolutePath().resolve(region + ".json"));
     if (pg != null) {
       out.println("  PostgreSQL: " + pg.host() + ":" + pg.port());
+    }
+    if (mysql != null) {
+      out.println("  MariaDB:    " + mysql.host() + ":" + mysql.port());
     }
     if (faults.active()) {
       out.println("  Faults: " + faults.toSpec() + "  (change them with PUT /_sandbox/faults)");

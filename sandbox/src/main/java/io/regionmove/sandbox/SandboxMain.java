@@ -5,8 +5,8 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * Runs {@link SandboxCommand} on its own: {@code SandboxMain --region R --port P [--host H]
- * [--state-dir D] [--token T] [--pg-url URL] [--fault-...]}. The CLI runs the same command as
- * {@code regionmove sandbox}.
+ * [--state-dir D] [--token T] [--pg-url URL] [--mysql-url URL] [--redis-url URL] [--fault-...]}.
+ * The CLI runs the same command as {@code regionmove sandbox}.
  */
 public final class SandboxMain {
 

@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param token the bearer token of the Region API; null to use the one kept in the state dir
  *     (generated on first start)
  * @param stateDir where the region keeps its state ({@code <region>.json})
- * @param postgres the PostgreSQL server holding postgresql addons; null makes postgresql addons
- *     answer 422
+ * @param servers the data servers holding the addons of each provider; a provider whose server is
+ *     missing answers 422 ({@link AddonServers#NONE} when null)
  * @param providers the addon providers offered
  * @param faults the faults injected into requests ({@link FaultOptions#NONE} when null); they can
  *     be changed while the region runs with {@link SandboxRegion#setFaults} or {@code PUT
@@ -27,7 +27,7 @@ public record SandboxOptions(
     int port,
     String token,
     Path stateDir,
-    PostgresServer postgres,
+    AddonServers servers,
     List<AddonProvider> providers,
     FaultOptions faults) {
 
@@ -37,6 +37,7 @@ public record SandboxOptions(
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(stateDir, "stateDir");
+    servers = servers == null ? AddonServers.NONE : servers;
     providers = List.copyOf(providers);
     faults = faults == null ? FaultOptions.NONE : faults;
   }
@@ -48,37 +49,54 @@ public record SandboxOptions(
       int port,
       String token,
       Path stateDir,
-      PostgresServer postgres,
+      AddonServers servers,
       List<AddonProvider> providers) {
-    this(region, host, port, token, stateDir, postgres, providers, FaultOptions.NONE);
+    this(region, host, port, token, stateDir, servers, providers, FaultOptions.NONE);
   }
 
   /**
-   * postgresql plans starter-512 and business-1024 in versions 14 and 15, redis starter-256 in
-   * version 7, and mongodb starter-512 in version 7 (metadata only: a provider whose data no engine
-   * moves, SPEC §8).
+   * postgresql plans starter-512 and business-1024 in versions 14 and 15, mysql starter-512 and
+   * business-1024 in version 10.11, redis starter-256 in version 7, and mongodb starter-512 in
+   * version 7 (metadata only: a provider whose data no engine moves, SPEC §8).
    */
   public static List<AddonProvider> defaultProviders() {
     return List.of(
         new AddonProvider(
             "postgresql", List.of("starter-512", "business-1024"), List.of("14", "15")),
+        new AddonProvider("mysql", List.of("starter-512", "business-1024"), List.of("10.11")),
         new AddonProvider("redis", List.of("starter-256"), List.of("7")),
         new AddonProvider("mongodb", List.of("starter-512"), List.of("7")));
   }
 
+  public static SandboxOptions defaults(
+      String region, int port, Path stateDir, AddonServers servers) {
+    return new SandboxOptions(
+        region, DEFAULT_HOST, port, null, stateDir, servers, defaultProviders());
+  }
+
+  /** With a PostgreSQL server only. */
   public static SandboxOptions defaults(String region, int port, Path stateDir, PostgresServer pg) {
-    return new SandboxOptions(region, DEFAULT_HOST, port, null, stateDir, pg, defaultProviders());
+    return defaults(region, port, stateDir, AddonServers.postgres(pg));
+  }
+
+  /** The PostgreSQL server of postgresql addons; null when the region has none. */
+  public PostgresServer postgres() {
+    return servers.postgres();
   }
 
   public SandboxOptions withToken(String newToken) {
-    return new SandboxOptions(region, host, port, newToken, stateDir, postgres, providers, faults);
+    return new SandboxOptions(region, host, port, newToken, stateDir, servers, providers, faults);
+  }
+
+  public SandboxOptions withServers(AddonServers newServers) {
+    return new SandboxOptions(region, host, port, token, stateDir, newServers, providers, faults);
   }
 
   public SandboxOptions withProviders(List<AddonProvider> newProviders) {
-    return new SandboxOptions(region, host, port, token, stateDir, postgres, newProviders, faults);
+    return new SandboxOptions(region, host, port, token, stateDir, servers, newProviders, faults);
   }
 
   public SandboxOptions withFaults(FaultOptions newFaults) {
-    return new SandboxOptions(region, host, port, token, stateDir, postgres, providers, newFaults);
+    return new SandboxOptions(region, host, port, token, stateDir, servers, providers, newFaults);
   }
 }

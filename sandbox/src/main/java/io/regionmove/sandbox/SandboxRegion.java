@@ -14,7 +14,6 @@ import io.regionmove.sandbox.api.JsonErrorHandler;
 import io.regionmove.sandbox.api.RegionApi;
 import io.regionmove.sandbox.api.RequestFields;
 import io.regionmove.sandbox.api.SandboxAdminApi;
-import io.regionmove.sandbox.postgres.AddonDatabaseProvisioner;
 import io.regionmove.sandbox.state.RegionState;
 import io.regionmove.sandbox.state.StateFile;
 import java.nio.charset.StandardCharsets;
@@ -75,15 +74,13 @@ public final class SandboxRegion implements AutoCloseable {
             });
     JsonAnswers answers = new JsonAnswers(json);
     SandboxRegion region = new SandboxRegion(options, token, server, answers);
-    AddonDatabaseProvisioner databases =
-        options.postgres() == null ? null : new AddonDatabaseProvisioner(options.postgres());
     RegionApi api =
         new RegionApi(
             options.region(),
             state,
             file,
             options.providers(),
-            databases,
+            options.servers().backends(),
             server::port,
             json,
             clock);

@@ -27,14 +27,16 @@ class AddonDataCatalogueTest {
       Map<String, Boolean> holdsData = catalogue(region);
 
       assertEquals(
-          Map.of("postgresql", true, "redis", true, "mongodb", true), holdsData, "providers");
+          Map.of("postgresql", true, "mysql", true, "redis", true, "mongodb", true),
+          holdsData,
+          "providers");
     }
   }
 
   @Test
   void eachAddonSaysWhetherItHoldsDataAsItsProviderDoes() {
     SandboxOptions options =
-        SandboxOptions.defaults(SandboxFixture.REGION, 0, state, null)
+        SandboxOptions.defaults(SandboxFixture.REGION, 0, state, AddonServers.NONE)
             .withToken(SandboxFixture.TOKEN)
             .withProviders(
                 List.of(

@@ -260,7 +260,7 @@ class FaultInjectionTest {
   @Test
   void faultsGivenAtStartApplyFromTheFirstRequest(@TempDir Path otherDir) {
     SandboxOptions options =
-        SandboxOptions.defaults("faulty-fr1", 0, otherDir, null)
+        SandboxOptions.defaults("faulty-fr1", 0, otherDir, AddonServers.NONE)
             .withToken(SandboxFixture.TOKEN)
             .withFaults(FaultOptions.parse("rate=1"));
     try (SandboxFixture faulty = SandboxFixture.start(options)) {
@@ -305,7 +305,13 @@ class FaultInjectionTest {
   void theCanonicalConstructorWithoutFaultsStillWorks() {
     SandboxOptions options =
         new SandboxOptions(
-            "r", "127.0.0.1", 0, null, stateDir, null, SandboxOptions.defaultProviders());
+            "r",
+            "127.0.0.1",
+            0,
+            null,
+            stateDir,
+            AddonServers.NONE,
+            SandboxOptions.defaultProviders());
     assertEquals(FaultOptions.NONE, options.faults());
     assertEquals(
         FaultOptions.errors(0.2),

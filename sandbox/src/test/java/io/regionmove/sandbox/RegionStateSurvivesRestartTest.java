@@ -104,7 +104,7 @@ class RegionStateSurvivesRestartTest {
 
   @Test
   void aGeneratedTokenIsKeptInTheStateDir() {
-    SandboxOptions options = SandboxOptions.defaults("token-fr1", 0, stateDir, null);
+    SandboxOptions options = SandboxOptions.defaults("token-fr1", 0, stateDir, AddonServers.NONE);
     String first;
     try (SandboxRegion region = SandboxRegion.start(options)) {
       first = region.token();

@@ -57,9 +57,9 @@ public final class ArchiveFollower {
    * file. Opening it first pins the file: if the attempt publishes it meanwhile, it is still the
    * file followed; if the attempt was published or discarded before it could be opened, empty.
    */
-  public static Optional<ArchiveFollower> open(
-      BackupStore store, String backupId, DumpFormat format) throws IOException {
-    Optional<Path> found = store.archiveBeingWritten(backupId, format).filter(Files::isRegularFile);
+  public static Optional<ArchiveFollower> open(BackupStore store, String backupId, String entry)
+      throws IOException {
+    Optional<Path> found = store.archiveBeingWritten(backupId, entry).filter(Files::isRegularFile);
     if (found.isEmpty()) {
       return Optional.empty();
     }

@@ -8,9 +8,9 @@ import java.util.Optional;
  * Where backups live between the source and the destination region. A backup is identified by
  * {@code <migrationId>/<sourceAddonId>} and exists only once {@link #put} has stored its archive
  * and its manifest together: a half-written backup is never seen as complete. Dump and restore
- * tools (pg_dump, pg_restore) need local files, so a store hands out local staging space and local
- * paths; a store backed by an object store would upload in {@code put} and download in {@code
- * open}.
+ * tools (pg_dump, pg_restore, mariadb-dump...) need local files, so a store hands out local staging
+ * space and local paths; a store backed by an object store would upload in {@code put} and download
+ * in {@code open}.
  */
 public interface BackupStore {
 
@@ -47,9 +47,11 @@ public interface BackupStore {
    * it grows; empty when no attempt is writing, or when the store cannot show unfinished archives
    * (an object store uploads only complete ones). The path stops existing when the attempt is
    * discarded; when it is published, {@link #open} names the same file.
+   *
+   * @param entry the archive's name inside the backup, as its engine writes it ({@link
+   *     BackupManifest#entry()})
    */
-  default Optional<Path> archiveBeingWritten(String backupId, DumpFormat format)
-      throws IOException {
+  default Optional<Path> archiveBeingWritten(String backupId, String entry) throws IOException {
     return Optional.empty();
   }
 

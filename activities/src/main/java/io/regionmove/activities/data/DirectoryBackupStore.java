@@ -1,5 +1,6 @@
 package io.regionmove.activities.data;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -47,6 +48,8 @@ public final class DirectoryBackupStore implements BackupStore {
           .addModule(new JavaTimeModule())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .enable(SerializationFeature.INDENT_OUTPUT)
+          // A manifest written by a newer worker stays readable.
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();
 
   public DirectoryBackupStore(Path root) {
@@ -86,7 +89,10 @@ public final class DirectoryBackupStore implements BackupStore {
         || !staging.getFileName().toString().startsWith("." + where.name() + STAGING_MARK)) {
       throw new IllegalArgumentException("the archive was not written in this backup's staging");
     }
-    Path entry = staging.resolve(manifest.format().entryName());
+    if (manifest.entry() == null || !SEGMENT.matcher(manifest.entry()).matches()) {
+      throw new IllegalArgumentException("unusable archive entry name: " + manifest.entry());
+    }
+    Path entry = staging.resolve(manifest.entry());
     if (!archive.equals(entry)) {
       Files.move(archive, entry);
     }
@@ -132,16 +138,17 @@ public final class DirectoryBackupStore implements BackupStore {
     } catch (IOException e) {
       return Optional.empty();
     }
-    if (manifest.format() == null
+    if (manifest.entry() == null
+        || !SEGMENT.matcher(manifest.entry()).matches()
         || manifest.sha256() == null
-        || !Files.exists(where.directory().resolve(manifest.format().entryName()))) {
+        || !Files.exists(where.directory().resolve(manifest.entry()))) {
       return Optional.empty();
     }
     return Optional.of(manifest);
   }
 
   @Override
-  public Optional<Path> archiveBeingWritten(String backupId, DumpFormat format) throws IOException {
+  public Optional<Path> archiveBeingWritten(String backupId, String entry) throws IOException {
     Location where = locate(backupId);
     if (!Files.isDirectory(where.parent())) {
       return Optional.empty();
@@ -155,7 +162,7 @@ public final class DirectoryBackupStore implements BackupStore {
         if (!name.startsWith(prefix) || name.startsWith(prefix + REPLACED_MARK)) {
           continue;
         }
-        Path archive = sibling.resolve(format.entryName());
+        Path archive = sibling.resolve(entry);
         try {
           FileTime modified = Files.getLastModifiedTime(archive);
           if (newestTime == null || modified.compareTo(newestTime) > 0) {
@@ -175,7 +182,7 @@ public final class DirectoryBackupStore implements BackupStore {
     BackupManifest manifest =
         manifest(backupId)
             .orElseThrow(() -> new NoSuchFileException("no complete backup " + backupId));
-    return locate(backupId).directory().resolve(manifest.format().entryName());
+    return locate(backupId).directory().resolve(manifest.entry());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.regionmove.activities.data;
 
+import io.regionmove.activities.data.mysql.MySqlEngine;
 import io.regionmove.activities.data.postgres.PostgresEngine;
 import io.regionmove.activities.data.redis.RedisEngine;
 import io.regionmove.model.Addon;
@@ -37,7 +38,7 @@ public final class Engines {
   }
 
   /**
-   * Every engine regionmove has, over one backup store.
+   * Every engine regionmove has, over one backup store: PostgreSQL, MySQL and Redis.
    *
    * @param pgBinDir directory of pg_dump and pg_restore; null to find them
    */
@@ -45,6 +46,7 @@ public final class Engines {
       AddonDatabases databases, BackupStore store, Path pgBinDir, DataOptions options) {
     return of(
         new PostgresEngine(databases, store, pgBinDir, options),
+        new MySqlEngine(databases, store, null, options),
         new RedisEngine(databases, store, options));
   }
 

@@ -121,17 +121,17 @@ public final class StoredBackups {
   }
 
   /**
-   * Waits, heartbeating, until the backup is complete (empty) or an attempt is writing an archive
-   * of {@code format} that a restore can follow (opened). Gives up for good after {@link
-   * DataOptions#backupStartWait()}: the source's worker is down, or the workers do not share the
-   * store.
+   * Waits, heartbeating, until the backup is complete (empty) or an attempt is writing the archive
+   * {@code entry} (a single file) that a restore can follow (opened). Gives up for good after
+   * {@link DataOptions#backupStartWait()}: the source's worker is down, or the workers do not share
+   * the store.
    */
   public Optional<ArchiveFollower> awaitStarted(
-      String addonId, String backupId, DumpFormat format, Heartbeat heartbeat)
+      String addonId, String backupId, String entry, Heartbeat heartbeat)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + options.backupStartWait().toNanos();
     while (true) {
-      Optional<ArchiveFollower> growing = ArchiveFollower.open(store, backupId, format);
+      Optional<ArchiveFollower> growing = ArchiveFollower.open(store, backupId, entry);
       if (growing.isPresent()) {
         return growing;
       }
@@ -151,11 +151,11 @@ public final class StoredBackups {
    * being written. Gives up for good when no attempt has been writing for {@link
    * DataOptions#backupStartWait()}.
    */
-  public void awaitComplete(String addonId, String backupId, DumpFormat format, Heartbeat heartbeat)
+  public void awaitComplete(String addonId, String backupId, String entry, Heartbeat heartbeat)
       throws IOException, InterruptedException {
     long lastSeen = System.nanoTime();
     while (store.manifest(backupId).isEmpty()) {
-      if (store.archiveBeingWritten(backupId, format).isPresent()) {
+      if (store.archiveBeingWritten(backupId, entry).isPresent()) {
         lastSeen = System.nanoTime();
       } else if (System.nanoTime() - lastSeen > options.backupStartWait().toNanos()) {
         throw noBackupAppeared(addonId);

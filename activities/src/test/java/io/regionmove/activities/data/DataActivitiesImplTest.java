@@ -483,9 +483,9 @@ class DataActivitiesImplTest {
     }
 
     @Override
-    public java.util.Optional<Path> archiveBeingWritten(String backupId, DumpFormat format)
+    public java.util.Optional<Path> archiveBeingWritten(String backupId, String entry)
         throws java.io.IOException {
-      return store.archiveBeingWritten(backupId, format);
+      return store.archiveBeingWritten(backupId, entry);
     }
 
     @Override

@@ -64,6 +64,52 @@ class DirectoryBackupStoreTest {
   }
 
   @Test
+  void aManifestWrittenBeforeEnginesNamedTheirArchiveIsStillRead() throws Exception {
+    DirectoryBackupStore store = new DirectoryBackupStore(root);
+    Path dir = Files.createDirectories(root.resolve(ID));
+    Files.writeString(dir.resolve("dump"), "wave-1 dump");
+    Files.writeString(
+        dir.resolve(DirectoryBackupStore.MANIFEST),
+        """
+        {"backupId": "%s", "format": "CUSTOM", "sizeBytes": 11, "sha256": "%s",
+         "tables": ["public.t"], "rowCounts": {"public.t": 3}, "serverVersion": "15.0",
+         "createdAt": "2025-01-01T00:00:00Z"}
+        """
+            .formatted(ID, ArchiveDigest.sha256(dir.resolve("dump"))));
+
+    BackupManifest manifest = store.manifest(ID).orElseThrow();
+    assertEquals("CUSTOM", manifest.format());
+    assertEquals(DumpFormat.CUSTOM.entryName(), manifest.entry());
+    assertEquals("wave-1 dump", Files.readString(store.open(ID)));
+  }
+
+  @Test
+  void anEngineNamesItsOwnArchiveEntry() throws Exception {
+    DirectoryBackupStore store = new DirectoryBackupStore(root);
+    Path staging = store.stage(ID);
+    Path archive = staging.resolve("dump.sql");
+    Files.writeString(archive, "-- MariaDB dump");
+    assertEquals(archive, store.archiveBeingWritten(ID, "dump.sql").orElseThrow());
+    assertTrue(store.archiveBeingWritten(ID, DumpFormat.CUSTOM.entryName()).isEmpty());
+    store.put(
+        ID,
+        archive,
+        new BackupManifest(
+            ID,
+            "mariadb-dump",
+            "dump.sql",
+            Files.size(archive),
+            ArchiveDigest.sha256(archive),
+            List.of("t"),
+            Map.of("t", 1L),
+            "10.11",
+            Instant.parse("2025-01-01T00:00:00Z")));
+    assertEquals("mariadb-dump", store.manifest(ID).orElseThrow().format());
+    assertEquals(root.resolve(ID).resolve("dump.sql"), store.open(ID));
+    assertEquals("-- MariaDB dump", Files.readString(store.open(ID)));
+  }
+
+  @Test
   void idsThatWouldEscapeTheRootAreRefused() {
     DirectoryBackupStore store = new DirectoryBackupStore(root);
     assertThrows(IllegalArgumentException.class, () -> store.stage("../etc/passwd"));

@@ -20,6 +20,7 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EnginesTest {
 
@@ -101,6 +103,27 @@ class EnginesTest {
         List.of("mysql", "redis"),
         List.copyOf(
             Engines.of(new RecordingEngine("redis"), new RecordingEngine("mysql")).providers()));
+  }
+
+  @Test
+  void theStandardEnginesMovePostgresqlMysqlAndRedisData(@TempDir Path dir) {
+    AddonDatabases none =
+        new AddonDatabases() {
+          @Override
+          public String sourceUrl(AppInput sourceApp, Addon addon) {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public String destinationUrl(MoveInput move, Addon sourceAddon) {
+            throw new UnsupportedOperationException();
+          }
+        };
+    Engines standard =
+        Engines.standard(none, new DirectoryBackupStore(dir), null, DataOptions.defaults());
+    assertEquals(List.of("mysql", "postgresql", "redis"), List.copyOf(standard.providers()));
+    assertTrue(standard.require(MYSQL.addon()).supportsRestoreWhileBackingUp());
+    assertTrue(standard.require(REDIS.addon()).supportsRestoreWhileBackingUp());
   }
 
   @Test

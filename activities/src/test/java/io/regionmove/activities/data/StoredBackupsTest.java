@@ -52,7 +52,7 @@ class StoredBackupsTest {
     ApplicationFailure failure =
         assertThrows(
             ApplicationFailure.class,
-            () -> backups.awaitComplete("r-1", ID, DumpFormat.CUSTOM, heartbeat));
+            () -> backups.awaitComplete("r-1", ID, DumpFormat.CUSTOM.entryName(), heartbeat));
     assertTrue(failure.isNonRetryable());
     assertEquals(FailureType.BACKUP_INVALID.name(), failure.getType());
     assertTrue(
@@ -69,7 +69,7 @@ class StoredBackupsTest {
         CompletableFuture.runAsync(
             () -> {
               try {
-                backups.awaitComplete("r-1", ID, DumpFormat.CUSTOM, heartbeat);
+                backups.awaitComplete("r-1", ID, DumpFormat.CUSTOM.entryName(), heartbeat);
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }

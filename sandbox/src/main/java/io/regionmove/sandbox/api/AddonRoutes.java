@@ -20,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An app's addons and the providers the region offers. A postgresql addon is a real database (see
- * {@link AddonDatabases}); other providers keep metadata only. A provision that names a {@code
- * reference} already used by one of the app's addons answers that addon (200).
+ * An app's addons and the providers the region offers. An addon of a provider with a server
+ * (postgresql, mysql, redis) is a real database on it (see {@link AddonDatabases}); other providers
+ * keep metadata only. A provision that names a {@code reference} already used by one of the app's
+ * addons answers that addon (200).
  */
 final class AddonRoutes {
 
@@ -100,7 +101,7 @@ final class AddonRoutes {
               null,
               List.of(),
               store.clock().instant());
-      if (StoredAddon.POSTGRESQL.equals(provider)) {
+      if (databases.backed(provider)) {
         addon = databases.create(app, addon);
         List<String> names = addon.variableNames();
         app.variables.removeIf(v -> names.contains(v.name()));
@@ -186,7 +187,7 @@ final class AddonRoutes {
                 ApiException.notFound("The app " + app.name + " has no addon " + shown(id) + "."));
   }
 
-  /** The addon as the API shows it; with {@code withUrl}, a postgresql addon's database URL. */
+  /** The addon as the API shows it; with {@code withUrl}, a backed addon's connection URL. */
   private Map<String, Object> view(StoredAddon addon, boolean withUrl) {
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("id", addon.id());
@@ -196,8 +197,9 @@ final class AddonRoutes {
     view.put("status", "running");
     view.put("reference", addon.reference());
     view.put("holds_data", holdsData(addon.provider()));
-    if (withUrl && addon.isPostgresql()) {
-      view.put("url", databases.url(addon));
+    String url = withUrl ? databases.url(addon) : null;
+    if (url != null) {
+      view.put("url", url);
     }
     return view;
   }

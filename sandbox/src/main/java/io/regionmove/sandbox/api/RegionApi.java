@@ -3,7 +3,7 @@ package io.regionmove.sandbox.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.regionmove.sandbox.AddonProvider;
-import io.regionmove.sandbox.postgres.AddonDatabaseProvisioner;
+import io.regionmove.sandbox.addons.AddonBackends;
 import io.regionmove.sandbox.state.RegionState;
 import io.regionmove.sandbox.state.StateFile;
 import java.time.Clock;
@@ -28,7 +28,7 @@ public final class RegionApi {
   private final AddonRoutes addons;
 
   /**
-   * @param databases the region's PostgreSQL server for postgresql addons; null when it has none
+   * @param backends the region's servers behind the addons of each provider that holds data
    * @param port the port the region listens on, for app URLs
    */
   public RegionApi(
@@ -36,12 +36,12 @@ public final class RegionApi {
       RegionState state,
       StateFile file,
       List<AddonProvider> providers,
-      AddonDatabaseProvisioner databases,
+      AddonBackends backends,
       IntSupplier port,
       ObjectMapper json,
       Clock clock) {
     this.store = new RegionStore(region, state, file, port, clock);
-    AddonDatabases addonDatabases = new AddonDatabases(region, databases);
+    AddonDatabases addonDatabases = new AddonDatabases(region, backends);
     JsonBodies bodies = new JsonBodies(json);
     JsonAnswers answers = new JsonAnswers(json);
     this.apps = new AppRoutes(store, addonDatabases, bodies, answers);

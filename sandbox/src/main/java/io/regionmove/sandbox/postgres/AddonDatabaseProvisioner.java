@@ -1,18 +1,27 @@
 package io.regionmove.sandbox.postgres;
 
+import io.regionmove.sandbox.addons.AddonBackend;
+import io.regionmove.sandbox.addons.AddonBackendException;
+import io.regionmove.sandbox.addons.AddonBacking;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Creates and drops the database and login role behind a postgresql addon. Both operations are
  * idempotent, so a retried provisioning or a deprovisioning of something never created is harmless.
  */
-public final class AddonDatabaseProvisioner {
+public final class AddonDatabaseProvisioner implements AddonBackend {
+
+  public static final String PROVIDER = "postgresql";
 
   private static final String IDENTIFIER = "[a-z_][a-z0-9_]{0,62}";
+  private static final String DATABASE_URL = "DATABASE_URL";
+  private static final String FIRST_URL = "SCALINGO_POSTGRESQL_URL";
 
   private final PostgresServer server;
 
@@ -22,6 +31,63 @@ public final class AddonDatabaseProvisioner {
 
   public PostgresServer server() {
     return server;
+  }
+
+  @Override
+  public String provider() {
+    return PROVIDER;
+  }
+
+  @Override
+  public AddonBacking newBacking(String region, String app) {
+    return AddonBacking.fresh(region, app);
+  }
+
+  @Override
+  public AddonBacking provision(AddonBacking backing) throws AddonBackendException {
+    try {
+      create(backing.database(), backing.user(), backing.password());
+    } catch (SQLException e) {
+      throw new AddonBackendException(
+          "Could not create the database of the postgresql addon: " + e.getMessage(), e);
+    }
+    return backing;
+  }
+
+  @Override
+  public void deprovision(AddonBacking backing) throws AddonBackendException {
+    try {
+      drop(backing.database(), backing.user());
+    } catch (SQLException e) {
+      throw new AddonBackendException(
+          "Could not drop the database of the postgresql addon: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean exists(AddonBacking backing) throws AddonBackendException {
+    try {
+      return databaseExists(backing.database());
+    } catch (SQLException e) {
+      throw new AddonBackendException("Could not reach PostgreSQL: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String url(AddonBacking backing) {
+    return server.url(backing.database(), backing.user(), backing.password());
+  }
+
+  /**
+   * The first postgresql addon of an app sets {@code DATABASE_URL} and {@code
+   * SCALINGO_POSTGRESQL_URL}; the next ones {@code SCALINGO_POSTGRESQL_2_URL}...
+   */
+  @Override
+  public List<String> variableNames(Set<String> taken) {
+    if (!taken.contains(DATABASE_URL)) {
+      return List.of(DATABASE_URL, FIRST_URL);
+    }
+    return AddonBackend.super.variableNames(taken);
   }
 
   /**

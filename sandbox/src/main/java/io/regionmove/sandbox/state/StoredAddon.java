@@ -1,13 +1,16 @@
 package io.regionmove.sandbox.state;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.regionmove.sandbox.addons.AddonBacking;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * An addon as the region keeps it. For a postgresql addon, {@code database}, {@code role} and
- * {@code password} name its database on the region's PostgreSQL server and {@code variableNames}
- * the generated variables holding its URL; they are null (empty) for other providers.
+ * An addon as the region keeps it. For an addon backed by a server (postgresql, mysql...), {@code
+ * database}, {@code role} and {@code password} name its database and login there ({@link
+ * #backing()}) and {@code variableNames} the generated variables holding its URL; they are null
+ * (empty) for a metadata-only addon.
  */
 public record StoredAddon(
     String id,
@@ -21,13 +24,19 @@ public record StoredAddon(
     @JsonProperty("variable_names") List<String> variableNames,
     @JsonProperty("created_at") Instant createdAt) {
 
-  public static final String POSTGRESQL = "postgresql";
-
   public StoredAddon {
     variableNames = variableNames == null ? List.of() : List.copyOf(variableNames);
   }
 
-  public boolean isPostgresql() {
-    return POSTGRESQL.equals(provider) && database != null;
+  /** Whether a server holds this addon's database. */
+  @JsonIgnore
+  public boolean isBacked() {
+    return database != null;
+  }
+
+  /** The database and login behind the addon; null for a metadata-only addon. */
+  @JsonIgnore
+  public AddonBacking backing() {
+    return database == null ? null : new AddonBacking(database, role, password);
   }
 }

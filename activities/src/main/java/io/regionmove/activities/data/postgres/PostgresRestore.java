@@ -70,10 +70,10 @@ final class PostgresRestore {
       if (whileBackingUp && backups.store().manifest(backupId).isEmpty()) {
         if (options.format() != DumpFormat.CUSTOM) {
           // Only a custom-format archive can be read as it is written.
-          backups.awaitComplete(addonId, backupId, options.format(), heartbeat);
+          backups.awaitComplete(addonId, backupId, options.format().entryName(), heartbeat);
         } else {
           Optional<ArchiveFollower> growing =
-              backups.awaitStarted(addonId, backupId, options.format(), heartbeat);
+              backups.awaitStarted(addonId, backupId, options.format().entryName(), heartbeat);
           if (growing.isPresent()) {
             return following(tools, addon, backupId, growing.get(), heartbeat, started);
           }

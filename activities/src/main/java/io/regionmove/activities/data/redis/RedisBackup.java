@@ -7,7 +7,6 @@ import io.regionmove.activities.data.ArchiveDigest;
 import io.regionmove.activities.data.BackupManifest;
 import io.regionmove.activities.data.BackupStore;
 import io.regionmove.activities.data.DataProgress;
-import io.regionmove.activities.data.DumpFormat;
 import io.regionmove.activities.data.Heartbeat;
 import io.regionmove.activities.data.StoredBackups;
 import java.io.IOException;
@@ -84,7 +83,7 @@ final class RedisBackup {
     BackupStore store = backups.store();
     long started = System.nanoTime();
     Path staging = store.stage(backupId);
-    Path archive = staging.resolve(DumpFormat.CUSTOM.entryName());
+    Path archive = staging.resolve(RedisEngine.ARCHIVE);
     boolean published = false;
     Jedis source = null;
     try {
@@ -129,7 +128,8 @@ final class RedisBackup {
       BackupManifest manifest =
           new BackupManifest(
               backupId,
-              DumpFormat.CUSTOM,
+              RedisEngine.FORMAT,
+              RedisEngine.ARCHIVE,
               size,
               sha256,
               List.of(RedisJobs.KEYSPACE),

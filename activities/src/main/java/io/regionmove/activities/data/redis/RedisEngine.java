@@ -30,6 +30,12 @@ public final class RedisEngine implements DataEngine {
 
   public static final String PROVIDER = "redis";
 
+  /** The archive's name inside a backup. */
+  static final String ARCHIVE = "keys.rdump";
+
+  /** The manifest's format of a {@link RedisArchive}. */
+  static final String FORMAT = "redis-dump";
+
   private final StoredBackups backups;
   private final RedisBackup backup;
   private final RedisRestore restore;

@@ -6,7 +6,6 @@ import io.regionmove.activities.data.AddonDatabases;
 import io.regionmove.activities.data.ArchiveFollower;
 import io.regionmove.activities.data.BackupManifest;
 import io.regionmove.activities.data.DataProgress;
-import io.regionmove.activities.data.DumpFormat;
 import io.regionmove.activities.data.Heartbeat;
 import io.regionmove.activities.data.StoredBackups;
 import io.regionmove.activities.data.ToolFailedException;
@@ -74,7 +73,7 @@ final class RedisRestore {
     try {
       if (whileBackingUp && backups.store().manifest(backupId).isEmpty()) {
         Optional<ArchiveFollower> growing =
-            backups.awaitStarted(addonId, backupId, DumpFormat.CUSTOM, heartbeat);
+            backups.awaitStarted(addonId, backupId, RedisEngine.ARCHIVE, heartbeat);
         if (growing.isPresent()) {
           return following(addon, backupId, growing.get(), heartbeat, started);
         }

@@ -25,7 +25,6 @@ import io.regionmove.activities.data.DataActivitiesImpl;
 import io.regionmove.activities.data.DataOptions;
 import io.regionmove.activities.data.DataProgress;
 import io.regionmove.activities.data.DirectoryBackupStore;
-import io.regionmove.activities.data.DumpFormat;
 import io.regionmove.activities.data.Engines;
 import io.regionmove.model.Addon;
 import io.regionmove.model.FailureType;
@@ -127,7 +126,7 @@ class RedisEngineTest {
     assertEquals(migrationId + "/redis-1", backup.backupId());
     BackupManifest manifest = store.manifest(backup.backupId()).orElseThrow();
     assertEquals(sourceKeys, manifest.rows());
-    assertEquals(DumpFormat.CUSTOM, manifest.format());
+    assertEquals("redis-dump", manifest.format());
     assertTrue(manifest.serverVersion().startsWith("7."), manifest.serverVersion());
 
     StepResult restored = activities.restoreAddon(new RestoreInput(addon(), backup.backupId()));
@@ -208,8 +207,7 @@ class RedisEngineTest {
     store.delete(migrationId + "/redis-1");
     Path staging = store.stage(migrationId + "/redis-1");
     Files.write(
-        staging.resolve(DumpFormat.CUSTOM.entryName()),
-        java.util.Arrays.copyOf(archive, archive.length / 2));
+        staging.resolve(RedisEngine.ARCHIVE), java.util.Arrays.copyOf(archive, archive.length / 2));
 
     DataActivities once = other(store, 1);
     CompletableFuture<StepResult> restore =
@@ -624,9 +622,9 @@ class RedisEngineTest {
     }
 
     @Override
-    public Optional<Path> archiveBeingWritten(String backupId, DumpFormat format)
+    public Optional<Path> archiveBeingWritten(String backupId, String entry)
         throws java.io.IOException {
-      return store.archiveBeingWritten(backupId, format);
+      return store.archiveBeingWritten(backupId, entry);
     }
 
     @Override
