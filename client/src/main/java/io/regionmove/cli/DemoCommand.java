@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -119,39 +121,53 @@ final class DemoCommand implements Callable<Integer> {
     console.println("");
     console.println(
         console.bold("Data integrity (" + DevStack.SOURCE + " → " + DevStack.DESTINATION + ")"));
-    String sourceUrl =
-        new RegionAccess(regions.get(DevStack.SOURCE))
-            .postgresqlUrl(APP)
-            .orElseThrow(
-                () ->
-                    new CliException(
-                        ExitCodes.FAILED, "The source app has no postgresql addon to compare."));
-    String destinationUrl =
-        new RegionAccess(regions.get(DevStack.DESTINATION))
-            .postgresqlUrl(m.newName())
-            .orElseThrow(
-                () ->
-                    new CliException(
-                        ExitCodes.FAILED,
-                        "The destination app has no postgresql addon; the data was not migrated."));
-    List<DataIntegrity.Line> lines = DataIntegrity.compare(sourceUrl, destinationUrl);
+    Map<String, String> sources = new RegionAccess(regions.get(DevStack.SOURCE)).databaseUrls(APP);
+    Map<String, String> destinations =
+        new RegionAccess(regions.get(DevStack.DESTINATION)).databaseUrls(m.newName());
+    if (sources.isEmpty()) {
+      throw new CliException(ExitCodes.FAILED, "The source app has no database addon to compare.");
+    }
+    List<DataIntegrity.Line> lines = new ArrayList<>();
+    for (Map.Entry<String, String> source : sources.entrySet()) {
+      String destination = destinations.get(source.getKey());
+      if (destination == null) {
+        throw new CliException(
+            ExitCodes.FAILED,
+            "The destination app has no " + source.getKey() + " addon; its data was not migrated.");
+      }
+      lines.addAll(DataIntegrity.compare(source.getValue(), destination));
+    }
     DataIntegrity.print(console, lines);
-    long rowsMoved =
-        lines.stream()
-            .filter(l -> l.destination() != null)
-            .mapToLong(l -> l.destination().rows())
-            .sum();
     if (lines.isEmpty() || lines.stream().anyMatch(l -> !l.matches())) {
       console.error("The migrated data differs from the source; see the table above.");
       return ExitCodes.FAILED;
     }
-    console.println(
-        "All "
-            + lines.size()
-            + " tables match ("
-            + rowsMoved
-            + " rows, same row counts and checksums). Demo succeeded.");
+    console.println(summary(lines) + " Demo succeeded.");
     return ExitCodes.OK;
+  }
+
+  /** "All 6 tables (20000 rows) and 10000 redis keys match (same counts and checksums)." */
+  static String summary(List<DataIntegrity.Line> lines) {
+    List<String> parts = new ArrayList<>();
+    List<DataIntegrity.Line> tables =
+        lines.stream().filter(l -> !l.provider().equals("redis")).toList();
+    if (!tables.isEmpty()) {
+      long rows = tables.stream().mapToLong(l -> l.destination().rows()).sum();
+      parts.add(tables.size() + " tables (" + rows + " rows)");
+    }
+    long keys =
+        lines.stream()
+            .filter(l -> l.provider().equals("redis"))
+            .mapToLong(l -> l.destination().rows())
+            .sum();
+    if (lines.stream().anyMatch(l -> l.provider().equals("redis"))) {
+      parts.add(keys + " redis keys");
+    }
+    return "All "
+        + String.join(" and ", parts)
+        + " match (same counts and checksums, "
+        + lines.stream().map(DataIntegrity.Line::provider).distinct().count()
+        + " addons).";
   }
 
   private static void command(Console console, String line) {

@@ -10,6 +10,8 @@ import io.regionmove.sandbox.mysql.LocalMariaDb;
 import io.regionmove.sandbox.mysql.MariaDbServer;
 import io.regionmove.sandbox.postgres.LocalPostgres;
 import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.sandbox.redis.LocalRedis;
+import io.regionmove.sandbox.redis.RedisServer;
 import io.regionmove.worker.RegionmoveWorker;
 import io.regionmove.worker.dev.FreePorts;
 import java.io.IOException;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded stack of SPEC §6 in this process: Temporal, two sandbox regions over one PostgreSQL
- * server and a MariaDB server each, a worker for every queue, and the sample app.
+ * server and a MariaDB and a Redis server each, a worker for every queue, and the sample app (with
+ * a postgresql addon, and a redis and a mysql one when their servers run).
  */
 final class DevStack implements AutoCloseable {
 
@@ -59,6 +62,7 @@ final class DevStack implements AutoCloseable {
   private DevTemporal temporal;
   private PostgresServer postgres;
   private final Map<String, MariaDbServer> mysql = new LinkedHashMap<>();
+  private final Map<String, RedisServer> redis = new LinkedHashMap<>();
   private final List<SandboxRegion> sandboxes = new ArrayList<>();
   private Regions regions;
   private Path regionsFile;
@@ -105,7 +109,7 @@ final class DevStack implements AutoCloseable {
       }
     }
 
-    startMariaDb(home, console);
+    startDataServers(home, console);
 
     List<RegionConfig> configs = new ArrayList<>();
     for (int i = 0; i < REGIONS.size(); i++) {
@@ -116,7 +120,10 @@ final class DevStack implements AutoCloseable {
         sandbox =
             SandboxRegion.start(
                 SandboxOptions.defaults(
-                    name, port, home, new AddonServers(postgres, mysql.get(name))));
+                    name,
+                    port,
+                    home,
+                    new AddonServers(postgres, mysql.get(name), redis.get(name))));
       } catch (RuntimeException e) {
         throw new CliException(
             ExitCodes.FAILED,
@@ -152,58 +159,118 @@ final class DevStack implements AutoCloseable {
     if (options.sampleApp() != null) {
       RegionConfig source = regions.get(SOURCE);
       if (!new RegionAccess(source).appExists(options.sampleApp())) {
+        List<String> addons = sampleAddons();
         console.println(
             "Seeding "
                 + options.sampleApp()
                 + " in "
                 + SOURCE
                 + " ("
+                + String.join(", ", addons)
+                + " addons, "
                 + options.rows()
-                + " rows) ...");
-        SampleApp.seed(source, options.sampleApp(), options.rows());
+                + " rows or keys each) ...");
+        SampleApp.seed(source, options.sampleApp(), options.rows(), addons);
       }
     }
     log.info("Dev stack started in {}", home);
   }
 
   /**
-   * One MariaDB server per region ({@code <home>/mariadb-<region>}, started side by side), or the
-   * one {@code REGIONMOVE_MYSQL_URL} names for both. Without MariaDB the stack runs on and mysql
-   * addons answer 422.
+   * The sample app's database addons: postgresql, and redis and mysql when the regions have their
+   * servers.
    */
-  private void startMariaDb(Path home, Console console) {
-    String url = System.getenv(LocalMariaDb.MYSQL_URL_ENV);
-    if (url != null && !url.isBlank()) {
-      MariaDbServer shared = MariaDbServer.fromUrl(url);
+  List<String> sampleAddons() {
+    List<String> addons = new ArrayList<>(List.of("postgresql"));
+    if (redis.keySet().containsAll(REGIONS)) {
+      addons.add("redis");
+    }
+    if (mysql.keySet().containsAll(REGIONS)) {
+      addons.add("mysql");
+    }
+    return addons;
+  }
+
+  /**
+   * One MariaDB and one Redis server per region ({@code <home>/mariadb-<region>}, {@code
+   * <home>/redis-<region>}, all started side by side), or the ones {@code REGIONMOVE_MYSQL_URL} and
+   * {@code REGIONMOVE_REDIS_URL} name for both regions. Each server found running in its directory
+   * (a {@code dev} killed earlier) is adopted, and every one is stopped with the stack. Without
+   * MariaDB or Redis the stack runs on and the addons of that provider answer 422.
+   */
+  private void startDataServers(Path home, Console console) {
+    Map<String, CompletableFuture<LocalMariaDb>> mariaDbs = new LinkedHashMap<>();
+    Map<String, CompletableFuture<LocalRedis>> redises = new LinkedHashMap<>();
+    String mysqlUrl = System.getenv(LocalMariaDb.MYSQL_URL_ENV);
+    if (mysqlUrl != null && !mysqlUrl.isBlank()) {
+      MariaDbServer shared = MariaDbServer.fromUrl(mysqlUrl);
       REGIONS.forEach(region -> mysql.put(region, shared));
-      return;
+    } else {
+      console.println(
+          "Starting MariaDB for each region in " + home.resolve("mariadb-<region>") + " ...");
+      for (String region : REGIONS) {
+        mariaDbs.put(
+            region,
+            CompletableFuture.supplyAsync(
+                () -> LocalMariaDb.start(home.resolve("mariadb-" + region))));
+      }
     }
-    console.println(
-        "Starting MariaDB for each region in " + home.resolve("mariadb-<region>") + " ...");
-    Map<String, CompletableFuture<LocalMariaDb>> starting = new LinkedHashMap<>();
-    for (String region : REGIONS) {
-      starting.put(
-          region,
-          CompletableFuture.supplyAsync(
-              () -> LocalMariaDb.start(home.resolve("mariadb-" + region))));
+    String redisUrl = System.getenv(LocalRedis.REDIS_URL_ENV);
+    if (redisUrl != null && !redisUrl.isBlank()) {
+      RedisServer shared = RedisServer.fromUrl(redisUrl);
+      REGIONS.forEach(region -> redis.put(region, shared));
+    } else {
+      console.println(
+          "Starting Redis for each region in " + home.resolve("redis-<region>") + " ...");
+      for (String region : REGIONS) {
+        redises.put(
+            region,
+            CompletableFuture.supplyAsync(() -> LocalRedis.start(home.resolve("redis-" + region))));
+      }
     }
-    RuntimeException failure = null;
-    for (Map.Entry<String, CompletableFuture<LocalMariaDb>> entry : starting.entrySet()) {
+    RuntimeException mariaDbFailure = null;
+    for (Map.Entry<String, CompletableFuture<LocalMariaDb>> entry : mariaDbs.entrySet()) {
       try {
         LocalMariaDb local = entry.getValue().join();
         // Stopped with the stack, adopted or not: the server belongs to this home.
         started.push(local::stop);
         mysql.put(entry.getKey(), local.server());
       } catch (CompletionException e) {
-        failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+        mariaDbFailure = cause(e);
       }
     }
-    if (failure != null) {
-      log.warn("MariaDB could not start", failure);
+    RuntimeException redisFailure = null;
+    for (Map.Entry<String, CompletableFuture<LocalRedis>> entry : redises.entrySet()) {
+      try {
+        LocalRedis local = entry.getValue().join();
+        started.push(local::stop);
+        redis.put(entry.getKey(), local.server());
+      } catch (CompletionException e) {
+        redisFailure = cause(e);
+      }
+    }
+    if (mariaDbFailure != null) {
+      log.warn("MariaDB could not start", mariaDbFailure);
       console.println(
-          failure.getMessage().lines().findFirst().orElse("MariaDB could not start.")
+          firstLine(mariaDbFailure, "MariaDB could not start.")
               + " Continuing without it: mysql addons will answer 422.");
     }
+    if (redisFailure != null) {
+      log.warn("Redis could not start", redisFailure);
+      console.println(
+          firstLine(redisFailure, "Redis could not start.")
+              + " Continuing without it: redis addons will answer 422.");
+    }
+  }
+
+  private static RuntimeException cause(CompletionException e) {
+    return e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+  }
+
+  private static String firstLine(RuntimeException e, String otherwise) {
+    return e.getMessage() == null
+        ? otherwise
+        : e.getMessage().lines().findFirst().orElse(otherwise);
   }
 
   DevTemporal temporal() {
@@ -257,6 +324,10 @@ final class DevStack implements AutoCloseable {
         (region, server) ->
             console.println(
                 "  MariaDB:       " + server.host() + ":" + server.port() + " (" + region + ")"));
+    redis.forEach(
+        (region, server) ->
+            console.println(
+                "  Redis:         " + server.host() + ":" + server.port() + " (" + region + ")"));
     console.println("  Regions file:  " + regionsFile);
     console.println("  Logs:          " + home().resolve("regionmove.log"));
     if (options.sampleApp() != null) {

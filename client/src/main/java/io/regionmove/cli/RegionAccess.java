@@ -10,7 +10,9 @@ import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -58,17 +60,26 @@ final class RegionAccess {
             client.findApp(app).isEmpty() ? Optional.empty() : Optional.of(client.listAddons(app)));
   }
 
-  /** The connection URL of the app's first postgresql addon, if it has one. */
-  Optional<String> postgresqlUrl(String app) {
+  /**
+   * The connection URL of the app's first addon of each provider that has one (a database), by
+   * provider in name order; empty when the app does not exist.
+   */
+  Map<String, String> databaseUrls(String app) {
     return call(
         () -> {
+          Map<String, String> urls = new TreeMap<>();
           if (client.findApp(app).isEmpty()) {
-            return Optional.empty();
+            return urls;
           }
-          return client.listAddons(app).stream()
-              .filter(a -> "postgresql".equals(a.provider()))
-              .findFirst()
-              .map(a -> client.getAddon(app, a.id()).url());
+          for (RegionAddon addon : client.listAddons(app)) {
+            if (!urls.containsKey(addon.provider())) {
+              String url = client.getAddon(app, addon.id()).url();
+              if (url != null) {
+                urls.put(addon.provider(), url);
+              }
+            }
+          }
+          return urls;
         });
   }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import redis.clients.jedis.exceptions.JedisException;
 
 @Command(
     name = "sandbox-seed",
@@ -29,7 +30,7 @@ final class SandboxSeedCommand implements Callable<Integer> {
       names = "--rows",
       paramLabel = "N",
       defaultValue = "" + SampleApp.DEFAULT_ROWS,
-      description = "Rows of sample data (default: ${DEFAULT-VALUE}).")
+      description = "Rows (keys for redis) of sample data (default: ${DEFAULT-VALUE}).")
   int rows;
 
   @Option(
@@ -38,7 +39,7 @@ final class SandboxSeedCommand implements Callable<Integer> {
       split = ",",
       defaultValue = "postgresql",
       description =
-          "Addons to fill with sample data: postgresql, mysql (default: ${DEFAULT-VALUE}).")
+          "Addons to fill with sample data: postgresql, mysql, redis (default: ${DEFAULT-VALUE}).")
   List<String> addons;
 
   @Override
@@ -67,7 +68,10 @@ final class SandboxSeedCommand implements Callable<Integer> {
           ExitCodes.UNREACHABLE,
           "Seeding " + app + " in " + region + " failed: " + e.getMessage(),
           e);
-    } catch (RegionApiException | IllegalStateException | IllegalArgumentException e) {
+    } catch (RegionApiException
+        | JedisException
+        | IllegalStateException
+        | IllegalArgumentException e) {
       throw new CliException(
           ExitCodes.FAILED, "Seeding " + app + " in " + region + " failed: " + e.getMessage(), e);
     }
@@ -80,7 +84,9 @@ final class SandboxSeedCommand implements Callable<Integer> {
                 + region
                 + " with "
                 + rows
-                + " rows of sample data in its "
+                + (addons.equals(List.of("redis")) ? " keys" : " rows")
+                + (addons.size() > 1 && addons.contains("redis") ? " (keys in redis)" : "")
+                + " of sample data in its "
                 + String.join(", ", addons)
                 + " addon"
                 + (addons.size() > 1 ? "s" : "")

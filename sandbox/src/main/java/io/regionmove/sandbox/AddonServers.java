@@ -6,6 +6,8 @@ import io.regionmove.sandbox.mysql.MariaDbServer;
 import io.regionmove.sandbox.mysql.MySqlAddonProvisioner;
 import io.regionmove.sandbox.postgres.AddonDatabaseProvisioner;
 import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.sandbox.redis.RedisAddonBackend;
+import io.regionmove.sandbox.redis.RedisServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,19 +18,24 @@ import java.util.Map;
  *
  * @param postgres the PostgreSQL server of postgresql addons
  * @param mysql the MariaDB server of mysql addons
+ * @param redis the Redis server of redis addons (one database and one ACL user per addon)
  */
-public record AddonServers(PostgresServer postgres, MariaDbServer mysql) {
+public record AddonServers(PostgresServer postgres, MariaDbServer mysql, RedisServer redis) {
 
   /** No server: only metadata-only providers can be provisioned. */
-  public static final AddonServers NONE = new AddonServers(null, null);
+  public static final AddonServers NONE = new AddonServers(null, null, null);
 
   /** Only a PostgreSQL server. */
   public static AddonServers postgres(PostgresServer postgres) {
-    return new AddonServers(postgres, null);
+    return new AddonServers(postgres, null, null);
   }
 
   public AddonServers withMysql(MariaDbServer newMysql) {
-    return new AddonServers(postgres, newMysql);
+    return new AddonServers(postgres, newMysql, redis);
+  }
+
+  public AddonServers withRedis(RedisServer newRedis) {
+    return new AddonServers(postgres, mysql, newRedis);
   }
 
   /** The backends these servers give the region, and the providers that need a server. */
@@ -40,10 +47,14 @@ public record AddonServers(PostgresServer postgres, MariaDbServer mysql) {
     if (mysql != null) {
       backends.add(new MySqlAddonProvisioner(mysql));
     }
+    if (redis != null) {
+      backends.add(new RedisAddonBackend(redis));
+    }
     return new AddonBackends(
         backends,
         Map.of(
             AddonDatabaseProvisioner.PROVIDER, "PostgreSQL",
-            MySqlAddonProvisioner.PROVIDER, "MariaDB"));
+            MySqlAddonProvisioner.PROVIDER, "MariaDB",
+            RedisAddonBackend.PROVIDER, "Redis"));
   }
 }

@@ -11,6 +11,7 @@ import io.regionmove.regionapi.RegionEndpoint;
 import io.regionmove.regionapi.Variable;
 import io.regionmove.sandbox.mysql.MySqlSampleData;
 import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.sandbox.redis.RedisSampleData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -58,9 +59,10 @@ public final class SampleApp {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
   private static final String POSTGRESQL = "postgresql";
   private static final String MYSQL = "mysql";
+  private static final String REDIS = "redis";
 
   /** The providers whose addons {@link #seed} fills with sample data. */
-  public static final List<String> SEEDED_PROVIDERS = List.of(POSTGRESQL, MYSQL);
+  public static final List<String> SEEDED_PROVIDERS = List.of(POSTGRESQL, MYSQL, REDIS);
 
   private SampleApp() {}
 
@@ -81,10 +83,10 @@ public final class SampleApp {
   }
 
   /**
-   * Seeds {@code app} in that region, with an addon holding {@code rows} rows (or keys) of sample
-   * data for each of {@code providers} ({@link #SEEDED_PROVIDERS}). A refusal of the region is a
-   * {@link io.regionmove.regionapi.RegionApiException}, no answer a {@link
-   * io.regionmove.regionapi.RegionUnavailableException}.
+   * Seeds {@code app} in that region, with an addon holding {@code rows} rows of sample data for
+   * each of {@code providers} ({@link #SEEDED_PROVIDERS}; a redis addon holds {@code rows} keys of
+   * every type). A refusal of the region is a {@link io.regionmove.regionapi.RegionApiException},
+   * no answer a {@link io.regionmove.regionapi.RegionUnavailableException}.
    */
   public static void seed(RegionEndpoint region, String app, int rows, List<String> providers) {
     for (String provider : providers) {
@@ -115,6 +117,9 @@ public final class SampleApp {
     }
     if (providers.contains(MYSQL)) {
       MySqlSampleData.fill(seedAddon(api, app, MYSQL, "starter-512", "10.11"), rows);
+    }
+    if (providers.contains(REDIS)) {
+      RedisSampleData.seed(seedAddon(api, app, REDIS, "starter-256", "7"), rows);
     }
     seedFormation(api, app);
   }

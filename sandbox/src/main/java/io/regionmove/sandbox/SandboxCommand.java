@@ -4,6 +4,8 @@ import io.regionmove.sandbox.mysql.LocalMariaDb;
 import io.regionmove.sandbox.mysql.MariaDbServer;
 import io.regionmove.sandbox.postgres.LocalPostgres;
 import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.sandbox.redis.LocalRedis;
+import io.regionmove.sandbox.redis.RedisServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,9 +24,10 @@ import picocli.CommandLine.Spec;
  * PostgreSQL cluster in {@code <state-dir>/pg}, stopped with it; without PostgreSQL binaries it
  * runs without one and postgresql addons answer 422. Likewise for mysql addons: {@code --mysql-url}
  * (or {@code REGIONMOVE_MYSQL_URL}), else a private MariaDB server in {@code
- * <state-dir>/mariadb-<region>}. Faults start from {@value FaultOptions#ENV} and each {@code
- * --fault-*} flag overrides its item (see {@link FaultOptions#parse}). A usage error exits 2; a
- * region that cannot start, 1.
+ * <state-dir>/mariadb-<region>}; and for redis addons: {@code --redis-url} (or {@code
+ * REGIONMOVE_REDIS_URL}), else a private Redis server in {@code <state-dir>/redis-<region>}. Faults
+ * start from {@value FaultOptions#ENV} and each {@code --fault-*} flag overrides its item (see
+ * {@link FaultOptions#parse}). A usage error exits 2; a region that cannot start, 1.
  */
 @Command(
     name = "sandbox",
@@ -89,6 +92,14 @@ public final class SandboxCommand implements Callable<Integer> {
               + " REGIONMOVE_MYSQL_URL, else a private server).")
   String mysqlUrl;
 
+  @Option(
+      names = "--redis-url",
+      paramLabel = "URL",
+      description =
+          "Redis server for redis addons, as redis://:password@host:port with the password of its"
+              + " default user (default: REGIONMOVE_REDIS_URL, else a private server).")
+  String redisUrl;
+
   @Option(names = "--fault-rate", paramLabel = "SHARE", description = "Share of 503 answers.")
   String faultRate;
 
@@ -137,12 +148,14 @@ public final class SandboxCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
 
-    String url = pgUrl != null ? pgUrl : System.getenv(LocalPostgres.PG_URL_ENV);
+    // Every named server is read before anything starts: a bad URL is a usage error.
+    PostgresServer pg = named("--pg-url", pgUrl, LocalPostgres.PG_URL_ENV, PostgresServer::fromUrl);
+    MariaDbServer mysql =
+        named("--mysql-url", mysqlUrl, LocalMariaDb.MYSQL_URL_ENV, MariaDbServer::fromUrl);
+    RedisServer redis =
+        named("--redis-url", redisUrl, LocalRedis.REDIS_URL_ENV, RedisServer::fromUrl);
     LocalPostgres local = null;
-    PostgresServer pg = null;
-    if (url != null && !url.isBlank()) {
-      pg = PostgresServer.fromUrl(url);
-    } else {
+    if (pg == null) {
       try {
         local = LocalPostgres.start(dir.resolve("pg"));
         pg = local.server();
@@ -151,18 +164,24 @@ public final class SandboxCommand implements Callable<Integer> {
         err.println("Continuing without PostgreSQL: postgresql addons will answer 422.");
       }
     }
-    String mysqlAt = mysqlUrl != null ? mysqlUrl : System.getenv(LocalMariaDb.MYSQL_URL_ENV);
     LocalMariaDb localMysql = null;
-    MariaDbServer mysql = null;
-    if (mysqlAt != null && !mysqlAt.isBlank()) {
-      mysql = MariaDbServer.fromUrl(mysqlAt);
-    } else {
+    if (mysql == null) {
       try {
         localMysql = LocalMariaDb.start(dir.resolve("mariadb-" + region));
         mysql = localMysql.server();
       } catch (RuntimeException e) {
         err.println(e.getMessage());
         err.println("Continuing without MariaDB: mysql addons will answer 422.");
+      }
+    }
+    LocalRedis localRedis = null;
+    if (redis == null) {
+      try {
+        localRedis = LocalRedis.start(dir.resolve("redis-" + region));
+        redis = localRedis.server();
+      } catch (RuntimeException e) {
+        err.println(e.getMessage());
+        err.println("Continuing without Redis: redis addons will answer 422.");
       }
     }
     SandboxRegion sandbox;
@@ -175,7 +194,7 @@ public final class SandboxCommand implements Callable<Integer> {
                   port,
                   token,
                   dir,
-                  new AddonServers(pg, mysql),
+                  new AddonServers(pg, mysql, redis),
                   SandboxOptions.defaultProviders(),
                   faults));
     } catch (RuntimeException e) {
@@ -184,6 +203,9 @@ public final class SandboxCommand implements Callable<Integer> {
       }
       if (localMysql != null) {
         localMysql.close();
+      }
+      if (localRedis != null) {
+        localRedis.close();
       }
       err.println(
           "Cannot start the sandbox region "
@@ -199,6 +221,7 @@ public final class SandboxCommand implements Callable<Integer> {
     }
     LocalPostgres startedPg = local;
     LocalMariaDb startedMysql = localMysql;
+    LocalRedis startedRedis = localRedis;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -210,6 +233,9 @@ public final class SandboxCommand implements Callable<Integer> {
                   }
                   if (startedMysql != null) {
                     startedMysql.close();
+                  }
+                  if (startedRedis != null) {
+                    startedRedis.close();
                   }
                   stopped.countDown();
                 },
@@ -225,6 +251,9 @@ public final class SandboxCommand implements Callable<Integer> {
     if (mysql != null) {
       out.println("  MariaDB:    " + mysql.host() + ":" + mysql.port());
     }
+    if (redis != null) {
+      out.println("  Redis:      " + redis.host() + ":" + redis.port());
+    }
     if (faults.active()) {
       out.println("  Faults: " + faults.toSpec() + "  (change them with PUT /_sandbox/faults)");
     }
@@ -232,6 +261,22 @@ public final class SandboxCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The server the option names, else the one its environment variable names; null when neither
+   * does (a private server is started).
+   */
+  private <T> T named(String option, String value, String env, Function<String, T> read) {
+    String url = value != null ? value : System.getenv(env);
+    if (url == null || url.isBlank()) {
+      return null;
+    }
+    try {
+      return read.apply(url);
+    } catch (IllegalArgumentException e) {
+      throw usage((value != null ? option : env) + ": " + e.getMessage());
+    }
   }
 
   /** {@code base} with each item a {@code --fault-*} flag gives replaced by the flag's value. */

@@ -40,7 +40,7 @@ class MySqlAddonTest {
                     SandboxFixture.REGION,
                     0,
                     stateDir,
-                    new AddonServers(LocalPostgres.forTests(), mysql))
+                    new AddonServers(LocalPostgres.forTests(), mysql, null))
                 .withToken(SandboxFixture.TOKEN));
     admin = new MySqlAddonProvisioner(mysql);
   }
@@ -242,7 +242,7 @@ class MySqlAddonTest {
             () ->
                 SampleApp.seed(api, region.region.token(), "seeded-my", 1000, List.of("mongodb")));
     assertEquals(
-        "Cannot seed mongodb addons; the sample data is for postgresql, mysql.",
+        "Cannot seed mongodb addons; the sample data is for postgresql, mysql, redis.",
         refused.getMessage());
   }
 

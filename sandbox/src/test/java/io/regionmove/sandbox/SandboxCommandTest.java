@@ -71,7 +71,9 @@ class SandboxCommandTest {
                       "--pg-url",
                       "postgresql://postgres@127.0.0.1:1/postgres",
                       "--mysql-url",
-                      "mysql://root@127.0.0.1:1"));
+                      "mysql://root@127.0.0.1:1",
+                      "--redis-url",
+                      "redis://:secret@127.0.0.1:1"));
       assertEquals(1, code, err.toString());
       assertTrue(
           err.toString().startsWith("Cannot start the sandbox region r-fr1 on 127.0.0.1:" + port),

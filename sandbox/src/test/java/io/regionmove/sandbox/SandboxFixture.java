@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.regionmove.sandbox.postgres.LocalPostgres;
 import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.sandbox.redis.LocalRedis;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -47,14 +48,18 @@ final class SandboxFixture implements AutoCloseable {
   }
 
   /**
-   * A region on an ephemeral port with the shared test PostgreSQL server (fails if there is none).
+   * A region on an ephemeral port with the shared test PostgreSQL and Redis servers (fails if there
+   * is none).
    */
   static SandboxFixture start(Path stateDir) {
     return start(stateDir, LocalPostgres.forTests());
   }
 
   static SandboxFixture start(Path stateDir, PostgresServer pg) {
-    return start(SandboxOptions.defaults(REGION, 0, stateDir, pg).withToken(TOKEN));
+    return start(
+        SandboxOptions.defaults(
+                REGION, 0, stateDir, AddonServers.postgres(pg).withRedis(LocalRedis.forTests()))
+            .withToken(TOKEN));
   }
 
   static SandboxFixture start(SandboxOptions options) {

@@ -13,8 +13,9 @@ import io.regionmove.regionapi.RegionClient;
 import java.util.Optional;
 
 /**
- * Finds the database URLs of PostgreSQL addons through the Region API, for the data activities. The
- * URLs hold passwords: they are returned to the caller and never logged nor put in a message.
+ * Finds the connection URLs of addons that hold data (postgresql, mysql, redis: whatever the region
+ * backs with a server) through the Region API, for the data engines. The URLs hold passwords: they
+ * are returned to the caller and never logged nor put in a message.
  */
 public class RegionAddonDatabases implements AddonDatabases {
 
@@ -76,7 +77,10 @@ public class RegionAddonDatabases implements AddonDatabases {
     String url = addon.url();
     if (url == null || url.isBlank()) {
       throw invalidRequest(
-          "The " + what + " has no database URL; only postgresql addons hold data.");
+          "The "
+              + what
+              + " has no connection URL: the region holds no database for it, so no engine can"
+              + " reach its data.");
     }
     return url.startsWith("postgres://")
         ? "postgresql://" + url.substring("postgres://".length())

@@ -3,7 +3,6 @@ package io.regionmove.activities.region;
 import static io.regionmove.activities.region.SandboxRegions.DESTINATION;
 import static io.regionmove.activities.region.SandboxRegions.SOURCE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,7 +36,7 @@ class RegionAddonDatabasesTest {
   }
 
   @Test
-  void givesWorkingUrlsForTheSourceAddonAndTheOneMadeForIt() throws Exception {
+  void givesWorkingUrlsForTheSourceAddonsAndTheOnesMadeForThem() throws Exception {
     String app = "db-src-" + UUID.randomUUID().toString().substring(0, 8);
     SandboxRegions.seedSourceApp(source, app);
     MoveInput move = new MoveInput(UUID.randomUUID().toString(), SOURCE, app, DESTINATION, app);
@@ -72,14 +71,23 @@ class RegionAddonDatabasesTest {
             .filter(a -> a.provider().equals("redis"))
             .findFirst()
             .orElseThrow();
+    Addon redisAddon = new Addon(redis.id(), "redis", redis.plan(), redis.version());
+    activities.provisionAddon(new AddonInput(move, redisAddon));
+    assertTrue(databases.sourceUrl(move.sourceApp(), redisAddon).startsWith("redis://"));
+    assertTrue(databases.destinationUrl(move, redisAddon).startsWith("redis://"));
+
+    RegionAddon mongodb = source.createAddon(app, "mongodb", "starter-512", "7", null).value();
     ApplicationFailure noDatabase =
         assertThrows(
             ApplicationFailure.class,
             () ->
                 databases.sourceUrl(
                     move.sourceApp(),
-                    new Addon(redis.id(), "redis", redis.plan(), redis.version())));
-    assertFalse(noDatabase.getOriginalMessage().contains("postgresql://"));
+                    new Addon(mongodb.id(), "mongodb", mongodb.plan(), mongodb.version())));
+    assertEquals(FailureType.INVALID_REQUEST.name(), noDatabase.getType());
+    assertTrue(
+        noDatabase.getOriginalMessage().contains("no connection URL"),
+        noDatabase.getOriginalMessage());
   }
 
   /** Connects with the URL's own user and password, as pg_dump and pg_restore will. */

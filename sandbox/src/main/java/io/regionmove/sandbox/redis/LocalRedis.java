@@ -40,6 +40,12 @@ public final class LocalRedis implements AutoCloseable {
   /** Names the redis-server program to use instead of the one found on PATH. */
   public static final String SERVER_ENV = "REGIONMOVE_REDIS_SERVER";
 
+  /**
+   * Names an existing server to use instead of a private one ({@code redis://:password@host:port},
+   * the password of its {@code default} user), for the sandbox, the dev stack and the tests.
+   */
+  public static final String REDIS_URL_ENV = "REGIONMOVE_REDIS_URL";
+
   /** Databases of a server: 0 is the administrator's, each addon gets one of the others. */
   public static final int DATABASES = 1024;
 
@@ -112,20 +118,37 @@ public final class LocalRedis implements AutoCloseable {
     return dir;
   }
 
+  /** Whether this object started the server (rather than adopting a running one). */
+  public boolean startedHere() {
+    return startedHere;
+  }
+
   /** Stops the server (its data synced to disk first) if this object started it. */
   @Override
   public void close() {
     if (startedHere) {
-      stop(dir, server);
+      stop();
     }
   }
 
+  /** Stops the server, started here or adopted, its data synced to disk first. */
+  public void stop() {
+    stop(dir, server);
+    log.info("Redis in {} stopped", dir);
+  }
+
   /**
-   * The server tests use: one private server per JVM in a temporary directory, stopped and removed
-   * at JVM exit.
+   * The server tests use: the one named by {@code REGIONMOVE_REDIS_URL}, else one private server
+   * per JVM in a temporary directory, stopped and removed at JVM exit. Fails (never skips) when
+   * redis-server is not installed.
    */
   public static synchronized RedisServer forTests() {
     if (shared != null) {
+      return shared;
+    }
+    String url = System.getenv(REDIS_URL_ENV);
+    if (url != null && !url.isBlank()) {
+      shared = RedisServer.fromUrl(url);
       return shared;
     }
     try {

@@ -1,5 +1,7 @@
 package io.regionmove.sandbox.redis;
 
+import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -35,6 +37,39 @@ public record RedisServer(String host, int port, String adminPassword) {
   /** A {@code redis://user:password@host:port/db} URL, user and password URL-encoded. */
   public String url(String user, String password, int db) {
     return "redis://" + encode(user) + ":" + encode(password) + "@" + host + ":" + port + "/" + db;
+  }
+
+  /**
+   * Reads {@code redis://:password@host:port} (or {@code redis://default:password@...}): a server
+   * and the password of its {@code default} user; a database path, if any, is ignored. The port
+   * defaults to 6379.
+   */
+  public static RedisServer fromUrl(String redisUrl) {
+    URI uri = URI.create(redisUrl.trim());
+    if (!"redis".equals(uri.getScheme())) {
+      throw new IllegalArgumentException(
+          "The Redis URL must start with redis:// (got '" + uri.getScheme() + "').");
+    }
+    if (uri.getHost() == null) {
+      throw new IllegalArgumentException("The Redis URL names no host.");
+    }
+    String userInfo = uri.getRawUserInfo();
+    int colon = userInfo == null ? -1 : userInfo.indexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException(
+          "The Redis URL names no password; write it as redis://:password@host:port.");
+    }
+    String user = userInfo.substring(0, colon);
+    if (!user.isEmpty() && !user.equals("default")) {
+      throw new IllegalArgumentException(
+          "The Redis URL must name the default user (redis://:password@host:port), not "
+              + user
+              + ".");
+    }
+    String password =
+        URLDecoder.decode(
+            userInfo.substring(colon + 1).replace("+", "%2B"), StandardCharsets.UTF_8);
+    return new RedisServer(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort(), password);
   }
 
   @Override

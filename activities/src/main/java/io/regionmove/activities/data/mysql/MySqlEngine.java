@@ -15,6 +15,7 @@ import io.regionmove.model.Addon;
 import io.regionmove.model.Check;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +34,7 @@ public final class MySqlEngine implements DataEngine {
 
   static final String FORMAT = "mariadb-dump";
 
+  private final AddonDatabases databases;
   private final StoredBackups backups;
   private final MySqlBackup backup;
   private final MySqlRestore restore;
@@ -48,6 +50,7 @@ public final class MySqlEngine implements DataEngine {
     Objects.requireNonNull(databases, "databases");
     Objects.requireNonNull(store, "store");
     DataOptions chosen = options == null ? DataOptions.defaults() : options;
+    this.databases = databases;
     MariaDbTools tools =
         binDir == null ? MariaDbTools.locate().orElse(null) : MariaDbTools.in(binDir);
     // The dump writer, digests, the archive follower and verification run beside the thread that
@@ -73,6 +76,20 @@ public final class MySqlEngine implements DataEngine {
   @Override
   public List<Check> preflight(AppInput sourceApp, Addon addon) {
     return List.of();
+  }
+
+  /**
+   * The data and index bytes of the addon's tables as {@code information_schema} counts them (for
+   * InnoDB, the pages the table holds: a dump is usually smaller).
+   */
+  @Override
+  public long sizeBytes(AppInput sourceApp, Addon addon) {
+    MySqlUrl url = MySqlUrl.parse(databases.sourceUrl(sourceApp, addon));
+    try (MySqlInspector database = MySqlInspector.connect(url)) {
+      return database.databaseSize();
+    } catch (SQLException e) {
+      throw MySqlFailures.databaseFailed("source", e);
+    }
   }
 
   @Override

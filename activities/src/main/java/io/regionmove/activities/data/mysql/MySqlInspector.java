@@ -64,6 +64,14 @@ final class MySqlInspector implements AutoCloseable {
     }
   }
 
+  /** The bytes of the database's tables and indexes, as the server's statistics count them. */
+  long databaseSize() throws SQLException {
+    return query(
+        "SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) FROM information_schema.TABLES"
+            + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'",
+        rs -> rs.next() ? rs.getLong(1) : 0L);
+  }
+
   String serverVersion() throws SQLException {
     return query("SELECT VERSION()", rs -> rs.next() ? rs.getString(1) : "unknown");
   }

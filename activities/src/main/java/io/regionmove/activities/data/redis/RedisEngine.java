@@ -14,10 +14,16 @@ import io.regionmove.activities.data.Verification;
 import io.regionmove.model.Addon;
 import io.regionmove.model.Check;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Moves redis addon data with the addon's own credentials: {@code DUMP} and {@code PTTL} of every
@@ -30,12 +36,16 @@ public final class RedisEngine implements DataEngine {
 
   public static final String PROVIDER = "redis";
 
+  /** Keys whose DUMP sizes make the size estimate of a larger database. */
+  static final int SIZE_SAMPLE = 200;
+
   /** The archive's name inside a backup. */
   static final String ARCHIVE = "keys.rdump";
 
   /** The manifest's format of a {@link RedisArchive}. */
   static final String FORMAT = "redis-dump";
 
+  private final AddonDatabases databases;
   private final StoredBackups backups;
   private final RedisBackup backup;
   private final RedisRestore restore;
@@ -50,6 +60,7 @@ public final class RedisEngine implements DataEngine {
     Objects.requireNonNull(databases, "databases");
     Objects.requireNonNull(store, "store");
     DataOptions chosen = options == null ? DataOptions.defaults() : options;
+    this.databases = databases;
     // The key loops and digests run beside the thread that heartbeats.
     ExecutorService executor =
         Executors.newCachedThreadPool(
@@ -72,6 +83,53 @@ public final class RedisEngine implements DataEngine {
   @Override
   public List<Check> preflight(AppInput sourceApp, Addon addon) {
     return List.of();
+  }
+
+  /**
+   * An approximation of what a backup would copy, quick on any database: the key count times the
+   * average size of a key's name and {@code DUMP} payload over a sample of random keys (every key
+   * when there are at most {@value #SIZE_SAMPLE}). Redis does not tell one database's memory apart
+   * from the server's, and summing {@code MEMORY USAGE} over every key would read the whole
+   * keyspace.
+   */
+  @Override
+  public long sizeBytes(AppInput sourceApp, Addon addon) {
+    RedisUrl url = RedisUrl.parse(databases.sourceUrl(sourceApp, addon));
+    try (Jedis source = url.connect(RedisJobs.REPLY_TIMEOUT_MILLIS)) {
+      long keys = source.dbSize();
+      if (keys == 0) {
+        return 0;
+      }
+      List<byte[]> sample = new ArrayList<>();
+      if (keys <= SIZE_SAMPLE) {
+        ScanParams params = new ScanParams().count(SIZE_SAMPLE);
+        byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
+        do {
+          ScanResult<byte[]> page = source.scan(cursor, params);
+          sample.addAll(page.getResult());
+          cursor = page.getCursorAsBytes();
+        } while (!Arrays.equals(cursor, ScanParams.SCAN_POINTER_START_BINARY));
+      } else {
+        for (int i = 0; i < SIZE_SAMPLE; i++) {
+          byte[] key = source.randomBinaryKey();
+          if (key != null) {
+            sample.add(key);
+          }
+        }
+      }
+      long bytes = 0;
+      int measured = 0;
+      for (byte[] key : sample) {
+        byte[] payload = source.dump(key);
+        if (payload != null) {
+          bytes += key.length + payload.length;
+          measured++;
+        }
+      }
+      return measured == 0 ? 0 : Math.round((double) bytes / measured * keys);
+    } catch (JedisException e) {
+      throw RedisJobs.failed("source", e);
+    }
   }
 
   @Override

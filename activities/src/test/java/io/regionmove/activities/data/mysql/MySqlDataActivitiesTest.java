@@ -137,6 +137,21 @@ class MySqlDataActivitiesTest {
   }
 
   @Test
+  void theSizeForADryRunIsWhatTheServerCountsForTheTables() throws Exception {
+    MySqlEngine engine = new MySqlEngine(databases, store, null, DataOptions.defaults());
+    db.execute(sourceUrl, "ANALYZE TABLE customers, events, blobs");
+    long size = engine.sizeBytes(addon().move().sourceApp(), addon().addon());
+    long counted =
+        Long.parseLong(
+            db.scalar(
+                sourceUrl,
+                "SELECT SUM(DATA_LENGTH + INDEX_LENGTH) FROM information_schema.TABLES"
+                    + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'"));
+    assertEquals(counted, size);
+    assertTrue(size > 16 * 1024, "at least a page per table: " + size);
+  }
+
+  @Test
   void everyTypeObjectAndCounterArrivesIdentical() throws Exception {
     BackupResult backup = activities.backupAddon(addon());
     assertEquals(backupId(), backup.backupId());

@@ -432,6 +432,39 @@ class RedisEngineTest {
     assertTrue(cause.getOriginalMessage().contains("refused"), cause.getOriginalMessage());
   }
 
+  @Test
+  void theSizeForADryRunIsWhatABackupCopiesExactlyForFewKeysAndSampledForMany() throws Exception {
+    AppInput sourceApp = addon().move().sourceApp();
+    RedisEngine fromSource =
+        new RedisEngine(databases(source.url(provisioner.server())), store, options());
+    long estimate = fromSource.sizeBytes(sourceApp, addon().addon());
+    long archive =
+        store.manifest(activities.backupAddon(addon()).backupId()).orElseThrow().sizeBytes();
+    assertTrue(
+        sourceKeys <= RedisEngine.SIZE_SAMPLE && estimate > archive * 0.8 && estimate <= archive,
+        () -> "every key measured: " + estimate + " bytes against an archive of " + archive);
+
+    RedisEngine fromDestination =
+        new RedisEngine(databases(destination.url(provisioner.server())), store, options());
+    assertEquals(0, fromDestination.sizeBytes(sourceApp, addon().addon()), "an empty database");
+    long exact = 0;
+    try (Jedis jedis = connect(destination)) {
+      java.util.Random random = new java.util.Random(7);
+      for (int i = 0; i < 5_000; i++) {
+        byte[] value = new byte[100 + random.nextInt(200)];
+        random.nextBytes(value);
+        byte[] key = b("sized:" + i);
+        jedis.set(key, value);
+        exact += key.length + jedis.dump(key).length;
+      }
+    }
+    long sampled = fromDestination.sizeBytes(sourceApp, addon().addon());
+    long total = exact;
+    assertTrue(
+        Math.abs(sampled - total) < total * 0.15,
+        () -> "a sample of keys estimates " + sampled + " bytes for " + total);
+  }
+
   // ---- helpers
 
   private AddonInput addon() {
