@@ -197,20 +197,27 @@ final class ProgressPrinter {
       if (bytes > 0) {
         parts.add(bytes(bytes));
       }
-      int tables = details.path("tables").asInt(0);
-      if (tables > 0) {
-        parts.add(
-            details.path("tablesDone").asInt(0)
-                + "/"
-                + tables
-                + " table"
-                + (tables == 1 ? "" : "s"));
+      // Workers before engines counted only tables, as tablesDone/tables.
+      int total =
+          details.has("total") ? details.path("total").asInt(0) : details.path("tables").asInt(0);
+      int done =
+          details.has("done") ? details.path("done").asInt(0) : details.path("tablesDone").asInt(0);
+      String unit = details.path("unit").asText("tables");
+      if (total > 0) {
+        parts.add(done + "/" + total + " " + (total == 1 ? singular(unit) : unit));
+      } else if (done > 0) {
+        parts.add(done + " " + (done == 1 ? singular(unit) : unit));
       }
       String stage = details.path("stage").asText();
       return parts.isEmpty() ? stage : stage + ": " + String.join(", ", parts);
     }
     String text = details.isValueNode() ? details.asText() : details.toString();
     return text.isBlank() ? null : "progress: " + oneLine(text);
+  }
+
+  /** {@code tables} → {@code table}, {@code keys} → {@code key}. */
+  private static String singular(String unit) {
+    return unit.endsWith("s") ? unit.substring(0, unit.length() - 1) : unit;
   }
 
   /** As the data activities write sizes in their step logs ({@code 469.5 kB}, {@code 412.5 MB}). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Timestamp;
+import io.regionmove.activities.data.DataProgress;
 import io.regionmove.client.MigrationClient;
 import io.regionmove.client.MigrationClient.PendingActivity;
 import io.regionmove.model.Migration;
@@ -88,6 +89,48 @@ class ProgressPrinterTest {
     assertEquals(
         "waiting for attempt 3 of 5, last failure: activity Heartbeat timeout",
         ProgressPrinter.describe(pending.get(2)));
+  }
+
+  @Test
+  void eachEngineCountsItsOwnUnitAndOlderWorkersTablesStillShow() {
+    List<PendingActivity> pending =
+        MigrationClient.pendingActivities(
+            List.of(
+                activity(
+                    "BackupAddon",
+                    1,
+                    0,
+                    PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+                    new DataProgress("r-1", "dumping", 3L << 20, 2_500, 10_000, DataProgress.KEYS),
+                    null),
+                activity(
+                    "VerifyAddon",
+                    1,
+                    0,
+                    PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+                    new DataProgress("r-1", "verifying", 0, 1, 1, DataProgress.KEYS),
+                    null),
+                activity(
+                    "RestoreAddon",
+                    1,
+                    0,
+                    PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+                    new DataProgress("r-1", "restoring while backing up", 2048, 1200, 0, "keys"),
+                    null),
+                activity(
+                    "RestoreAddon",
+                    1,
+                    0,
+                    PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+                    Map.of("stage", "restoring", "bytes", 1024, "tablesDone", 1, "tables", 3),
+                    null)),
+            CONVERTER);
+
+    assertEquals("dumping: 3.0 MB, 2500/10000 keys", ProgressPrinter.describe(pending.get(0)));
+    assertEquals("verifying: 1/1 key", ProgressPrinter.describe(pending.get(1)));
+    assertEquals(
+        "restoring while backing up: 2.0 kB, 1200 keys", ProgressPrinter.describe(pending.get(2)));
+    assertEquals("restoring: 1.0 kB, 1/3 tables", ProgressPrinter.describe(pending.get(3)));
   }
 
   @Test
@@ -293,15 +336,13 @@ class ProgressPrinterTest {
    * The heartbeat details DataActivitiesImpl sends (a DataProgress), as the default converter
    * writes them.
    */
-  private static Map<String, Object> progress(
+  private static DataProgress progress(
       String addon, String stage, long bytes, int tablesDone, int tables) {
-    return Map.of(
-        "addon", addon, "stage", stage, "bytes", bytes, "tablesDone", tablesDone, "tables", tables);
+    return new DataProgress(addon, stage, bytes, tablesDone, tables);
   }
 
-  private static Map<String, Object> progress(
-      String stage, long bytes, int tablesDone, int tables) {
-    return Map.of("stage", stage, "bytes", bytes, "tablesDone", tablesDone, "tables", tables);
+  private static DataProgress progress(String stage, long bytes, int tablesDone, int tables) {
+    return new DataProgress(null, stage, bytes, tablesDone, tables);
   }
 
   private static Failure failure(String message) {

@@ -108,7 +108,7 @@ final class AddonMoves {
       backUpAndRestoreTogether(input, label);
     }
     progress.step(
-        "Verify " + label + " (row counts and checksums)",
+        "Verify " + label + " (counts and checksums)",
         () -> calls.data(dst, "verify " + label).verifyAddon(input),
         VerifyResult::logs);
   }

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +46,27 @@ public final class StoredBackups {
   /**
    * The result of a backup that is already complete and whose archive still matches its manifest: a
    * retried backup keeps it. Otherwise deletes whatever is there (a damaged backup, what a crashed
-   * attempt left half-written) and returns empty: the caller makes the backup again.
+   * attempt left half-written) and returns empty: the caller makes the backup again. The kept
+   * backup's log line counts tables and rows.
    */
   public Optional<BackupResult> keepIntact(String addonId, String backupId, Heartbeat heartbeat)
+      throws IOException {
+    return keepIntact(
+        addonId,
+        backupId,
+        heartbeat,
+        m -> String.format(Locale.ROOT, "%d tables, %,d rows", m.tables().size(), m.rows()));
+  }
+
+  /**
+   * As {@link #keepIntact(String, String, Heartbeat)}, the kept backup's contents told by {@code
+   * contents} ({@code 10,000 keys}).
+   */
+  public Optional<BackupResult> keepIntact(
+      String addonId,
+      String backupId,
+      Heartbeat heartbeat,
+      Function<BackupManifest, String> contents)
       throws IOException {
     Optional<BackupManifest> existing = store.manifest(backupId);
     if (existing.isPresent()) {
@@ -55,13 +74,7 @@ public final class StoredBackups {
       String sha =
           heartbeat.await(
               executor.submit(() -> ArchiveDigest.sha256(store.open(backupId))),
-              () ->
-                  new DataProgress(
-                      addonId,
-                      "checking backup",
-                      manifest.sizeBytes(),
-                      0,
-                      manifest.tables().size()));
+              () -> new DataProgress(addonId, "checking backup", manifest.sizeBytes(), 0, 0));
       if (sha.equals(manifest.sha256())) {
         return Optional.of(
             new BackupResult(
@@ -71,10 +84,9 @@ public final class StoredBackups {
                 List.of(
                     String.format(
                         Locale.ROOT,
-                        "Backup of addon %s already complete (%d tables, %,d rows, %s), kept",
+                        "Backup of addon %s already complete (%s, %s), kept",
                         addonId,
-                        manifest.tables().size(),
-                        manifest.rows(),
+                        contents.apply(manifest),
                         humanSize(manifest.sizeBytes())))));
       }
       log.warn("backup {} does not match its manifest; making it again", backupId);
@@ -105,9 +117,7 @@ public final class StoredBackups {
     String sha256 =
         heartbeat.await(
             executor.submit(() -> ArchiveDigest.sha256(archive)),
-            () ->
-                new DataProgress(
-                    addonId, "checking backup", manifest.sizeBytes(), 0, manifest.tables().size()));
+            () -> new DataProgress(addonId, "checking backup", manifest.sizeBytes(), 0, 0));
     if (!sha256.equals(manifest.sha256())) {
       throw ApplicationFailure.newNonRetryableFailure(
           "Backup "

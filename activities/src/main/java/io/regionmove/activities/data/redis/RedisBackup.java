@@ -66,7 +66,12 @@ final class RedisBackup {
 
   BackupResult run(AddonInput input, String backupId, Heartbeat heartbeat) {
     try {
-      Optional<BackupResult> kept = backups.keepIntact(input.addon().id(), backupId, heartbeat);
+      Optional<BackupResult> kept =
+          backups.keepIntact(
+              input.addon().id(),
+              backupId,
+              heartbeat,
+              m -> String.format(Locale.ROOT, "%,d keys", m.rows()));
       if (kept.isPresent()) {
         return kept.get();
       }

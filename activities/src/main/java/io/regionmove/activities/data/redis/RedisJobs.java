@@ -71,12 +71,9 @@ final class RedisJobs {
     }
   }
 
-  /**
-   * A heartbeat of a redis job: the engine's unit is the key, so {@code tablesDone} and {@code
-   * tables} count keys (done, and in all when known, else 0).
-   */
+  /** A heartbeat of a redis job, counted in keys (done, and in all when known, else 0). */
   static DataProgress progress(String addonId, String stage, long bytes, long keysDone, long keys) {
-    return new DataProgress(addonId, stage, bytes, clamp(keysDone), clamp(keys));
+    return new DataProgress(addonId, stage, bytes, clamp(keysDone), clamp(keys), DataProgress.KEYS);
   }
 
   private static int clamp(long count) {
