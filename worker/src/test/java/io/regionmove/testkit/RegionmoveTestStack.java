@@ -8,11 +8,16 @@ import io.regionmove.model.MigrationRequest;
 import io.regionmove.model.MigrationSettings;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.sandbox.AddonProvider;
+import io.regionmove.sandbox.AddonServers;
 import io.regionmove.sandbox.SampleApp;
 import io.regionmove.sandbox.SandboxOptions;
 import io.regionmove.sandbox.SandboxRegion;
+import io.regionmove.sandbox.mysql.LocalMariaDb;
+import io.regionmove.sandbox.mysql.MariaDbServer;
 import io.regionmove.sandbox.postgres.LocalPostgres;
 import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.sandbox.redis.LocalRedis;
+import io.regionmove.sandbox.redis.RedisServer;
 import io.regionmove.worker.RegionmoveWorker;
 import io.regionmove.worker.TemporalClients;
 import io.regionmove.worker.TemporalUnreachableException;
@@ -33,10 +38,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -58,6 +66,10 @@ import org.slf4j.LoggerFactory;
  * regions' state, backups, the logs of the workers and of Temporal) is deleted then, unless a test
  * failed or {@value #KEEP_PROPERTY} is true. Without PostgreSQL or, on a dev server, the Temporal
  * CLI, starting fails: the tests fail, they do not skip.
+ *
+ * <p>With {@link #withEngines()}, each region also has its own MariaDB and Redis server (in the
+ * stack's directory, stopped with it), so its apps can have mysql and redis addons; without, those
+ * addons answer 422. It costs a few seconds, so only the tests that move those addons ask for it.
  */
 public final class RegionmoveTestStack
     implements AutoCloseable, BeforeAllCallback, AfterAllCallback, TestWatcher {
@@ -97,6 +109,9 @@ public final class RegionmoveTestStack
 
   private final Temporal temporal;
   private final List<AutoCloseable> resources = new ArrayList<>();
+  private final Map<String, MariaDbServer> mysql = new LinkedHashMap<>();
+  private final Map<String, RedisServer> redis = new LinkedHashMap<>();
+  private boolean engines;
   private final AtomicInteger workerProcesses = new AtomicInteger();
 
   private boolean failed;
@@ -128,6 +143,20 @@ public final class RegionmoveTestStack
   /** A stack on {@code temporal server start-dev} with a SQLite file and Temporal Web. */
   public static RegionmoveTestStack onPersistentDevServer() {
     return new RegionmoveTestStack(Temporal.PERSISTENT_DEV_SERVER);
+  }
+
+  /**
+   * Gives each region a MariaDB and a Redis server of its own, started with the stack (in parallel,
+   * a few seconds) and stopped with it; fails at start when MariaDB or Redis is not installed.
+   *
+   * @return this stack
+   */
+  public RegionmoveTestStack withEngines() {
+    if (dir != null) {
+      throw new IllegalStateException("engines are chosen before the stack starts");
+    }
+    engines = true;
+    return this;
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
@@ -177,6 +206,9 @@ public final class RegionmoveTestStack
       throw new UncheckedIOException(e);
     }
     postgres = LocalPostgres.forTests();
+    if (engines) {
+      startDataServers();
+    }
     startTemporal();
     resources.add(() -> client.getWorkflowServiceStubs().shutdownNow());
 
@@ -194,6 +226,46 @@ public final class RegionmoveTestStack
         DESTINATION,
         destination.apiUrl(),
         dir);
+  }
+
+  /** A MariaDB and a Redis server per region, all started at once. */
+  private void startDataServers() {
+    Map<String, CompletableFuture<LocalMariaDb>> mariaDbs = new LinkedHashMap<>();
+    Map<String, CompletableFuture<LocalRedis>> redises = new LinkedHashMap<>();
+    for (String region : List.of(SOURCE, DESTINATION)) {
+      mariaDbs.put(
+          region,
+          CompletableFuture.supplyAsync(
+              () -> LocalMariaDb.start(dir.resolve("mariadb-" + region))));
+      redises.put(
+          region,
+          CompletableFuture.supplyAsync(() -> LocalRedis.start(dir.resolve("redis-" + region))));
+    }
+    RuntimeException failure = null;
+    for (String region : List.of(SOURCE, DESTINATION)) {
+      try {
+        LocalMariaDb server = mariaDbs.get(region).join();
+        resources.add(server::stop);
+        mysql.put(region, server.server());
+      } catch (CompletionException e) {
+        failure = e.getCause() instanceof RuntimeException r ? r : e;
+      }
+      try {
+        LocalRedis server = redises.get(region).join();
+        resources.add(server::stop);
+        redis.put(region, server.server());
+      } catch (CompletionException e) {
+        failure = e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** The servers of the addons of region {@code name}. */
+  private AddonServers servers(String name) {
+    return new AddonServers(postgres, mysql.get(name), redis.get(name));
   }
 
   private void startTemporal() {
@@ -230,7 +302,7 @@ public final class RegionmoveTestStack
   private SandboxRegion startRegion(String name) {
     SandboxRegion region =
         SandboxRegion.start(
-            SandboxOptions.defaults(name, 0, dir.resolve("regions"), postgres)
+            SandboxOptions.defaults(name, 0, dir.resolve("regions"), servers(name))
                 .withToken(randomToken()));
     resources.add(region);
     return region;
@@ -358,6 +430,14 @@ public final class RegionmoveTestStack
   }
 
   /**
+   * Seeds the sample app {@code app} in the source region with an addon of {@code rows} rows (keys
+   * for redis) for each of {@code addons} ({@code postgresql}, {@code mysql}, {@code redis}).
+   */
+  public void seedSourceApp(String app, int rows, List<String> addons) {
+    SampleApp.seed(source.apiUrl(), source.token(), app, rows, addons);
+  }
+
+  /**
    * Starts a migration of {@code app} from the source to the destination, with {@link
    * #QUICK_RETRIES}; returns its typed stub.
    */
@@ -418,7 +498,7 @@ public final class RegionmoveTestStack
     old.close();
     SandboxRegion region =
         SandboxRegion.start(
-            SandboxOptions.defaults(name, port, dir.resolve("regions"), postgres)
+            SandboxOptions.defaults(name, port, dir.resolve("regions"), servers(name))
                 .withToken(old.token())
                 .withProviders(providers));
     resources.add(region);
@@ -438,6 +518,26 @@ public final class RegionmoveTestStack
         .map(p -> p.info().commandLine().orElse(p.info().command().orElse("")))
         .filter(c -> c.contains("pg_dump") || c.contains("pg_restore"))
         .toList();
+  }
+
+  /**
+   * The data tools started by this JVM (its workers) that still run: pg_dump, pg_restore,
+   * mariadb-dump (mysqldump) and the mariadb (mysql) client; the MariaDB servers are not counted.
+   */
+  public static List<String> runningDataTools() {
+    return ProcessHandle.current()
+        .descendants()
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> isDataTool(p.info().command().orElse("")))
+        .map(p -> p.info().commandLine().orElse(p.info().command().orElse("")))
+        .toList();
+  }
+
+  /** Whether {@code command} (a program's path) is one of the data tools the engines run. */
+  public static boolean isDataTool(String command) {
+    String program = command.substring(command.lastIndexOf('/') + 1);
+    return List.of("pg_dump", "pg_restore", "mariadb-dump", "mysqldump", "mariadb", "mysql")
+        .contains(program);
   }
 
   // ---- accessors ----------------------------------------------------------------------------
@@ -478,6 +578,31 @@ public final class RegionmoveTestStack
 
   public PostgresServer postgres() {
     return postgres;
+  }
+
+  /** Whether each region has a MariaDB and a Redis server ({@link #withEngines()}). */
+  public boolean hasEngines() {
+    return engines;
+  }
+
+  /** The MariaDB server of region {@code name}'s mysql addons; needs {@link #withEngines()}. */
+  public MariaDbServer mysql(String name) {
+    return requireEngines(mysql.get(name), name);
+  }
+
+  /** The Redis server of region {@code name}'s redis addons; needs {@link #withEngines()}. */
+  public RedisServer redis(String name) {
+    return requireEngines(redis.get(name), name);
+  }
+
+  private <T> T requireEngines(T server, String name) {
+    if (!engines) {
+      throw new IllegalStateException("this stack was not started withEngines()");
+    }
+    if (server == null) {
+      throw new IllegalArgumentException("no region " + name + " in this stack");
+    }
+    return server;
   }
 
   public static void sleep(Duration duration) {

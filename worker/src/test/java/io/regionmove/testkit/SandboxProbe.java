@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.regionmove.sandbox.SandboxRegion;
+import io.regionmove.sandbox.mysql.MariaDbServer;
 import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.sandbox.redis.RedisServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,6 +21,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
+import redis.clients.jedis.Jedis;
 
 /**
  * What a test reads and changes in a sandbox region to check a migration, apart from the code under
@@ -104,9 +108,14 @@ public final class SandboxProbe {
 
   /** The connection URLs of the app's postgresql addons (secrets: for assertions only). */
   public static List<String> databaseUrls(SandboxRegion region, String app) {
+    return addonUrls(region, app, "postgresql");
+  }
+
+  /** The connection URLs of the app's addons of {@code provider} (secrets: for assertions only). */
+  public static List<String> addonUrls(SandboxRegion region, String app, String provider) {
     List<String> urls = new ArrayList<>();
     for (JsonNode addon : regionGet(region, "/v1/apps/" + app + "/addons").path("addons")) {
-      if ("postgresql".equals(addon.path("provider").asText())) {
+      if (provider.equals(addon.path("provider").asText())) {
         String id = addon.path("id").asText();
         urls.add(
             regionGet(region, "/v1/apps/" + app + "/addons/" + id)
@@ -124,6 +133,16 @@ public final class SandboxProbe {
     if (urls.size() != 1) {
       throw new AssertionError(
           app + " in " + region.name() + " has " + urls.size() + " postgresql addons");
+    }
+    return urls.get(0);
+  }
+
+  /** The connection URL of the app's one addon of {@code provider}; fails unless it has one. */
+  public static String addonUrl(SandboxRegion region, String app, String provider) {
+    List<String> urls = addonUrls(region, app, provider);
+    if (urls.size() != 1) {
+      throw new AssertionError(
+          app + " in " + region.name() + " has " + urls.size() + " " + provider + " addons");
     }
     return urls.get(0);
   }
@@ -161,10 +180,7 @@ public final class SandboxProbe {
    */
   public static List<String> addonDatabaseNames(
       PostgresServer postgres, SandboxRegion region, String app) {
-    String prefix = ("rm_" + region.name() + "_" + app).replaceAll("[^a-z0-9]", "_");
-    if (prefix.length() > 48) {
-      prefix = prefix.substring(0, 48);
-    }
+    String prefix = addonPrefix(region, app);
     List<String> names = new ArrayList<>();
     try (Connection c = postgres.connect("postgres");
         PreparedStatement ps =
@@ -183,6 +199,69 @@ public final class SandboxProbe {
           "cannot list the databases of " + app + ": " + e.getMessage(), e);
     }
     return names;
+  }
+
+  /** The name prefix of what {@code region} makes for addons of {@code app} on its servers. */
+  private static String addonPrefix(SandboxRegion region, String app) {
+    String prefix = ("rm_" + region.name() + "_" + app).replaceAll("[^a-z0-9]", "_");
+    return prefix.length() > 48 ? prefix.substring(0, 48) : prefix;
+  }
+
+  /** The databases on {@code mysql} that {@code region} made for mysql addons of {@code app}. */
+  public static List<String> mysqlDatabaseNames(
+      MariaDbServer mysql, SandboxRegion region, String app) {
+    String prefix = addonPrefix(region, app);
+    List<String> names = new ArrayList<>();
+    try (Connection c = mysql.connect(null);
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"
+                    + " WHERE SCHEMA_NAME REGEXP ? ORDER BY 1")) {
+      ps.setString(1, "^" + prefix + "_[0-9a-f]{8}$");
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          names.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "cannot list the mysql databases of " + app + ": " + e.getMessage(), e);
+    }
+    return names;
+  }
+
+  /**
+   * The users on {@code redis} that {@code region} made for redis addons of {@code app} (each owns
+   * a database of the server).
+   */
+  public static List<String> redisAddonUsers(RedisServer redis, SandboxRegion region, String app) {
+    Pattern user = Pattern.compile("^" + Pattern.quote(addonPrefix(region, app)) + "_[0-9a-f]{8}$");
+    try (Jedis admin = redis.connect(0)) {
+      return admin.aclUsers().stream().filter(u -> user.matcher(u).matches()).sorted().toList();
+    }
+  }
+
+  /**
+   * Appends {@code count} rows to the events table of the app's sample mysql database, server-side,
+   * so that a copy takes seconds.
+   */
+  public static void addMysqlSampleEvents(SandboxRegion region, String app, int count) {
+    String url = addonUrl(region, app, "mysql");
+    MariaDbServer server = MariaDbServer.fromUrl(url);
+    try (Connection c =
+            server.connect(MariaDbServer.databaseOf(url), server.user(), server.password());
+        Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO events (kind, payload, score, happened_at)"
+              + " SELECT CONCAT('bulk-', seq % 7),"
+              + " JSON_OBJECT('n', seq, 'text', MD5(seq), 'ok', seq % 2 = 0),"
+              + " seq * 0.25, TIMESTAMP '2024-01-01 00:00:00' + INTERVAL seq SECOND"
+              + " FROM seq_1_to_"
+              + count);
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "cannot add rows to the mysql database of " + app + ": " + e.getMessage(), e);
+    }
   }
 
   /**

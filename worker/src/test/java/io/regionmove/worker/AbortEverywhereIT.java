@@ -10,7 +10,9 @@ import io.regionmove.model.MigrationStatus;
 import io.regionmove.model.Phase;
 import io.regionmove.model.Step;
 import io.regionmove.model.StepStatus;
+import io.regionmove.sandbox.mysql.MariaDbServer;
 import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.testkit.PendingActivities;
 import io.regionmove.testkit.RegionmoveTestStack;
 import io.regionmove.testkit.SandboxProbe;
 import io.regionmove.workflows.AppMigrationWorkflow;
@@ -33,12 +35,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ClientPauseMode;
 
 /**
- * Abort from every state a migration can wait in, and from inside each long data activity: the
- * source app gets back its exact configuration, formation, data and router answer, and the
- * destination keeps no trace (no app, no addon database, no backup, no pg_dump or pg_restore still
- * running). One stack for every case, a fresh sample app per case.
+ * Abort from every state a migration can wait in, and from inside each long data activity of every
+ * engine (PostgreSQL, MySQL, Redis): the source app gets back its exact configuration, formation,
+ * data and router answer, and the destination keeps no trace (no app, no addon database on any
+ * server, no backup, no data tool still running). One stack for every case, with a MariaDB and a
+ * Redis server per region, a fresh sample app per case.
  */
 class AbortEverywhereIT {
 
@@ -55,7 +60,11 @@ class AbortEverywhereIT {
 
   private static final long startedNanos = System.nanoTime();
 
-  @RegisterExtension static final RegionmoveTestStack stack = RegionmoveTestStack.onDevServer();
+  /** Keys of a redis sample app, so that its backup lasts seconds. */
+  private static final int REDIS_KEYS = 50_000;
+
+  @RegisterExtension
+  static final RegionmoveTestStack stack = RegionmoveTestStack.onDevServer().withEngines();
 
   private static final ActivityGate gate = new ActivityGate();
 
@@ -231,6 +240,181 @@ class AbortEverywhereIT {
   }
 
   /**
+   * A session of the test write-locks the source's events table, so mariadb-dump (reading it in its
+   * snapshot) waits on the lock until the abort kills it and the mariadb client following it.
+   */
+  @Test
+  void abortDuringMysqlBackupKillsMariadbDumpAndLeavesNoBackupNorDatabase() throws Exception {
+    String app = "abort-my-backup-app";
+    FaultBaseline before = seed(app, List.of("mysql"), 1_000);
+    MariaDbServer mysql = stack.mysql(RegionmoveTestStack.SOURCE);
+    String database = MariaDbServer.databaseOf(SandboxProbe.addonUrl(stack.source(), app, "mysql"));
+    AppMigrationWorkflow migration = stack.startMigration(app);
+    String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
+    assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
+
+    WorkflowStub untyped = WorkflowStub.fromTyped(migration);
+    Migration aborted;
+    WorkflowUpdateHandle<Migration> data;
+    try (Connection lock = mysql.connect(database);
+        Statement s = lock.createStatement()) {
+      s.execute("LOCK TABLES events WRITE");
+      data = untyped.startUpdate("data", WorkflowUpdateStage.ACCEPTED, Migration.class);
+      awaitRunning(untyped, "BackupAddon", "mariadb-dump");
+      awaitMysqlWaitingOnLock(mysql, database);
+      aborted = abortCleanly(migration);
+      s.execute("UNLOCK TABLES");
+    }
+    assertInterrupted(aborted, "Back up ");
+    assertEquals(MigrationStatus.ABORTED, data.getResult(30, TimeUnit.SECONDS).status());
+    before.assertSourceRestored(stack);
+    FaultBaseline.assertNoTraceInDestination(stack, app, id);
+  }
+
+  /**
+   * The destination MariaDB holds a global read lock from the restore's start (the activity is held
+   * at its start meanwhile), so the mariadb client waits on its first write; the backup completes,
+   * the abort kills the client, and the destination database is dropped once the lock is gone.
+   */
+  @Test
+  void abortDuringMysqlRestoreKillsTheClientAndDropsTheDestinationDatabaseAndTheBackup()
+      throws Exception {
+    String app = "abort-my-restore-app";
+    FaultBaseline before = seed(app, List.of("mysql"), 1_000);
+    MariaDbServer destination = stack.mysql(RegionmoveTestStack.DESTINATION);
+    AppMigrationWorkflow migration = stack.startMigration(app);
+    String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
+    assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
+
+    WorkflowStub untyped = WorkflowStub.fromTyped(migration);
+    gate.hold("RestoreAddon");
+    WorkflowUpdateHandle<Migration> data =
+        untyped.startUpdate("data", WorkflowUpdateStage.ACCEPTED, Migration.class);
+    WorkflowUpdateHandle<Migration> abort;
+    try (Connection lock = destination.connect(null);
+        Statement s = lock.createStatement()) {
+      try {
+        gate.awaitArrived(Duration.ofMinutes(3));
+        s.execute("FLUSH TABLES WITH READ LOCK");
+      } finally {
+        gate.release();
+      }
+      awaitRunning(untyped, "RestoreAddon", "mariadb");
+      awaitMysqlWaitingOnLock(destination, null);
+      PendingActivities.awaitGone(untyped, "BackupAddon", Duration.ofMinutes(2));
+      assertTrue(
+          PendingActivities.started(untyped, "RestoreAddon").isPresent(),
+          "the restore still runs once the backup is complete");
+
+      abort = untyped.startUpdate("abort", WorkflowUpdateStage.ACCEPTED, Migration.class);
+      PendingActivities.awaitGone(untyped, "RestoreAddon", Duration.ofSeconds(60));
+      FaultBaseline.assertNoDataToolRunning();
+      s.execute("UNLOCK TABLES");
+    }
+    Migration aborted = abort.getResult(60, TimeUnit.SECONDS);
+    assertAbortedCleanly(aborted);
+    assertInterrupted(aborted, "Restore ");
+    assertEquals(MigrationStatus.ABORTED, data.getResult(30, TimeUnit.SECONDS).status());
+    before.assertSourceRestored(stack);
+    FaultBaseline.assertNoTraceInDestination(stack, app, id);
+  }
+
+  /**
+   * Once the backup is streaming keys, the source Redis pauses every client for a few seconds: the
+   * backup waits on its next reply until the abort closes its connection.
+   */
+  @Test
+  void abortDuringRedisBackupStopsItAndLeavesNoBackupNorDatabase() throws Exception {
+    String app = "abort-redis-backup-app";
+    FaultBaseline before = seed(app, List.of("redis"), REDIS_KEYS);
+    AppMigrationWorkflow migration = stack.startMigration(app);
+    String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
+    assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
+
+    WorkflowStub untyped = WorkflowStub.fromTyped(migration);
+    WorkflowUpdateHandle<Migration> data =
+        untyped.startUpdate("data", WorkflowUpdateStage.ACCEPTED, Migration.class);
+    PendingActivities.awaitProgress(
+        untyped, "BackupAddon", p -> p.stage().equals("dumping"), Duration.ofMinutes(2));
+    try (Jedis admin = stack.redis(RegionmoveTestStack.SOURCE).connect(0)) {
+      admin.clientPause(8_000, ClientPauseMode.ALL);
+    }
+    assertTrue(
+        PendingActivities.started(untyped, "BackupAddon").isPresent(), "the backup still runs");
+    Migration aborted = abortCleanly(migration);
+    assertInterrupted(aborted, "Back up ");
+    assertEquals(MigrationStatus.ABORTED, data.getResult(30, TimeUnit.SECONDS).status());
+    before.assertSourceRestored(stack);
+    FaultBaseline.assertNoTraceInDestination(stack, app, id);
+  }
+
+  /**
+   * Once the restore is writing keys, the destination Redis pauses writes: the restore waits on its
+   * next RESTOREs, the backup completes, the abort closes the restore's connection, and the
+   * destination addon is deleted once writes resume.
+   */
+  @Test
+  void abortDuringRedisRestoreStopsItAndDeletesTheDestinationDatabaseAndTheBackup()
+      throws Exception {
+    String app = "abort-redis-restore-app";
+    FaultBaseline before = seed(app, List.of("redis"), REDIS_KEYS);
+    AppMigrationWorkflow migration = stack.startMigration(app);
+    String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
+    assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
+
+    WorkflowStub untyped = WorkflowStub.fromTyped(migration);
+    WorkflowUpdateHandle<Migration> data =
+        untyped.startUpdate("data", WorkflowUpdateStage.ACCEPTED, Migration.class);
+    WorkflowUpdateHandle<Migration> abort;
+    PendingActivities.awaitProgress(
+        untyped, "RestoreAddon", p -> p.stage().startsWith("restoring"), Duration.ofMinutes(2));
+    try (Jedis admin = stack.redis(RegionmoveTestStack.DESTINATION).connect(0)) {
+      admin.clientPause(120_000, ClientPauseMode.WRITE);
+      try {
+        PendingActivities.awaitGone(untyped, "BackupAddon", Duration.ofMinutes(2));
+        assertTrue(
+            PendingActivities.started(untyped, "RestoreAddon").isPresent(),
+            "the restore still runs once the backup is complete");
+        abort = untyped.startUpdate("abort", WorkflowUpdateStage.ACCEPTED, Migration.class);
+        PendingActivities.awaitGone(untyped, "RestoreAddon", Duration.ofSeconds(60));
+      } finally {
+        admin.clientUnpause();
+      }
+    }
+    Migration aborted = abort.getResult(60, TimeUnit.SECONDS);
+    assertAbortedCleanly(aborted);
+    assertInterrupted(aborted, "Restore ");
+    assertEquals(MigrationStatus.ABORTED, data.getResult(30, TimeUnit.SECONDS).status());
+    before.assertSourceRestored(stack);
+    FaultBaseline.assertNoTraceInDestination(stack, app, id);
+  }
+
+  /** Waits until a session on {@code mysql} (in {@code database}, if named) waits on a lock. */
+  private static void awaitMysqlWaitingOnLock(MariaDbServer mysql, String database)
+      throws SQLException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    try (Connection c = mysql.connect(null);
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT COUNT(*) FROM information_schema.PROCESSLIST"
+                    + " WHERE STATE LIKE 'Waiting for%lock' AND ID <> CONNECTION_ID()"
+                    + " AND (? IS NULL OR DB = ?)")) {
+      ps.setString(1, database);
+      ps.setString(2, database);
+      while (Instant.now().isBefore(deadline)) {
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getInt(1) > 0) {
+            return;
+          }
+        }
+        RegionmoveTestStack.sleep(Duration.ofMillis(50));
+      }
+    }
+    throw new AssertionError("no session waited on the lock on " + mysql);
+  }
+
+  /**
    * Starts the data step, waits until {@code activityType} runs (and its {@code tool}, if any, runs
    * under this JVM), aborts, and checks that the activity was stopped by the abort and that
    * everything is as before the migration. With {@code lockSource}, a session of the test holds a
@@ -347,8 +531,11 @@ class AbortEverywhereIT {
                           && a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
       if (started
           && (tool == null
-              || RegionmoveTestStack.runningPostgresTools().stream()
-                  .anyMatch(c -> c.contains(tool)))) {
+              || ProcessHandle.current()
+                  .descendants()
+                  .filter(ProcessHandle::isAlive)
+                  .map(p -> p.info().command().orElse(""))
+                  .anyMatch(c -> c.endsWith("/" + tool)))) {
         return;
       }
       RegionmoveTestStack.sleep(Duration.ofMillis(50));
@@ -358,10 +545,14 @@ class AbortEverywhereIT {
 
   private static Migration abortCleanly(AppMigrationWorkflow migration) {
     Migration aborted = migration.abort();
+    assertAbortedCleanly(aborted);
+    return aborted;
+  }
+
+  private static void assertAbortedCleanly(Migration aborted) {
     assertEquals(MigrationStatus.ABORTED, aborted.status(), () -> "abort: " + aborted);
     assertEquals(List.of(), aborted.errors(), "every undo succeeded");
     assertUndoStepsDone(aborted);
-    return aborted;
   }
 
   private static void assertUndoStepsDone(Migration aborted) {
@@ -374,6 +565,12 @@ class AbortEverywhereIT {
 
   private static FaultBaseline seed(String app, int rows) {
     return seed(app, rows, 0);
+  }
+
+  /** A sample app with an addon of {@code rows} rows (or keys) for each of {@code addons}. */
+  private static FaultBaseline seed(String app, List<String> addons, int rows) {
+    stack.seedSourceApp(app, rows, addons);
+    return FaultBaseline.of(stack, app);
   }
 
   private static FaultBaseline seed(String app, int rows, int extraEvents) {

@@ -91,6 +91,8 @@ public final class LocalMariaDb implements AutoCloseable {
     Path data = home.resolve("data");
     try {
       Files.createDirectories(home);
+      // Its own temporary directory: servers installed side by side never meet in /tmp.
+      Path tmp = Files.createDirectories(home.resolve("tmp"));
       String password = adminPassword(home);
       Path initFile = home.resolve("init.sql");
       writePrivate(initFile, initSql(password));
@@ -115,6 +117,7 @@ public final class LocalMariaDb implements AutoCloseable {
         install.add("--auth-root-authentication-method=normal");
         install.add("--skip-test-db");
         install.add("--skip-name-resolve");
+        install.add("--tmpdir=" + tmp);
         exec(asRoot, home, install, "mariadb-install-db");
       }
       int port = freePort();
@@ -137,6 +140,7 @@ public final class LocalMariaDb implements AutoCloseable {
       command.add("--log-error=" + home.resolve("mariadb.log"));
       command.add("--init-file=" + initFile);
       command.add("--skip-name-resolve");
+      command.add("--tmpdir=" + tmp);
       command.add("--character-set-server=utf8mb4");
       command.add("--collation-server=utf8mb4_unicode_ci");
       command.add("--max-allowed-packet=1G");

@@ -42,6 +42,9 @@ public final class RedisFingerprint {
 
   private static final int BATCH = 500;
 
+  /** Generous: a big database, or a server paused by a test, answers late. */
+  private static final int REPLY_TIMEOUT_MILLIS = 60_000;
+
   /** Key names as ISO-8859-1 strings: one char per byte, so any binary name maps one to one. */
   private final Map<String, Key> keys;
 
@@ -53,7 +56,7 @@ public final class RedisFingerprint {
    * Reads every key of the database at {@code url} ({@code redis://user:password@host:port/db}).
    */
   public static RedisFingerprint of(String url) {
-    try (Jedis jedis = new Jedis(URI.create(url))) {
+    try (Jedis jedis = new Jedis(URI.create(url), REPLY_TIMEOUT_MILLIS)) {
       List<byte[]> names = new ArrayList<>();
       ScanParams params = new ScanParams().count(1_000);
       byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
