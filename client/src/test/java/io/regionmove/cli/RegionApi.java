@@ -62,12 +62,17 @@ final class RegionApi {
 
   /** The connection URL of the app's first postgresql addon, if it has one. */
   Optional<String> postgresqlUrl(String app) {
+    return addonUrl(app, "postgresql");
+  }
+
+  /** The connection URL of the app's first addon of {@code provider}, if it has one. */
+  Optional<String> addonUrl(String app, String provider) {
     Answer addons = get("/v1/apps/" + segment(app) + "/addons");
     if (addons.status() != 200 || addons.body() == null) {
       return Optional.empty();
     }
     for (JsonNode addon : addons.body().path("addons")) {
-      if ("postgresql".equals(addon.path("provider").asText())) {
+      if (provider.equals(addon.path("provider").asText())) {
         Answer one =
             get("/v1/apps/" + segment(app) + "/addons/" + segment(addon.path("id").asText()));
         String url = one.body() == null ? null : one.body().path("addon").path("url").asText(null);

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.regionmove.activities.config.RegionConfig;
 import io.regionmove.activities.config.Regions;
+import io.regionmove.sandbox.mysql.MySqlFingerprint;
+import io.regionmove.sandbox.redis.RedisFingerprint;
+import io.regionmove.testkit.DatabaseFingerprint;
 import io.regionmove.testkit.TestDirectory;
 import io.regionmove.worker.dev.FreePorts;
 import java.net.URI;
@@ -15,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -133,6 +137,58 @@ class RegionmoveCliIT {
             || readString(history).contains("WorkflowExecutionStarted"));
   }
 
+  /**
+   * SPEC §8 end to end: an app seeded by {@code sandbox-seed} with a postgresql, a mysql and a
+   * redis addon moves through the commands; each destination addon holds what its source held, by
+   * fingerprints computed apart from the engines (per table for SQL, key by key for Redis).
+   */
+  @Test
+  void appWithPostgresqlMysqlAndRedisAddonsMovesEveryDatabaseIdentically() {
+    String app = "three-db-app";
+    CliProcess.Result seeded =
+        ok(
+            "sandbox-seed",
+            "--region",
+            SOURCE,
+            "--app",
+            app,
+            "--rows",
+            "3000",
+            "--addons",
+            "postgresql,mysql,redis");
+    assertTrue(
+        seeded.stdout().contains("in its postgresql, mysql, redis addons"), seeded.toString());
+    Map<String, DatabaseFingerprint.Table> postgresql =
+        DatabaseFingerprint.of(url(SOURCE, app, "postgresql"));
+    Map<String, MySqlFingerprint.Table> mysql = MySqlFingerprint.of(url(SOURCE, app, "mysql"));
+    assertEquals(3000, postgresql.values().stream().mapToLong(t -> t.rows()).sum());
+    assertEquals(3000, mysql.values().stream().mapToLong(t -> t.rows()).sum());
+
+    String id =
+        migrationId(ok("--region", SOURCE, "--app", app, "migration-create", "--to", DESTINATION));
+    ok("--region", SOURCE, "--app", app, "migration-run", "--prepare", id);
+    CliProcess.Result data = ok("--region", SOURCE, "--app", app, "migration-run", "--data", id);
+    assertTrue(
+        data.stdout().contains("Data has been migrated to the 'osc-fr1' region"), data.toString());
+    for (String provider : List.of("postgresql", "mysql", "redis")) {
+      assertTrue(
+          data.stdout().contains("  [done] Verify " + provider + " addon "),
+          () -> provider + " verified:\n" + data);
+    }
+    assertTrue(data.stdout().contains("3,000 keys"), data.toString());
+    ok("--region", SOURCE, "--app", app, "migration-run", "--finalize", id);
+
+    assertEquals(postgresql, DatabaseFingerprint.of(url(DESTINATION, app, "postgresql")));
+    assertEquals(mysql, MySqlFingerprint.of(url(DESTINATION, app, "mysql")));
+    long reading = System.nanoTime();
+    RedisFingerprint sourceKeys = RedisFingerprint.of(url(SOURCE, app, "redis"));
+    RedisFingerprint destinationKeys = RedisFingerprint.of(url(DESTINATION, app, "redis"));
+    long tolerance = 2_000 + Duration.ofNanos(System.nanoTime() - reading).toMillis();
+    assertEquals(3000, destinationKeys.size());
+    assertEquals(List.of(), sourceKeys.differencesFrom(destinationKeys, tolerance, 10));
+    assertEquals(sourceKeys.digest(), destinationKeys.digest());
+  }
+
   @Test
   void abortAfterDataRestoresTheSourceAndRemovesTheDestination() {
     String app = "abort-app";
@@ -181,6 +237,16 @@ class RegionmoveCliIT {
     assertEquals(0, demo.exitCode(), demo.toString());
     assertTrue(demo.stdout().contains("Your application is now available at:"), demo.toString());
     assertTrue(demo.stdout().contains("Demo succeeded."), demo.toString());
+    for (String provider : List.of("postgresql", "mysql", "redis")) {
+      assertTrue(
+          Pattern.compile("^  " + provider + " +\\S+ +\\d+ +\\d+ +\\S+ +match$", Pattern.MULTILINE)
+              .matcher(demo.stdout())
+              .find(),
+          () -> "the integrity table shows the " + provider + " addon:\n" + demo);
+    }
+    assertTrue(
+        demo.stdout().contains("All 6 tables (4000 rows) and 2000 redis keys match"),
+        demo.toString());
   }
 
   // ---- bad input: the documented exit code and one sentence ---------------------------------
@@ -359,6 +425,13 @@ class RegionmoveCliIT {
     Matcher m = ID.matcher(r.stdout());
     assertTrue(m.find(), "no 'Migration ID:' line:\n" + r);
     return m.group(1);
+  }
+
+  /** The connection URL of the app's addon of {@code provider} in {@code region}. */
+  private String url(String region, String app, String provider) {
+    return api(region)
+        .addonUrl(app, provider)
+        .orElseThrow(() -> new AssertionError(app + " has no " + provider + " addon in " + region));
   }
 
   private RegionApi api(String region) {
