@@ -48,7 +48,16 @@ final class StepGate {
 
   /** Why {@code asked} cannot run now, or null when it can. */
   String refusal(Phase asked) {
+    if (asked == Phase.ROLLBACK) {
+      return rollbackRefusal();
+    }
     if (asked == Phase.ABORT) {
+      if (phase == Phase.ROLLBACK && !status.isTerminal()) {
+        return "cannot abort: a rollback cannot be aborted; "
+            + (status == MigrationStatus.ERROR
+                ? "run rollback again to finish it"
+                : "wait for it to end");
+      }
       // Asked again while aborting (a client retrying, two operators): the same abort, and the
       // answer is the same once it is done.
       return status.isTerminal() ? "cannot abort: the migration is " + status : null;
@@ -60,16 +69,20 @@ final class StepGate {
     if (abortRequested) {
       return cannot + "the migration is aborting";
     }
-    if (requested != null
-        || status == MigrationStatus.RUNNING
-        || status == MigrationStatus.CREATED) {
+    if (isBusy()) {
       Phase busy = requested != null ? requested : phase;
       return cannot + "the " + busy + " step is still running; wait for it to end";
     }
     if (status == MigrationStatus.ERROR) {
       return asked == failedPhase
           ? null
-          : cannot + "the " + failedPhase + " step failed; run " + failedPhase + " again or abort";
+          : cannot
+              + "the "
+              + failedPhase
+              + " step failed; run "
+              + failedPhase
+              + " again"
+              + (failedPhase == Phase.ROLLBACK ? "" : " or abort");
     }
     boolean allowed =
         switch (asked) {
@@ -89,6 +102,45 @@ final class StepGate {
           default -> "";
         };
     return cannot + "the migration is " + status + hint;
+  }
+
+  /**
+   * A rollback (SPEC §10) is allowed once the migration is done, until the cleanup after the
+   * redirect window has started, and again after a rollback that failed.
+   */
+  private String rollbackRefusal() {
+    String cannot = "cannot roll back: ";
+    if (isBusy()) {
+      Phase busy = requested != null ? requested : phase;
+      return cannot + "the " + busy + " step is still running; wait for it to end";
+    }
+    if (status == MigrationStatus.ERROR && failedPhase == Phase.ROLLBACK) {
+      return null;
+    }
+    if (status == MigrationStatus.ROLLED_BACK) {
+      return cannot + "the migration is already rolled back";
+    }
+    if (abortRequested && !status.isTerminal()) {
+      return cannot + "the migration is aborting";
+    }
+    if (status != MigrationStatus.DONE) {
+      return cannot
+          + "the migration is "
+          + status
+          + "; only a done migration can be rolled back"
+          + (status.isTerminal() ? "" : " (abort undoes an unfinished one)");
+    }
+    if (phase == Phase.CLEANUP) {
+      return cannot + "its redirect window is over, so the old app has been deleted";
+    }
+    return null;
+  }
+
+  private boolean isBusy() {
+    return requested != null
+        || status == MigrationStatus.RUNNING
+        || status == MigrationStatus.CREATED
+        || status == MigrationStatus.ROLLING_BACK;
   }
 
   /** Queues a user step that {@link #refusal} allowed; returns its ticket. */
@@ -121,7 +173,7 @@ final class StepGate {
 
   void start(Phase next) {
     phase = next;
-    status = MigrationStatus.RUNNING;
+    status = next == Phase.ROLLBACK ? MigrationStatus.ROLLING_BACK : MigrationStatus.RUNNING;
   }
 
   /** The running phase ended well; the migration moves on to {@code reached}, terminal or not. */

@@ -36,7 +36,11 @@ class AppMigrationWorkflowReplayTest {
         // webhooks notified and backups deleted after the redirect window (SPEC §10): a finalize
         // scheduled, replaced, then run when due, every change delivered after retries
         "scheduled-finalize-with-notifications",
-        "abort-during-scheduled-wait"
+        "abort-during-scheduled-wait",
+        // recorded after a done migration could be rolled back (SPEC §10): the redirect window's
+        // timer cancelled, the data copied back; and a rollback that failed, then ran again
+        "rollback-after-data",
+        "rollback-failed-then-rerun"
       })
   void recordedHistoryReplays(String name) throws Exception {
     WorkflowExecutionHistory history =
