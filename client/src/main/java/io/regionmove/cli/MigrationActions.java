@@ -9,6 +9,7 @@ import io.regionmove.model.CnameChange;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationSettings;
 import io.regionmove.model.MigrationStatus;
+import io.regionmove.model.Phase;
 import io.regionmove.model.ScheduledStep;
 import io.regionmove.model.StepStatus;
 import io.regionmove.regionapi.Json;
@@ -213,6 +214,10 @@ final class MigrationActions {
           console.println(
               "CNAME record of " + cname.domain() + " should be changed to " + cname.host());
         }
+        if (m.phase() == Phase.FINALIZE) {
+          console.println("Until the redirect window ends, you can roll back with:");
+          console.println("  " + NextCommands.rollback(m));
+        }
       }
       case ABORTED -> {
         if (!m.errors().isEmpty()) {
@@ -226,22 +231,35 @@ final class MigrationActions {
         console.println("You can retry it with:");
         console.println("  " + NextCommands.create(m));
       }
+      case ROLLED_BACK -> {
+        if (!m.errors().isEmpty()) {
+          console.println("Some backups could not be deleted:");
+          m.errors().forEach(e -> console.println("  - " + e));
+        }
+        console.println(rolledBackLine(m));
+      }
       case ERROR -> {
         console.println("The migration failed because of the following errors:");
         m.errors().forEach(e -> console.println("  - " + e));
-        console.println("Fix the cause, then run the step again:");
-        console.println(
-            "  "
-                + NextCommands.run(
-                    m, m.failedPhase() == null ? "prepare" : m.failedPhase().wireName()));
-        console.println("or abort the migration:");
-        console.println("  " + NextCommands.abort(m));
+        if (m.failedPhase() == Phase.ROLLBACK) {
+          console.println(
+              "Fix the cause, then run the rollback again (a rollback cannot be aborted):");
+          console.println("  " + NextCommands.rollback(m));
+        } else {
+          console.println("Fix the cause, then run the step again:");
+          console.println(
+              "  "
+                  + NextCommands.run(
+                      m, m.failedPhase() == null ? "prepare" : m.failedPhase().wireName()));
+          console.println("or abort the migration:");
+          console.println("  " + NextCommands.abort(m));
+        }
       }
       case PREFLIGHT_ERROR -> {
         console.println("The migration cannot go ahead:");
         m.checks().forEach(c -> console.println("  - " + c));
       }
-      case CREATED, RUNNING, ABORTING -> {
+      case CREATED, RUNNING, ABORTING, ROLLING_BACK -> {
         console.println("The migration is " + m.status() + "; follow it with:");
         console.println("  " + NextCommands.follow(m.source(), m.app(), m.id()));
       }
@@ -276,6 +294,7 @@ final class MigrationActions {
     while (m.status() == MigrationStatus.CREATED
         || m.status() == MigrationStatus.RUNNING
         || m.status() == MigrationStatus.ABORTING
+        || m.status() == MigrationStatus.ROLLING_BACK
         || m.scheduled() != null) {
       sleep(POLL);
       m = client.status(id);
@@ -325,9 +344,24 @@ final class MigrationActions {
     return ExitCodes.OK;
   }
 
+  /**
+   * The line a rollback ends with (README "Rolling back"): {@code The migration '<id>' has been
+   * rolled back: <app> runs again in '<source>' at <url>}.
+   */
+  static String rolledBackLine(Migration m) {
+    return "The migration '"
+        + m.id()
+        + "' has been rolled back: "
+        + m.app()
+        + " runs again in '"
+        + m.source()
+        + "' at "
+        + m.url();
+  }
+
   static int exitCodeOf(Migration m) {
     return switch (m.status()) {
-      case PREFLIGHT_SUCCESS, PREPARED, DATA_MIGRATED, DONE -> ExitCodes.OK;
+      case PREFLIGHT_SUCCESS, PREPARED, DATA_MIGRATED, DONE, ROLLED_BACK -> ExitCodes.OK;
       case ABORTED -> m.errors().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
       default -> ExitCodes.FAILED;
     };

@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
       MigrationCreateCommand.class,
       MigrationRunCommand.class,
       MigrationAbortCommand.class,
+      MigrationRollbackCommand.class,
       MigrationsCommand.class,
       MigrationFollowCommand.class,
       MigrationHistoryCommand.class,

@@ -63,7 +63,8 @@ public final class MigrationClient {
     PREPARE("prepare"),
     DATA("data"),
     FINALIZE("finalize"),
-    ABORT("abort");
+    ABORT("abort"),
+    ROLLBACK("rollback");
 
     private final String wireName;
 
@@ -219,18 +220,36 @@ public final class MigrationClient {
                     case FINALIZE ->
                         WorkflowClient.startUpdate(workflow::finalizeMigration, options);
                     case ABORT -> WorkflowClient.startUpdate(workflow::abort, options);
+                    case ROLLBACK -> WorkflowClient.startUpdate(workflow::rollback, options);
                   });
     } catch (MigrationNotFoundException e) {
       // A closed workflow takes no update; say why in the validator's words when it exists.
-      Migration closed = status(id);
-      throw new MigrationRejectedException(
-          (step == Step.ABORT ? "Cannot abort" : "Cannot run " + step.wireName())
-              + ": the migration is "
-              + closed.status()
-              + ".",
-          e);
+      throw new MigrationRejectedException(closedRefusal(step, status(id)), e);
     }
     return () -> call(id, handle::getResult);
+  }
+
+  /** Why a migration whose workflow has closed refuses {@code step}: one sentence. */
+  static String closedRefusal(Step step, Migration closed) {
+    if (step != Step.ROLLBACK) {
+      return (step == Step.ABORT ? "Cannot abort" : "Cannot run " + step.wireName())
+          + ": the migration is "
+          + closed.status()
+          + ".";
+    }
+    if (closed.status() == MigrationStatus.DONE) {
+      return "Cannot roll back: the redirect window of the migration is over and the old app "
+          + closed.app()
+          + " in "
+          + closed.source()
+          + " has been deleted.";
+    }
+    if (closed.status() == MigrationStatus.ROLLED_BACK) {
+      return "Cannot roll back: the migration is already rolled back.";
+    }
+    return "Cannot roll back: the migration is "
+        + closed.status()
+        + "; only a done migration can be rolled back, within its redirect window.";
   }
 
   /**
@@ -263,6 +282,14 @@ public final class MigrationClient {
 
   public Migration abort(String id) {
     return startStep(id, Step.ABORT).await();
+  }
+
+  /**
+   * Rolls a done migration back within its redirect window (SPEC §10); refused with a {@link
+   * MigrationRejectedException} in any other state and once the old app is deleted.
+   */
+  public Migration rollback(String id) {
+    return startStep(id, Step.ROLLBACK).await();
   }
 
   /** The migration as the workflow sees it now. */
