@@ -31,6 +31,8 @@ import picocli.CommandLine.Option;
       MigrationsCommand.class,
       MigrationFollowCommand.class,
       MigrationHistoryCommand.class,
+      MigrationBatchCommand.class,
+      MigrationBatchAbortCommand.class,
       WorkerCommand.class,
       DevCommand.class,
       DemoCommand.class,

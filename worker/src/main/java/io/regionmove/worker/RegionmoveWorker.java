@@ -1,5 +1,6 @@
 package io.regionmove.worker;
 
+import io.regionmove.activities.batch.BatchActivitiesImpl;
 import io.regionmove.activities.config.Regions;
 import io.regionmove.activities.data.DataActivitiesImpl;
 import io.regionmove.activities.data.DirectoryBackupStore;
@@ -10,6 +11,7 @@ import io.regionmove.regionapi.RegionClient;
 import io.regionmove.workflows.AppMigrationLockWorkflowImpl;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.regionmove.workflows.AppMigrationWorkflowImpl;
+import io.regionmove.workflows.MigrationBatchWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.worker.Worker;
@@ -27,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running regionmove worker: one {@link WorkerFactory} polling the migrations task queue (the
- * migration and lock workflows, the webhook notifications) and, for each region it serves, that
- * region's activity task queue (region and data activities).
+ * migration, lock and batch workflows, the batch's driver activities and the webhook notifications)
+ * and, for each region it serves, that region's activity task queue (region and data activities).
  *
  * <p>The activities of a region's queue may reach every configured region (a preflight on the
  * source checks the destination), so they are built over all of {@link Regions}; {@link
@@ -113,7 +115,11 @@ public final class RegionmoveWorker implements AutoCloseable {
                 .build());
     Worker migrations = factory.newWorker(AppMigrationWorkflow.TASK_QUEUE);
     migrations.registerWorkflowImplementationTypes(
-        AppMigrationWorkflowImpl.class, AppMigrationLockWorkflowImpl.class);
+        AppMigrationWorkflowImpl.class,
+        AppMigrationLockWorkflowImpl.class,
+        MigrationBatchWorkflowImpl.class);
+    // A batch drives its migrations through their Updates, with this worker's client.
+    migrations.registerActivitiesImplementations(new BatchActivitiesImpl(client));
     WebhookNotifications notifications = WebhookNotifications.fromEnvironment();
     migrations.registerActivitiesImplementations(notifications);
     if (!notifications.hasSecret()) {
