@@ -191,13 +191,13 @@ public final class MigrationClient {
         + "- Name in the destination: `"
         + (newName == null ? app : newName)
         + "`\n\n"
-        + "Steps: `prepare`, then `data` (optional), then `finalize`; `abort` at any time. Send them as"
-        + " signals from here, or run `"
+        + "Steps: `prepare`, then `data` (optional), then `finalize`; `abort` at any time before"
+        + " the end; `rollback` once done, within the redirect window. Send them as signals from"
+        + " here, or run `"
         + base
         + " migration-run --prepare "
         + id
-        + "` (and `--data`,"
-        + " `--finalize`, `migration-abort`).";
+        + "` (and `--data`, `--finalize`, `migration-abort`, `migration-rollback`).";
   }
 
   /**

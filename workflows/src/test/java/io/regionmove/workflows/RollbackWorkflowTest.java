@@ -320,6 +320,24 @@ class RollbackWorkflowTest {
     rollback.verify(harness.region).deleteApp(dst(id));
   }
 
+  @Test
+  void aWorkflowCancelledWhileItsRollbackFailedEndsCancelledWithoutTheWindowsCleanup() {
+    when(harness.region.removeRedirect(any()))
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "agora-fr1 answered 403: token revoked", "REGION_REJECTED"));
+    harness.start();
+    AppMigrationWorkflow workflow = doneWithData();
+    assertEquals(MigrationStatus.ERROR, workflow.rollback().status());
+
+    untyped(workflow).cancel();
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> result(workflow));
+    assertInstanceOf(CanceledFailure.class, e.getCause());
+    verify(harness.region, never()).deleteSourceApp(any());
+    verify(harness.region, never()).unfreezeSource(any());
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
 
   private AppMigrationWorkflow doneWithData() {
