@@ -2,6 +2,10 @@ package io.regionmove.workflows;
 
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.model.Phase;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Where the migration is in its lifecycle (SPEC §2), which user step may run now, and the sentence
@@ -14,7 +18,28 @@ import io.regionmove.model.Phase;
  */
 final class StepGate {
 
+  /**
+   * The statuses a migration may have gone through and still be rolled back. The stop-and-copy data
+   * step is the one way data reaches the destination that a rollback knows how to bring back; a
+   * migration that went through any other status (a data mode added later) is refused rather than
+   * rolled back without its data.
+   */
+  static final Set<MigrationStatus> ROLLBACK_KNOWS =
+      EnumSet.of(
+          MigrationStatus.CREATED,
+          MigrationStatus.RUNNING,
+          MigrationStatus.PREFLIGHT_SUCCESS,
+          MigrationStatus.PREPARED,
+          MigrationStatus.DATA_MIGRATED,
+          MigrationStatus.ERROR,
+          MigrationStatus.DONE,
+          MigrationStatus.ROLLING_BACK);
+
   private MigrationStatus status = MigrationStatus.CREATED;
+
+  /** Every status the migration has been in, in the order first reached. */
+  private final Set<MigrationStatus> visited = new LinkedHashSet<>(List.of(status));
+
   private Phase phase = Phase.PREFLIGHT;
   private Phase failedPhase;
 
@@ -133,6 +158,14 @@ final class StepGate {
     if (phase == Phase.CLEANUP) {
       return cannot + "its redirect window is over, so the old app has been deleted";
     }
+    for (MigrationStatus went : visited) {
+      if (!ROLLBACK_KNOWS.contains(went)) {
+        return cannot
+            + "the migration went through "
+            + went
+            + ", and a rollback brings back only the data the stop-and-copy data step moved";
+      }
+    }
     return null;
   }
 
@@ -173,24 +206,24 @@ final class StepGate {
 
   void start(Phase next) {
     phase = next;
-    status = next == Phase.ROLLBACK ? MigrationStatus.ROLLING_BACK : MigrationStatus.RUNNING;
+    moveTo(next == Phase.ROLLBACK ? MigrationStatus.ROLLING_BACK : MigrationStatus.RUNNING);
   }
 
   /** The running phase ended well; the migration moves on to {@code reached}, terminal or not. */
   void succeed(MigrationStatus reached) {
     failedPhase = null;
-    status = reached;
+    moveTo(reached);
   }
 
   /** The running phase failed for good: the user runs it again or aborts. */
   void fail(Phase failed) {
     failedPhase = failed;
-    status = MigrationStatus.ERROR;
+    moveTo(MigrationStatus.ERROR);
   }
 
   void startAborting() {
     phase = Phase.ABORT;
-    status = MigrationStatus.ABORTING;
+    moveTo(MigrationStatus.ABORTING);
   }
 
   void startCleanup() {
@@ -202,7 +235,12 @@ final class StepGate {
     if (!terminal.isTerminal()) {
       throw new IllegalArgumentException("not a terminal status: " + terminal);
     }
-    status = terminal;
+    moveTo(terminal);
+  }
+
+  private void moveTo(MigrationStatus next) {
+    status = next;
+    visited.add(next);
   }
 
   /** The running phase (or the abort) has ended: answers every ticket handed out so far. */

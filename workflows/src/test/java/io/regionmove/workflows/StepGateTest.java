@@ -243,6 +243,25 @@ class StepGateTest {
   }
 
   @Test
+  void aDoneMigrationThatWentThroughAStatusTheRollbackDoesNotKnowIsNotRolledBack() {
+    for (MigrationStatus unknown : EnumSet.complementOf(EnumSet.copyOf(StepGate.ROLLBACK_KNOWS))) {
+      StepGate gate = gate("prepared");
+      gate.accept(Phase.DATA);
+      gate.start(gate.takeRequest());
+      gate.succeed(unknown);
+      gate.start(Phase.FINALIZE);
+      gate.succeed(MigrationStatus.DONE);
+
+      assertEquals(
+          "cannot roll back: the migration went through "
+              + unknown
+              + ", and a rollback brings back only the data the stop-and-copy data step moved",
+          gate.refusal(Phase.ROLLBACK));
+    }
+    assertNull(gate("done").refusal(Phase.ROLLBACK), "through data-migrated: allowed");
+  }
+
+  @Test
   void aStepIsAnsweredWhenItsPhaseEndsAndNotBefore() {
     StepGate gate = gate("preflight-success");
 
