@@ -73,7 +73,7 @@ final class InputChecks {
    * The value quoted, cut to a readable length, control characters shown as '?' so stderr stays one
    * line.
    */
-  private static String shown(String value) {
+  static String shown(String value) {
     if (value == null) {
       return "''";
     }

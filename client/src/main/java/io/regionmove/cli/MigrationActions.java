@@ -1,12 +1,16 @@
 package io.regionmove.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.regionmove.client.MigrationClient;
 import io.regionmove.client.MigrationClient.PendingActivity;
 import io.regionmove.client.MigrationClient.Step;
 import io.regionmove.client.MigrationClient.StepHandle;
+import io.regionmove.model.Addon;
 import io.regionmove.model.CnameChange;
+import io.regionmove.model.DataHandling;
 import io.regionmove.model.Migration;
+import io.regionmove.model.MigrationPlan;
 import io.regionmove.model.MigrationSettings;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.model.Phase;
@@ -18,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -60,8 +65,20 @@ final class MigrationActions {
   /** As {@link #create(String, String, String, String)}, telling {@code webhooks} of changes. */
   Migration create(
       String app, String source, String destination, String newName, List<String> webhooks) {
+    return create(app, source, destination, newName, webhooks, List.of());
+  }
+
+  /** Telling {@code webhooks} of changes; the user moves the data of addons {@code manualData}. */
+  Migration create(
+      String app,
+      String source,
+      String destination,
+      String newName,
+      List<String> webhooks,
+      List<String> manualData) {
     String id =
-        client.create(app, source, destination, newName, settingsFromEnvironment(), webhooks);
+        client.create(
+            app, source, destination, newName, settingsFromEnvironment(), webhooks, manualData);
     if (!json) {
       console.println("Migration ID: " + id);
       console.println("Migrating app: " + app);
@@ -102,6 +119,7 @@ final class MigrationActions {
     if (!json) {
       console.println("The migration cannot go ahead:");
       m.checks().forEach(c -> console.println("  - " + c));
+      printManualDataHint(m);
       running.ifPresent(
           r -> {
             console.println("Running migration: " + r);
@@ -112,23 +130,99 @@ final class MigrationActions {
           });
     }
     if (running.isPresent()) {
-      console.error(
-          "App "
-              + m.app()
-              + " in "
-              + m.source()
-              + " already has a migration in progress ("
-              + running.get()
-              + "); finish or abort it first.");
+      console.error(inProgress(m.app(), m.source(), running.get()));
     } else {
-      String first = m.checks().isEmpty() ? "the preflight checks failed" : m.checks().get(0);
-      String more =
-          m.checks().size() > 1
-              ? " (and " + (m.checks().size() - 1) + " more check(s) listed above)"
-              : "";
-      console.error("The migration cannot go ahead: " + stripDot(first) + more + ".");
+      console.error(cannotGoAhead(m.checks()));
     }
     return ExitCodes.FAILED;
+  }
+
+  /**
+   * Runs a dry run (SPEC §10): every preflight check, then the plan, then {@value
+   * DryRunReport#NOTHING_CREATED}; the exit code (0 when the app can be migrated). A migration of
+   * the app in progress is one more failed check, as it would refuse a create.
+   */
+  int dryRun(
+      String app,
+      String source,
+      String destination,
+      String newName,
+      List<String> manualData,
+      boolean live) {
+    if (!json) {
+      console.println(
+          "Dry run of the migration of app "
+              + app
+              + " from "
+              + source
+              + " to "
+              + destination
+              + (live ? " with live data mode" : "")
+              + ":");
+    }
+    MigrationPlan plan;
+    try {
+      plan =
+          client.dryRun(
+              app, source, destination, newName, manualData, live, settingsFromEnvironment());
+    } catch (IllegalStateException e) {
+      throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
+    }
+    Migration preflight = plan.preflight();
+    List<String> failed = new ArrayList<>(preflight.checks());
+    client
+        .runningMigrationOf(app, source)
+        .ifPresent(running -> failed.add(inProgress(app, source, running)));
+    if (json) {
+      ObjectNode shown = Json.mapper().valueToTree(plan);
+      if (failed.size() > preflight.checks().size()) {
+        shown.put("canMigrate", false);
+        ((ObjectNode) shown.get("preflight"))
+            .withArrayProperty("checks")
+            .add(failed.get(failed.size() - 1));
+      }
+      printJson(shown);
+    } else {
+      ProgressPrinter progress = new ProgressPrinter(console, 0);
+      progress.update(preflight);
+      progress.finish();
+      if (plan.move() != null) {
+        new DryRunReport(console).printPlan(preflight, plan.move());
+      }
+      if (failed.isEmpty()) {
+        console.println("Your app can be migrated to the " + destination + " zone.");
+        console.println("To create the migration launch:");
+        console.println("  " + NextCommands.create(preflight));
+      } else {
+        console.println("The migration cannot go ahead:");
+        failed.forEach(c -> console.println("  - " + c));
+        printManualDataHint(preflight);
+      }
+      console.println(DryRunReport.NOTHING_CREATED);
+    }
+    if (failed.isEmpty()) {
+      return ExitCodes.OK;
+    }
+    console.error(cannotGoAhead(failed));
+    return ExitCodes.FAILED;
+  }
+
+  /** The sentence of a refused create: the first failed check, and how many more there are. */
+  private static String cannotGoAhead(List<String> checks) {
+    String first = checks.isEmpty() ? "the preflight checks failed" : checks.get(0);
+    String more =
+        checks.size() > 1 ? " (and " + (checks.size() - 1) + " more check(s) listed above)" : "";
+    return "The migration cannot go ahead: " + stripDot(first) + more + ".";
+  }
+
+  private static String inProgress(String app, String source, String running) {
+    return "App "
+        + app
+        + " in "
+        + source
+        + " already has a migration in progress ("
+        + running
+        + "); finish or abort it first.";
   }
 
   /**
@@ -204,7 +298,20 @@ final class MigrationActions {
         console.println("  " + NextCommands.run(m, "finalize"));
       }
       case DATA_MIGRATED -> {
-        console.println("Data has been migrated to the '" + m.destination() + "' region");
+        if (m.addonsMovedByHand().isEmpty()) {
+          console.println("Data has been migrated to the '" + m.destination() + "' region");
+        } else {
+          boolean othersMoved =
+              m.addons().stream()
+                  .anyMatch(a -> a.handlingWith(m.manualData()) == DataHandling.ENGINE);
+          console.println(
+              (othersMoved
+                      ? "The data of the other addons has been migrated to the '"
+                      : "No addon data was moved by regionmove to the '")
+                  + m.destination()
+                  + "' region; these addons were provisioned empty:");
+          printMovedByHand(m);
+        }
         console.println("To finalize the migration launch:");
         console.println("  " + NextCommands.run(m, "finalize"));
       }
@@ -214,6 +321,7 @@ final class MigrationActions {
           console.println(
               "CNAME record of " + cname.domain() + " should be changed to " + cname.host());
         }
+        printMovedByHand(m);
         if (m.phase() == Phase.FINALIZE) {
           console.println("Until the redirect window ends, you can roll back with:");
           console.println("  " + NextCommands.rollback(m));
@@ -276,6 +384,39 @@ final class MigrationActions {
       console.error(errorSentence(m));
     }
     return code;
+  }
+
+  /**
+   * After the failed checks of a refused create: the command that creates the migration with the
+   * refused addons' data moved by hand.
+   */
+  private void printManualDataHint(Migration m) {
+    List<String> refused = m.addonsRefused().stream().map(Addon::id).toList();
+    if (refused.isEmpty()) {
+      return;
+    }
+    console.println(
+        "To move "
+            + (refused.size() == 1 ? "that addon's data" : "those addons' data")
+            + " by hand (the destination "
+            + (refused.size() == 1 ? "addon is" : "addons are")
+            + " provisioned empty), create the migration with:");
+    console.println("  " + NextCommands.create(m, refused));
+  }
+
+  /** One reminder per addon whose data the user moves by hand (SPEC §8). */
+  private void printMovedByHand(Migration m) {
+    for (Addon addon : m.addonsMovedByHand()) {
+      console.println(
+          "Move the data of addon "
+              + addon.provider()
+              + " "
+              + addon.id()
+              + " by hand: "
+              + (addon.handling() == DataHandling.MANUAL
+                  ? "regionmove could not."
+                  : "you chose to with --manual-data."));
+    }
   }
 
   /** Shows the whole migration, then follows it while a step runs; the exit code. */

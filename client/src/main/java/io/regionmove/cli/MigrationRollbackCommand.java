@@ -2,6 +2,9 @@ package io.regionmove.cli;
 
 import io.regionmove.client.MigrationClient;
 import io.regionmove.client.MigrationClient.Step;
+import io.regionmove.model.Addon;
+import io.regionmove.model.Phase;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,6 +53,18 @@ final class MigrationRollbackCommand implements Callable<Integer> {
                     + "):");
         MigrationRunCommand.operations(Step.ROLLBACK)
             .forEach(o -> session.console().println("  - " + o));
+        boolean dataMoved = m.steps().stream().anyMatch(st -> st.phase() == Phase.DATA);
+        for (Addon addon : dataMoved ? m.addonsMovedByHand() : List.<Addon>of()) {
+          session
+              .console()
+              .println(
+                  "  - addon "
+                      + addon.provider()
+                      + " "
+                      + addon.id()
+                      + " was moved by hand: its destination addon is deleted, so move its data"
+                      + " back to the source addon by hand before you continue");
+        }
         if (!session.console().confirm("Continue?")) {
           throw new CliException(ExitCodes.FAILED, "Cancelled; nothing was done.");
         }

@@ -122,7 +122,8 @@ final class MigrationRunCommand implements Callable<Integer> {
           List.of(
               "stop the source app (its formation is remembered)",
               "provision each addon in the destination",
-              "back up each PostgreSQL database, restore it in the destination and verify row counts and checksums");
+              "back up the data of each addon regionmove moves (PostgreSQL, Redis), restore it in the destination and verify it (row counts and checksums)",
+              "leave empty the addons whose data you move by hand (--manual-data)");
       case FINALIZE ->
           List.of(
               "stop the source app if it still runs",

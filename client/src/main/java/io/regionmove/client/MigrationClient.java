@@ -3,7 +3,9 @@ package io.regionmove.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.regionmove.model.DryRunRequest;
 import io.regionmove.model.Migration;
+import io.regionmove.model.MigrationPlan;
 import io.regionmove.model.MigrationRequest;
 import io.regionmove.model.MigrationSettings;
 import io.regionmove.model.MigrationStatus;
@@ -11,6 +13,7 @@ import io.regionmove.model.Phase;
 import io.regionmove.model.ScheduledStep;
 import io.regionmove.workflows.AppMigrationLockWorkflow;
 import io.regionmove.workflows.AppMigrationWorkflow;
+import io.regionmove.workflows.MigrationDryRunWorkflow;
 import io.regionmove.workflows.MigrationSearchAttributes;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.PendingActivityState;
@@ -21,6 +24,7 @@ import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowQueryException;
@@ -33,6 +37,7 @@ import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.failure.TimeoutFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -102,6 +107,9 @@ public final class MigrationClient {
   private static final Logger log = LoggerFactory.getLogger(MigrationClient.class);
   private static final Duration PREFLIGHT_POLL = Duration.ofMillis(300);
 
+  /** A dry run left without a worker ends by itself after this long: nothing is left running. */
+  static final Duration DRY_RUN_TIMEOUT = Duration.ofMinutes(10);
+
   private final WorkflowClient client;
   private final MigrationIndex index;
 
@@ -134,9 +142,25 @@ public final class MigrationClient {
       String newName,
       MigrationSettings settings,
       List<String> notifyUrls) {
+    return create(app, source, destination, newName, settings, notifyUrls, List.of());
+  }
+
+  /**
+   * Starts a migration whose addons named in {@code manualData} are provisioned empty: the user
+   * moves their data by hand (SPEC §8).
+   */
+  public String create(
+      String app,
+      String source,
+      String destination,
+      String newName,
+      MigrationSettings settings,
+      List<String> notifyUrls,
+      List<String> manualData) {
     String id = UUID.randomUUID().toString();
     MigrationRequest request =
-        new MigrationRequest(id, app, newName, source, destination, settings, notifyUrls);
+        new MigrationRequest(
+            id, app, newName, source, destination, settings, notifyUrls, manualData);
     WorkflowOptions options =
         WorkflowOptions.newBuilder()
             .setWorkflowId(AppMigrationWorkflow.workflowId(id))
@@ -161,6 +185,50 @@ public final class MigrationClient {
     }
     log.info("Started migration {} of {} from {} to {}", id, app, source, destination);
     return id;
+  }
+
+  /**
+   * Runs a dry run of a migration (SPEC §10) and returns its plan once it has ended: every
+   * preflight check, and what the migration would move. It is its own short workflow ({@link
+   * MigrationDryRunWorkflow}, id {@code dryrun-<uuid>}): it takes no lock, is not in the local
+   * index nor listed with the app's migrations, and has ended when this returns.
+   */
+  public MigrationPlan dryRun(
+      String app,
+      String source,
+      String destination,
+      String newName,
+      List<String> manualData,
+      boolean live,
+      MigrationSettings settings) {
+    String id = MigrationDryRunWorkflow.workflowId(UUID.randomUUID().toString());
+    MigrationRequest request =
+        new MigrationRequest(
+            id, app, newName, source, destination, settings, List.of(), manualData);
+    MigrationDryRunWorkflow workflow =
+        client.newWorkflowStub(
+            MigrationDryRunWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(AppMigrationWorkflow.TASK_QUEUE)
+                .setWorkflowExecutionTimeout(DRY_RUN_TIMEOUT)
+                .setStaticSummary("Dry run: migrate " + app + ": " + source + " → " + destination)
+                .build());
+    log.info("Dry run {} of {} from {} to {}", id, app, source, destination);
+    try {
+      return workflow.run(new DryRunRequest(request, live));
+    } catch (WorkflowFailedException e) {
+      if (e.getCause() instanceof TimeoutFailure) {
+        throw new IllegalStateException(
+            "The dry run "
+                + id
+                + " did not end within "
+                + DRY_RUN_TIMEOUT.toMinutes()
+                + " minutes; is a worker running (regionmove worker or regionmove dev)?",
+            e);
+      }
+      throw e;
+    }
   }
 
   /**

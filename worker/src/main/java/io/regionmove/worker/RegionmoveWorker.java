@@ -2,8 +2,11 @@ package io.regionmove.worker;
 
 import io.regionmove.activities.batch.BatchActivitiesImpl;
 import io.regionmove.activities.config.Regions;
+import io.regionmove.activities.data.CopyRate;
 import io.regionmove.activities.data.DataActivitiesImpl;
+import io.regionmove.activities.data.DataOptions;
 import io.regionmove.activities.data.DirectoryBackupStore;
+import io.regionmove.activities.data.Engines;
 import io.regionmove.activities.notify.WebhookNotifications;
 import io.regionmove.activities.region.RegionActivitiesImpl;
 import io.regionmove.activities.region.RegionAddonDatabases;
@@ -12,6 +15,7 @@ import io.regionmove.workflows.AppMigrationLockWorkflowImpl;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.regionmove.workflows.AppMigrationWorkflowImpl;
 import io.regionmove.workflows.MigrationBatchWorkflowImpl;
+import io.regionmove.workflows.MigrationDryRunWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.worker.Worker;
@@ -29,8 +33,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running regionmove worker: one {@link WorkerFactory} polling the migrations task queue (the
- * migration, lock and batch workflows, the batch's driver activities and the webhook notifications)
- * and, for each region it serves, that region's activity task queue (region and data activities).
+ * migration, lock, batch and dry-run workflows, the batch's driver activities and the webhook
+ * notifications) and, for each region it serves, that region's activity task queue (region and data
+ * activities). Both kinds of activities share the worker's data {@link Engines}: the source check
+ * says an addon's data is moved by an engine only when this worker has one for it.
  *
  * <p>The activities of a region's queue may reach every configured region (a preflight on the
  * source checks the destination), so they are built over all of {@link Regions}; {@link
@@ -87,6 +93,7 @@ public final class RegionmoveWorker implements AutoCloseable {
    *
    * @throws io.regionmove.activities.config.UnknownRegionException when a region asked for is not
    *     in {@code regions}
+   * @throws IllegalArgumentException when {@value CopyRate#VARIABLE} is not a number of seconds
    */
   public static RegionmoveWorker start(WorkflowClient client, Regions regions, Options options) {
     Options opts = options == null ? Options.defaults() : options;
@@ -103,9 +110,14 @@ public final class RegionmoveWorker implements AutoCloseable {
             ? DirectoryBackupStore.fromEnvironment()
             : new DirectoryBackupStore(opts.backupDir());
 
-    RegionActivitiesImpl regionActivities = new RegionActivitiesImpl(regions, RegionClient::new);
+    DataOptions dataOptions = DataOptions.defaults();
+    Engines engines =
+        Engines.standard(
+            new RegionAddonDatabases(regions, RegionClient::new), store, null, dataOptions);
+    RegionActivitiesImpl regionActivities =
+        new RegionActivitiesImpl(regions, RegionClient::new, engines, CopyRate.fromEnvironment());
     DataActivitiesImpl dataActivities =
-        new DataActivitiesImpl(new RegionAddonDatabases(regions, RegionClient::new), store);
+        new DataActivitiesImpl(engines, dataOptions.heartbeatInterval());
 
     WorkerFactory factory =
         WorkerFactory.newInstance(
@@ -117,7 +129,8 @@ public final class RegionmoveWorker implements AutoCloseable {
     migrations.registerWorkflowImplementationTypes(
         AppMigrationWorkflowImpl.class,
         AppMigrationLockWorkflowImpl.class,
-        MigrationBatchWorkflowImpl.class);
+        MigrationBatchWorkflowImpl.class,
+        MigrationDryRunWorkflowImpl.class);
     // A batch drives its migrations through their Updates, with this worker's client.
     migrations.registerActivitiesImplementations(new BatchActivitiesImpl(client));
     WebhookNotifications notifications = WebhookNotifications.fromEnvironment();

@@ -108,7 +108,8 @@ public final class WorkerCommand implements Callable<Integer> {
       worker =
           RegionmoveWorker.start(
               client, configured, new RegionmoveWorker.Options(regionNames(), null));
-    } catch (UnknownRegionException e) {
+    } catch (UnknownRegionException | IllegalArgumentException e) {
+      // A region not in the file; a bad REGIONMOVE_DATA_SECONDS_PER_GB.
       client.getWorkflowServiceStubs().shutdownNow();
       err.println(e.getMessage());
       return EXIT_USAGE;

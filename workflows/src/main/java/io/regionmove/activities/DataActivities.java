@@ -3,8 +3,9 @@ package io.regionmove.activities;
 import io.temporal.activity.ActivityInterface;
 
 /**
- * Moves the data of the addons that have a data engine. Long calls heartbeat with their progress
- * and stop their tool processes as soon as the migration is aborted.
+ * Moves the data of the addons an engine of the worker moves ({@code DataHandling.ENGINE}). Long
+ * calls heartbeat with their progress and stop their tools (such as {@code pg_dump}) as soon as the
+ * migration is aborted.
  *
  * <p>Each input says which way the data goes ({@link AddonInput#direction()}): forward, the source
  * addon into the destination addon made for it; or back (a rollback), that destination addon into

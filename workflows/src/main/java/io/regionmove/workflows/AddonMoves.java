@@ -5,6 +5,7 @@ import io.regionmove.activities.BackupResult;
 import io.regionmove.activities.RestoreInput;
 import io.regionmove.activities.VerifyResult;
 import io.regionmove.model.Addon;
+import io.regionmove.model.DataHandling;
 import io.regionmove.model.MigrationRequest;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
@@ -19,8 +20,9 @@ import org.slf4j.Logger;
 
 /**
  * The addons' part of the data step (SPEC §2, §8): every addon at the same time is provisioned in
- * the destination; one that holds data is then backed up, restored and verified. Each action
- * registers its undo first, like every other action of the saga.
+ * the destination; one whose data an engine moves is then backed up, restored and verified. One
+ * that holds no data, or whose data the user moves by hand ({@code --manual-data}), stays empty.
+ * Each action registers its undo first, like every other action of the saga.
  */
 final class AddonMoves {
 
@@ -82,7 +84,7 @@ final class AddonMoves {
         "Provision %s %s (version %s) in %s"
             .formatted(addon.provider(), addon.plan(), addon.version(), dst),
         () -> calls.region(dst, "provision " + label).provisionAddon(input));
-    if (!addon.holdsData()) {
+    if (addon.handlingWith(request.manualData()) != DataHandling.ENGINE) {
       return;
     }
     backedUp.put(addon.id(), input);

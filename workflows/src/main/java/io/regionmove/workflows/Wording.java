@@ -1,5 +1,6 @@
 package io.regionmove.workflows;
 
+import io.regionmove.model.Addon;
 import io.regionmove.model.Check;
 import io.regionmove.model.Formation;
 import io.temporal.failure.ActivityFailure;
@@ -70,6 +71,17 @@ final class Wording {
       return duration.toMinutes() + " minutes";
     }
     return duration.getSeconds() + " seconds";
+  }
+
+  /** The failed check of an addon that holds data no engine moves (SPEC §8). */
+  static String cannotMove(Addon addon) {
+    return "Addon %s %s holds data that regionmove cannot move."
+        .formatted(addon.provider(), addon.id());
+  }
+
+  /** The failed check of a --manual-data id that names none of the app's addons. */
+  static String notAnAddon(String id, String app) {
+    return "Addon %s given to --manual-data is not an addon of app %s.".formatted(id, app);
   }
 
   /** One log line per check: "ok: NAME" or "failed: MESSAGE". */

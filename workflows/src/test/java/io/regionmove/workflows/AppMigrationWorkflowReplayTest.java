@@ -15,7 +15,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * migrations already running fails here and must go behind {@code Workflow.getVersion}.
  *
  * <p>The histories are written to {@code workflows/target/histories/} by {@link
- * AppMigrationWorkflowTest}; copy them here only when a change is meant to be incompatible.
+ * AppMigrationWorkflowTest} and {@link AddonDataHandlingTest}; copy them here only when a change is
+ * meant to be incompatible. The older ones hold addons without {@code dataHandling} (the legacy
+ * rule of {@link io.regionmove.model.Addon#handling()}) and requests without {@code manualData}.
  */
 class AppMigrationWorkflowReplayTest {
 
@@ -40,7 +42,10 @@ class AppMigrationWorkflowReplayTest {
         // recorded after a done migration could be rolled back (SPEC §10): the redirect window's
         // timer cancelled, the data copied back; and a rollback that failed, then ran again
         "rollback-after-data",
-        "rollback-failed-then-rerun"
+        "rollback-failed-then-rerun",
+        // recorded after the workers decided each addon's data handling: a postgresql addon an
+        // engine moves, one holding no data, and a mongodb addon moved by hand (--manual-data)
+        "manual-data"
       })
   void recordedHistoryReplays(String name) throws Exception {
     WorkflowExecutionHistory history =

@@ -5,6 +5,7 @@ import static io.regionmove.workflows.MigrationHarness.CACHE;
 import static io.regionmove.workflows.MigrationHarness.DATABASE;
 import static io.regionmove.workflows.MigrationHarness.DESTINATION;
 import static io.regionmove.workflows.MigrationHarness.FORMATION;
+import static io.regionmove.workflows.MigrationHarness.SETTINGS;
 import static io.regionmove.workflows.MigrationHarness.SOURCE;
 import static io.regionmove.workflows.MigrationHarness.SOURCE_URL;
 import static io.regionmove.workflows.MigrationHarness.untyped;
@@ -26,10 +27,14 @@ import io.regionmove.activities.AppInput;
 import io.regionmove.activities.CopyDirection;
 import io.regionmove.activities.MoveInput;
 import io.regionmove.activities.RestoreInput;
+import io.regionmove.activities.SourceCheck;
 import io.regionmove.activities.StartAppInput;
 import io.regionmove.activities.StepResult;
 import io.regionmove.model.Addon;
+import io.regionmove.model.Check;
+import io.regionmove.model.DataHandling;
 import io.regionmove.model.Migration;
+import io.regionmove.model.MigrationRequest;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.model.Phase;
 import io.regionmove.model.StepStatus;
@@ -44,6 +49,7 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -133,6 +139,45 @@ class RollbackWorkflowTest {
     verify(harness.data, never()).restoreAddon(any());
     verify(harness.data, never()).deleteBackup(any());
     assertEquals(MigrationStatus.ROLLED_BACK, result(workflow).status());
+  }
+
+  @Test
+  void rollbackCopiesBackOnlyWhatAnEngineMovedAndDeprovisionsEveryAddon() {
+    Addon database = new Addon("ad-pg-1", "postgresql", "starter-512", "15", DataHandling.ENGINE);
+    Addon cache = new Addon("ad-kv-1", "memcached", "starter-256", "1", DataHandling.NONE);
+    Addon documents = new Addon("ad-mongo-1", "mongodb", "starter-512", "7", DataHandling.MANUAL);
+    when(harness.region.checkSource(any()))
+        .thenReturn(
+            new SourceCheck(
+                List.of(Check.passed("app exists")),
+                List.of(database, cache, documents),
+                FORMATION,
+                List.of()));
+    harness.start();
+    String id = UUID.randomUUID().toString();
+    AppMigrationWorkflow workflow =
+        harness.begin(
+            new MigrationRequest(
+                id, APP, null, SOURCE, DESTINATION, SETTINGS, List.of(), List.of(documents.id())));
+    harness.awaitStatus(workflow, MigrationStatus.PREFLIGHT_SUCCESS);
+    workflow.prepare();
+    workflow.data();
+    workflow.finalizeMigration();
+
+    assertEquals(MigrationStatus.ROLLED_BACK, workflow.rollback().status());
+
+    verify(harness.data).backupAddon(back(id, database));
+    verify(harness.data).verifyAddon(back(id, database));
+    for (Addon notByAnEngine : List.of(cache, documents)) {
+      verify(harness.data, never()).backupAddon(back(id, notByAnEngine));
+      verify(harness.data, never())
+          .restoreAddon(RestoreInput.whileBackingUp(back(id, notByAnEngine)));
+    }
+    InOrder deprovisioned = inOrder(harness.region);
+    for (Addon addon : List.of(database, cache, documents)) {
+      deprovisioned.verify(harness.region).deprovisionAddon(addon(id, addon));
+    }
+    deprovisioned.verify(harness.region).deleteApp(dst(id));
   }
 
   @Test

@@ -45,6 +45,14 @@ public interface DataEngine {
   List<Check> preflight(AppInput sourceApp, Addon addon);
 
   /**
+   * Source region, for a dry run's estimate: the size in bytes of the data a backup of the addon
+   * would copy, as the server counts it; only reads. -1 when the engine cannot tell (the default).
+   */
+  default long sizeBytes(AppInput sourceApp, Addon addon) {
+    return -1;
+  }
+
+  /**
    * Source region: backs the addon up into the backup store as {@code backupId}, publishing it only
    * once complete. A complete and intact backup of that id is kept as it is.
    */
