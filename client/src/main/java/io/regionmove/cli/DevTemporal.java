@@ -125,6 +125,30 @@ final class DevTemporal implements AutoCloseable {
     }
   }
 
+  /**
+   * The server the SDK's environment configuration names ({@code TEMPORAL_ADDRESS}, TLS and API key
+   * variables), started elsewhere: nothing is started here. Registers regionmove's search
+   * attributes when they are missing.
+   */
+  static DevTemporal external() {
+    WorkflowClient client = TemporalClients.fromEnvironment();
+    try {
+      TemporalClients.registerSearchAttributes(client);
+    } catch (io.grpc.StatusRuntimeException e) {
+      client.getWorkflowServiceStubs().shutdownNow();
+      throw new CliException(
+          ExitCodes.UNREACHABLE,
+          "Cannot register the search attributes on the Temporal server at "
+              + client.getWorkflowServiceStubs().getOptions().getTarget()
+              + " ("
+              + e.getStatus().getCode()
+              + "); register them with `temporal operator search-attribute create`.",
+          e);
+    }
+    return new DevTemporal(
+        client.getWorkflowServiceStubs().getOptions().getTarget(), null, null, null, client);
+  }
+
   /** The dev server answers health checks a moment before its default namespace exists. */
   private static void awaitNamespace(WorkflowClient client, long deadline) {
     while (true) {
@@ -180,9 +204,12 @@ final class DevTemporal implements AutoCloseable {
 
   /** Which server runs, for the dev stack's summary (tests check it says the Temporal CLI). */
   String description() {
-    return process != null
-        ? "Temporal CLI dev server, pid " + process.pid()
-        : "in-JVM Temporal test server: no Temporal Web, no visibility queries";
+    if (process != null) {
+      return "Temporal CLI dev server, pid " + process.pid();
+    }
+    return testServer != null
+        ? "in-JVM Temporal test server: no Temporal Web, no visibility queries"
+        : "the server named by TEMPORAL_ADDRESS, not started by regionmove dev";
   }
 
   boolean hasWeb() {

@@ -32,10 +32,23 @@ final class WorkerCommand implements Callable<Integer> {
           "The regions whose activity queues to poll (default: every region of the regions file).")
   List<String> regions;
 
+  @Option(
+      names = "--migrations-only",
+      description =
+          "Poll only the migrations task queue (the workflows), no region's activity queue; needs"
+              + " no regions file.")
+  boolean migrationsOnly;
+
   @Override
   public Integer call() throws InterruptedException {
+    if (migrationsOnly && regions != null) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "--migrations-only and --regions exclude each other: a migrations-only worker polls no"
+              + " region's queue.");
+    }
     Session session = root.session();
-    Regions configured = session.requireRegions();
+    Regions configured = migrationsOnly ? Regions.of() : session.requireRegions();
     WorkflowClient client = TemporalClients.fromEnvironment();
     try {
       TemporalClients.registerSearchAttributes(client);
@@ -49,8 +62,10 @@ final class WorkerCommand implements Callable<Integer> {
           RegionmoveWorker.start(
               client,
               configured,
-              new RegionmoveWorker.Options(
-                  regions == null ? null : new LinkedHashSet<>(regions), null));
+              migrationsOnly
+                  ? RegionmoveWorker.Options.migrationsQueueOnly()
+                  : new RegionmoveWorker.Options(
+                      regions == null ? null : new LinkedHashSet<>(regions), null));
     } catch (UnknownRegionException e) {
       client.getWorkflowServiceStubs().shutdownNow();
       throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
@@ -67,11 +82,14 @@ final class WorkerCommand implements Callable<Integer> {
                 "regionmove-worker-stop"));
     root.console()
         .println(
-            "Worker running: task queue regionmove-migrations and the activity queues of "
-                + String.join(", ", worker.regions())
-                + " (backups in "
-                + worker.backupDir()
-                + ").");
+            worker.regions().isEmpty()
+                ? "Worker running: task queue regionmove-migrations only (no region's activity"
+                    + " queue)."
+                : "Worker running: task queue regionmove-migrations and the activity queues of "
+                    + String.join(", ", worker.regions())
+                    + " (backups in "
+                    + worker.backupDir()
+                    + ").");
     root.console().println("Press Ctrl-C to stop.");
     stopped.await();
     return ExitCodes.OK;

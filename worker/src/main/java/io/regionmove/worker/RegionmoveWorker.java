@@ -48,13 +48,30 @@ public final class RegionmoveWorker implements AutoCloseable {
    *     .regionmove/backups}
    * @param interceptors worker interceptors, outermost first (tests use one to crash the worker at
    *     chosen points); empty for none
+   * @param migrationsOnly poll the migrations task queue only (the workflows), no region's activity
+   *     queue; {@code regions} must then be empty
    */
-  public record Options(Set<String> regions, Path backupDir, List<WorkerInterceptor> interceptors) {
+  public record Options(
+      Set<String> regions,
+      Path backupDir,
+      List<WorkerInterceptor> interceptors,
+      boolean migrationsOnly) {
 
     public Options {
       regions =
           regions == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(regions));
       interceptors = interceptors == null ? List.of() : List.copyOf(interceptors);
+      if (migrationsOnly && !regions.isEmpty()) {
+        throw new IllegalArgumentException(
+            "A migrations-only worker polls no region's queue; it cannot also serve "
+                + String.join(", ", regions)
+                + ".");
+      }
+    }
+
+    /** Region queues as asked, with these interceptors. */
+    public Options(Set<String> regions, Path backupDir, List<WorkerInterceptor> interceptors) {
+      this(regions, backupDir, interceptors, false);
     }
 
     /** No interceptors. */
@@ -65,6 +82,11 @@ public final class RegionmoveWorker implements AutoCloseable {
     /** Every configured region, backups where the environment says. */
     public static Options defaults() {
       return new Options(Set.of(), null);
+    }
+
+    /** The migrations task queue only: the workflows, no activity. */
+    public static Options migrationsQueueOnly() {
+      return new Options(Set.of(), null, List.of(), true);
     }
   }
 
@@ -88,21 +110,12 @@ public final class RegionmoveWorker implements AutoCloseable {
   public static RegionmoveWorker start(WorkflowClient client, Regions regions, Options options) {
     Options opts = options == null ? Options.defaults() : options;
     Set<String> served = new LinkedHashSet<>();
-    if (opts.regions().isEmpty()) {
+    if (!opts.migrationsOnly() && opts.regions().isEmpty()) {
       served.addAll(regions.names());
-    } else {
-      for (String name : opts.regions()) {
-        served.add(regions.get(name).name());
-      }
     }
-    DirectoryBackupStore store =
-        opts.backupDir() == null
-            ? DirectoryBackupStore.fromEnvironment()
-            : new DirectoryBackupStore(opts.backupDir());
-
-    RegionActivitiesImpl regionActivities = new RegionActivitiesImpl(regions, RegionClient::new);
-    DataActivitiesImpl dataActivities =
-        new DataActivitiesImpl(new RegionAddonDatabases(regions, RegionClient::new), store);
+    for (String name : opts.regions()) {
+      served.add(regions.get(name).name());
+    }
 
     WorkerFactory factory =
         WorkerFactory.newInstance(
@@ -113,25 +126,40 @@ public final class RegionmoveWorker implements AutoCloseable {
     Worker migrations = factory.newWorker(AppMigrationWorkflow.TASK_QUEUE);
     migrations.registerWorkflowImplementationTypes(
         AppMigrationWorkflowImpl.class, AppMigrationLockWorkflowImpl.class);
-    for (String region : served) {
-      Worker worker = factory.newWorker(AppMigrationWorkflow.regionTaskQueue(region));
-      worker.registerActivitiesImplementations(regionActivities, dataActivities);
+    Path backupRoot = null;
+    if (!served.isEmpty()) {
+      DirectoryBackupStore store =
+          opts.backupDir() == null
+              ? DirectoryBackupStore.fromEnvironment()
+              : new DirectoryBackupStore(opts.backupDir());
+      backupRoot = store.root();
+      RegionActivitiesImpl regionActivities = new RegionActivitiesImpl(regions, RegionClient::new);
+      DataActivitiesImpl dataActivities =
+          new DataActivitiesImpl(new RegionAddonDatabases(regions, RegionClient::new), store);
+      for (String region : served) {
+        Worker worker = factory.newWorker(AppMigrationWorkflow.regionTaskQueue(region));
+        worker.registerActivitiesImplementations(regionActivities, dataActivities);
+      }
     }
     factory.start();
-    log.info(
-        "Worker started: task queue {} and the activity queues of {} (backups in {})",
-        AppMigrationWorkflow.TASK_QUEUE,
-        String.join(", ", served),
-        store.root());
-    return new RegionmoveWorker(factory, Collections.unmodifiableSet(served), store.root());
+    if (served.isEmpty()) {
+      log.info("Worker started: task queue {} only", AppMigrationWorkflow.TASK_QUEUE);
+    } else {
+      log.info(
+          "Worker started: task queue {} and the activity queues of {} (backups in {})",
+          AppMigrationWorkflow.TASK_QUEUE,
+          String.join(", ", served),
+          backupRoot);
+    }
+    return new RegionmoveWorker(factory, Collections.unmodifiableSet(served), backupRoot);
   }
 
-  /** The regions whose activity queues this worker polls. */
+  /** The regions whose activity queues this worker polls; empty for a migrations-only worker. */
   public Set<String> regions() {
     return regions;
   }
 
-  /** The directory backups are kept in. */
+  /** The directory backups are kept in; null for a migrations-only worker. */
   public Path backupDir() {
     return backupDir;
   }
