@@ -18,6 +18,16 @@ done
 if ! temporal operator namespace describe --namespace "$namespace" >/dev/null 2>&1; then
   temporal operator namespace create --namespace "$namespace" --retention 7d
 fi
+# A new namespace reaches the frontend's cache within seconds; search attributes need it there.
+tries=0
+until temporal operator search-attribute list --namespace "$namespace" >/dev/null 2>&1; do
+  tries=$((tries + 1))
+  if [ "$tries" -ge 60 ]; then
+    echo "setup.sh: the namespace $namespace is still unknown to $TEMPORAL_ADDRESS after 60 s" >&2
+    exit 1
+  fi
+  sleep 1
+done
 # One attribute per call: the server refuses a call that creates several at once on SQL visibility.
 for name in RegionMigrationApp RegionMigrationSource RegionMigrationDestination RegionMigrationStatus; do
   if ! temporal operator search-attribute list --namespace "$namespace" | grep -qw "$name"; then

@@ -15,9 +15,9 @@ import java.util.TreeMap;
  * Per-table row counts and checksums of a database, computed apart from the code under test: the
  * MD5 of every row's text form, in a stable order.
  */
-final class DatabaseFingerprint {
+public final class DatabaseFingerprint {
 
-  record Table(long rows, String md5) {}
+  public record Table(long rows, String md5) {}
 
   private DatabaseFingerprint() {}
 
@@ -25,7 +25,7 @@ final class DatabaseFingerprint {
    * Table name (schema-qualified) → fingerprint, for every ordinary table outside the system
    * schemas.
    */
-  static Map<String, Table> of(String postgresqlUrl) {
+  public static Map<String, Table> of(String postgresqlUrl) {
     try (Connection c = connect(postgresqlUrl)) {
       List<String> tables = new ArrayList<>();
       try (Statement s = c.createStatement();

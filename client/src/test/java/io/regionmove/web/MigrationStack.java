@@ -29,6 +29,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,13 +40,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * on the test PostgreSQL server, their regions file, and workers run from the shaded jar ({@code
  * regionmove worker}). Migrations are driven through {@link MigrationClient}, as the CLI does.
  */
-final class MigrationStack implements AutoCloseable {
+public final class MigrationStack implements AutoCloseable {
 
-  static final String SOURCE = "agora-fr1";
-  static final String DESTINATION = "osc-fr1";
+  public static final String SOURCE = "agora-fr1";
+  public static final String DESTINATION = "osc-fr1";
 
   /** Short, so that a killed worker's data activity is retried within seconds. */
-  static final MigrationSettings QUICK_RETRIES =
+  public static final MigrationSettings QUICK_RETRIES =
       new MigrationSettings(null, null, Duration.ofSeconds(4));
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,7 +62,31 @@ final class MigrationStack implements AutoCloseable {
   private SandboxRegion destination;
   private Path regionsFile;
 
+  /** The Temporal variables of workers (and clients): the dev server's address, or the given. */
+  private Map<String, String> temporalEnv;
+
   private MigrationStack() {}
+
+  /**
+   * The same world on a Temporal server started elsewhere (a cluster): no dev server; the client
+   * and the workers connect with the SDK's Temporal variables {@code temporalEnv} ({@code
+   * TEMPORAL_ADDRESS}, TLS).
+   */
+  public static MigrationStack onServer(String name, Map<String, String> temporalEnv) {
+    MigrationStack stack = new MigrationStack();
+    try {
+      stack.temporalEnv = Map.copyOf(temporalEnv);
+      stack.dir = newDirectory(name);
+      WorkflowClient connected = TemporalClients.fromEnvironment(stack.temporalEnv);
+      stack.resources.add(() -> connected.getWorkflowServiceStubs().shutdownNow());
+      stack.client = connected;
+      stack.startRegions();
+      return stack;
+    } catch (RuntimeException | Error e) {
+      stack.close();
+      throw e;
+    }
+  }
 
   static MigrationStack start(String name) {
     MigrationStack stack = new MigrationStack();
@@ -76,10 +101,20 @@ final class MigrationStack implements AutoCloseable {
 
   private void startAll(String name) {
     dir = newDirectory(name);
-    PostgresServer postgres = LocalPostgres.forTests();
     server = TemporalCliDevServer.start(dir);
     resources.add(server);
+    temporalEnv =
+        Map.of(
+            "TEMPORAL_ADDRESS",
+            server.address(),
+            "TEMPORAL_NAMESPACE",
+            TemporalClients.DEFAULT_NAMESPACE);
     client = connect(Duration.ofSeconds(60));
+    startRegions();
+  }
+
+  private void startRegions() {
+    PostgresServer postgres = LocalPostgres.forTests();
     source = region(SOURCE, postgres);
     destination = region(DESTINATION, postgres);
     regionsFile = dir.resolve("regions.json");
@@ -141,17 +176,17 @@ final class MigrationStack implements AutoCloseable {
     return server;
   }
 
-  WorkflowClient client() {
+  public WorkflowClient client() {
     return client;
   }
 
   /** The client API the CLI uses; its local index is this stack's own. */
-  MigrationClient migrations() {
+  public MigrationClient migrations() {
     return new MigrationClient(client, new MigrationIndex(dir.resolve("migrations.json")));
   }
 
   /** A client API whose local index does not exist: it can only list through visibility queries. */
-  MigrationClient migrationsWithoutIndex() {
+  public MigrationClient migrationsWithoutIndex() {
     return new MigrationClient(
         client, new MigrationIndex(dir.resolve("no-index").resolve("migrations.json")));
   }
@@ -171,6 +206,11 @@ final class MigrationStack implements AutoCloseable {
 
   /** {@code regionmove worker} from the shaded jar, polling every queue of both regions. */
   WorkerJarProcess startWorker() {
+    return startWorker(List.of());
+  }
+
+  /** {@code regionmove worker ARGS} from the shaded jar (for example {@code --regions R}). */
+  public WorkerJarProcess startWorker(List<String> args) {
     int n = workers.incrementAndGet();
     Path home = dir.resolve("worker-" + n);
     try {
@@ -178,21 +218,12 @@ final class MigrationStack implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    Map<String, String> env = new HashMap<>(temporalEnv);
+    env.put(Regions.ENV, regionsFile.toString());
+    env.put("REGIONMOVE_BACKUP_DIR", dir.resolve("backups").toString());
+    env.put("REGIONMOVE_HOME", home.toString());
     WorkerJarProcess worker =
-        WorkerJarProcess.start(
-            jar(),
-            Map.of(
-                Regions.ENV,
-                regionsFile.toString(),
-                "REGIONMOVE_BACKUP_DIR",
-                dir.resolve("backups").toString(),
-                "REGIONMOVE_HOME",
-                home.toString(),
-                "TEMPORAL_ADDRESS",
-                server.address(),
-                "TEMPORAL_NAMESPACE",
-                TemporalClients.DEFAULT_NAMESPACE),
-            dir.resolve("worker-" + n + ".log"));
+        WorkerJarProcess.start(jar(), env, dir.resolve("worker-" + n + ".log"), args);
     resources.add(worker);
     return worker.awaitStarted(Duration.ofSeconds(60));
   }
@@ -211,23 +242,23 @@ final class MigrationStack implements AutoCloseable {
    * Seeds the sample app in the source region, plus {@code extraEvents} rows so that a copy takes
    * seconds.
    */
-  void seed(String app, int rows, int extraEvents) {
+  public void seed(String app, int rows, int extraEvents) {
     SampleApp.seed(source.apiUrl(), source.token(), app, rows);
     if (extraEvents > 0) {
       DatabaseFingerprint.addEvents(databaseUrl(source, app), extraEvents);
     }
   }
 
-  SandboxRegion source() {
+  public SandboxRegion source() {
     return source;
   }
 
-  SandboxRegion destination() {
+  public SandboxRegion destination() {
     return destination;
   }
 
   /** The connection URL of the app's one postgresql addon (a secret: for assertions only). */
-  String databaseUrl(SandboxRegion region, String app) {
+  public String databaseUrl(SandboxRegion region, String app) {
     List<String> urls = new ArrayList<>();
     for (JsonNode addon : get(region, "/v1/apps/" + app + "/addons").path("addons")) {
       if ("postgresql".equals(addon.path("provider").asText())) {
@@ -272,8 +303,13 @@ final class MigrationStack implements AutoCloseable {
     }
   }
 
-  Path dir() {
+  public Path dir() {
     return dir;
+  }
+
+  /** The regions file the workers read. */
+  public Path regionsFile() {
+    return regionsFile;
   }
 
   @Override
@@ -292,7 +328,7 @@ final class MigrationStack implements AutoCloseable {
    * A directory under target/ that the postgres user can reach (the regions' state, logs, the
    * SQLite file).
    */
-  static Path newDirectory(String name) {
+  public static Path newDirectory(String name) {
     try {
       Path dir = Path.of("target", name + "-" + System.currentTimeMillis()).toAbsolutePath();
       Files.createDirectories(dir);
@@ -303,7 +339,7 @@ final class MigrationStack implements AutoCloseable {
     }
   }
 
-  static void sleep(Duration duration) {
+  public static void sleep(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * {@code java -jar regionmove.jar worker}, configured as an operator would (regions file, backup
  * directory, Temporal address in the environment); its output goes to a log file.
  */
-final class WorkerJarProcess implements AutoCloseable {
+public final class WorkerJarProcess implements AutoCloseable {
 
   private final Process process;
   private final Path logFile;
@@ -25,13 +26,22 @@ final class WorkerJarProcess implements AutoCloseable {
   }
 
   static WorkerJarProcess start(Path jar, Map<String, String> env, Path logFile) {
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-jar",
-            jar.toString(),
-            "worker");
+    return start(jar, env, logFile, List.of());
+  }
+
+  /** {@code regionmove worker ARGS} (such as {@code --regions agora-fr1}). */
+  public static WorkerJarProcess start(
+      Path jar, Map<String, String> env, Path logFile, List<String> args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-jar",
+                jar.toString(),
+                "worker"));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command);
     builder
         .environment()
         .keySet()
@@ -46,7 +56,7 @@ final class WorkerJarProcess implements AutoCloseable {
   }
 
   /** Waits for the worker's "Worker running" line; fails if it exits first. */
-  WorkerJarProcess awaitStarted(Duration timeout) {
+  public WorkerJarProcess awaitStarted(Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
       if (log().contains("Worker running:")) {
@@ -61,11 +71,11 @@ final class WorkerJarProcess implements AutoCloseable {
     throw new AssertionError("regionmove worker did not start within " + timeout + ":\n" + log());
   }
 
-  Process process() {
+  public Process process() {
     return process;
   }
 
-  String log() {
+  public String log() {
     try {
       return Files.exists(logFile) ? Files.readString(logFile) : "";
     } catch (IOException e) {
@@ -77,7 +87,7 @@ final class WorkerJarProcess implements AutoCloseable {
    * SIGKILLs the worker and what it started (pg_dump, pg_restore), listed before the kill since a
    * dead JVM's children are re-parented. Returns their command lines.
    */
-  List<String> kill() {
+  public List<String> kill() {
     List<ProcessHandle> children = process.descendants().toList();
     List<String> commands =
         children.stream()

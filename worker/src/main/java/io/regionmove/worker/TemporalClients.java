@@ -15,6 +15,7 @@ import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.envconfig.ClientConfigTLS;
+import io.temporal.envconfig.LoadClientConfigProfileOptions;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -28,6 +29,7 @@ import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -70,10 +72,20 @@ public final class TemporalClients {
    *     the file does not define, or an encryption key that is not 32 bytes of base64)
    */
   public static WorkflowClient fromEnvironment() {
+    return fromEnvironment(System.getenv());
+  }
+
+  /**
+   * As {@link #fromEnvironment()}, the Temporal variables read from {@code env} instead of the
+   * process's environment (the encryption keys still come from the process's environment).
+   */
+  public static WorkflowClient fromEnvironment(Map<String, String> env) {
     Optional<EncryptionKeys> keys = EncryptionKeys.fromEnvironment();
     ClientConfigProfile profile;
     try {
-      profile = ClientConfigProfile.load();
+      profile =
+          ClientConfigProfile.load(
+              LoadClientConfigProfileOptions.newBuilder().setEnvOverrides(env).build());
     } catch (IOException e) {
       throw new UncheckedIOException(
           "The Temporal client configuration cannot be read ("
