@@ -26,8 +26,8 @@
 # Ports of node I (counted from 0), P being --port-base (default 7233):
 #   frontend gRPC P+100I, history P+100I+1, matching P+100I+2, worker P+100I+6,
 #   frontend HTTP P+100I+10, Prometheus metrics P+100I+11,
-#   membership (frontend, history, matching, worker) P-300-100I + 0, 1, 2, 6;
-#   PostgreSQL P-250. pprof is off.
+#   membership (frontend, history, matching, worker) P-300-100I + 0, 1, 2, 6 (under 32768: the
+#   database keeps them as smallint); PostgreSQL P-250. pprof is off.
 set -euo pipefail
 
 TEMPORAL_VERSION=1.29.2
@@ -73,8 +73,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ "$nodes" =~ ^[1-9]$ ]] || EXIT_CODE=2 die "--nodes must be between 1 and 9, not '$nodes'."
-[[ "$port_base" =~ ^[0-9]+$ ]] && [ "$port_base" -ge 2000 ] && [ "$port_base" -le 64000 ] \
-  || EXIT_CODE=2 die "--port-base must be a port between 2000 and 64000, not '$port_base'."
+# Temporal keeps each node's membership port in a PostgreSQL smallint: they must stay under 32768.
+[[ "$port_base" =~ ^[0-9]+$ ]] && [ "$port_base" -ge $((1324 + 100 * (nodes - 1))) ] && [ "$port_base" -le 32761 ] \
+  || EXIT_CODE=2 die "--port-base must be between $((1324 + 100 * (nodes - 1))) and 32761 (membership ports P-300-100I must be ports under 32768), not '$port_base'."
 # Absolute and normalised: the nodes' configurations and the pid checks name one place.
 dir="$(realpath -m "$dir")"
 

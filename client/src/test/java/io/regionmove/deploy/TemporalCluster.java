@@ -184,7 +184,9 @@ final class TemporalCluster implements AutoCloseable {
    */
   private static int freePortBase(int nodes) {
     for (int attempt = 0; attempt < 200; attempt++) {
-      int base = ThreadLocalRandom.current().nextInt(21_000, 45_000);
+      // Membership ports are kept in a smallint column, and ports under 32768 stay clear of
+      // Linux's ephemeral range.
+      int base = ThreadLocalRandom.current().nextInt(12_000, 32_000);
       List<Integer> ports = new ArrayList<>(List.of(base - 250));
       for (int i = 0; i < nodes; i++) {
         for (int offset : new int[] {0, 1, 2, 6, 10, 11}) {
