@@ -3,6 +3,7 @@ package io.regionmove.deploy;
 import io.regionmove.client.MigrationClient;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
+import io.regionmove.sandbox.postgres.LocalPostgres;
 import io.regionmove.web.MigrationStack;
 import io.regionmove.web.WorkerJarProcess;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,6 +73,23 @@ public final class ClusterConcurrencyBench {
             sampler.start();
           });
 
+      Map<String, List<ProcessHandle>> measured = new LinkedHashMap<>();
+      measured.put("temporal node1", List.of(cluster.node(1).orElseThrow()));
+      measured.put("temporal node2", List.of(cluster.node(2).orElseThrow()));
+      measured.put("temporal's postgresql", withDescendants(cluster.postgres().orElseThrow()));
+      measured.put(
+          "regions' postgresql",
+          withDescendants(postmaster(LocalPostgres.forTests().port()).orElseThrow()));
+      workers.forEach(
+          (name, worker) -> measured.put("worker " + name, List.of(worker.process().toHandle())));
+      measured.put("driver and regions (this JVM)", List.of(ProcessHandle.current()));
+      // What the stack costs doing nothing (pollers, the servers' own loops), to tell it apart.
+      Duration idle = Duration.ofSeconds(Integer.getInteger("bench.idle", 30));
+      Map<String, Duration> idleBefore = cpu(measured);
+      Thread.sleep(idle.toMillis());
+      Map<String, Duration> cpuBefore = cpu(measured);
+      long machineBefore = machineJiffies();
+
       MigrationClient migrations = stack.migrations();
       PreflightWatch watch =
           byQueries ? null : new PreflightWatch(stack.client(), Duration.ofSeconds(1));
@@ -87,8 +106,8 @@ public final class ClusterConcurrencyBench {
                           app, MigrationStack.SOURCE, MigrationStack.DESTINATION, app, null);
                   Migration checked =
                       byQueries
-                          ? migrations.awaitPreflight(id, m -> {}, Duration.ofMinutes(10))
-                          : watch.await(id, Duration.ofMinutes(10), migrations);
+                          ? migrations.awaitPreflight(id, m -> {}, Duration.ofMinutes(60))
+                          : watch.await(id, Duration.ofMinutes(60), migrations);
                   if (checked.status() != MigrationStatus.PREFLIGHT_SUCCESS) {
                     return checked;
                   }
@@ -111,6 +130,8 @@ public final class ClusterConcurrencyBench {
         }
       }
       double wall = seconds(start);
+      Map<String, Duration> cpuAfter = cpu(measured);
+      double machineCpu = (machineJiffies() - machineBefore) / 100.0;
       drivers.shutdownNow();
       if (watch != null) {
         watch.close();
@@ -130,10 +151,86 @@ public final class ClusterConcurrencyBench {
           wall,
           byQueries ? "status queries, one poller per migration" : "one visibility query a second",
           memory);
+      double total = 0;
+      double idleTotal = 0;
+      StringBuilder cpuLines = new StringBuilder();
+      for (String name : measured.keySet()) {
+        double used = (cpuAfter.get(name).toMillis() - cpuBefore.get(name).toMillis()) / 1e3;
+        double idleRate =
+            (cpuBefore.get(name).toMillis() - idleBefore.get(name).toMillis())
+                / 1e3
+                / idle.toSeconds();
+        total += used;
+        idleTotal += idleRate * wall;
+        cpuLines.append(
+            String.format(
+                Locale.ROOT,
+                "  %-32s %7.1f CPU-s (idle, %.3f CPU-s/s: %.1f)%n",
+                name,
+                used,
+                idleRate,
+                idleRate * wall));
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "CPU used during the run:%n%s  %-32s %7.1f CPU-s (%.2f per migration; %.2f without the"
+              + " idle share)%n"
+              + "  the whole machine (all users)     %7.1f CPU-s of %.1f available (%d cores × wall)%n",
+          cpuLines,
+          "total of the above",
+          total,
+          total / count,
+          (total - idleTotal) / count,
+          machineCpu,
+          wall * Runtime.getRuntime().availableProcessors(),
+          Runtime.getRuntime().availableProcessors());
       failures.stream().limit(10).forEach(f -> System.out.println("  failed: " + f));
       if (done != count) {
         System.exit(1);
       }
+    }
+  }
+
+  private static List<ProcessHandle> withDescendants(ProcessHandle process) {
+    List<ProcessHandle> all = new ArrayList<>(List.of(process));
+    all.addAll(process.descendants().toList());
+    return all;
+  }
+
+  /** The postmaster listening on {@code port}, found by its command line. */
+  private static Optional<ProcessHandle> postmaster(int port) {
+    return ProcessHandle.allProcesses()
+        .filter(
+            p -> {
+              String line = p.info().commandLine().orElse("");
+              return line.contains("/postgres ") && line.contains(" -p " + port + " ");
+            })
+        .findFirst();
+  }
+
+  /**
+   * Each group's CPU time (user and system) so far; the processes of a group alive at the first
+   * call (a PostgreSQL backend that ended since counts until its last sample).
+   */
+  private static Map<String, Duration> cpu(Map<String, List<ProcessHandle>> groups) {
+    Map<String, Duration> used = new LinkedHashMap<>();
+    groups.forEach(
+        (name, processes) ->
+            used.put(
+                name,
+                processes.stream()
+                    .map(p -> p.info().totalCpuDuration().orElse(Duration.ZERO))
+                    .reduce(Duration.ZERO, Duration::plus)));
+    return used;
+  }
+
+  /** The machine's busy time in jiffies (1/100 s): user, nice and system of /proc/stat. */
+  private static long machineJiffies() {
+    try {
+      String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      return Long.parseLong(cpu[1]) + Long.parseLong(cpu[2]) + Long.parseLong(cpu[3]);
+    } catch (IOException e) {
+      return 0;
     }
   }
 

@@ -98,6 +98,17 @@ final class TemporalCluster implements AutoCloseable {
     }
   }
 
+  /** The postmaster of the cluster's PostgreSQL, while it runs. */
+  Optional<ProcessHandle> postgres() {
+    try {
+      long pid =
+          Long.parseLong(Files.readAllLines(dir.resolve("pg/data/postmaster.pid")).get(0).trim());
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   /** SIGKILLs node {@code i} and waits until it is gone. */
   void kill(int i) {
     ProcessHandle node =
