@@ -3,6 +3,7 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml ./
 COPY workflows/pom.xml workflows/
+COPY region-api/pom.xml region-api/
 COPY activities/pom.xml activities/
 COPY sandbox/pom.xml sandbox/
 COPY worker/pom.xml worker/

@@ -120,14 +120,14 @@ final class DemoCommand implements Callable<Integer> {
     console.println(
         console.bold("Data integrity (" + DevStack.SOURCE + " → " + DevStack.DESTINATION + ")"));
     String sourceUrl =
-        new RegionApi(regions.get(DevStack.SOURCE))
+        new RegionAccess(regions.get(DevStack.SOURCE))
             .postgresqlUrl(APP)
             .orElseThrow(
                 () ->
                     new CliException(
                         ExitCodes.FAILED, "The source app has no postgresql addon to compare."));
     String destinationUrl =
-        new RegionApi(regions.get(DevStack.DESTINATION))
+        new RegionAccess(regions.get(DevStack.DESTINATION))
             .postgresqlUrl(m.newName())
             .orElseThrow(
                 () ->

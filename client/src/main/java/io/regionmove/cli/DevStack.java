@@ -8,6 +8,7 @@ import io.regionmove.sandbox.SandboxRegion;
 import io.regionmove.sandbox.postgres.LocalPostgres;
 import io.regionmove.sandbox.postgres.PostgresServer;
 import io.regionmove.worker.RegionmoveWorker;
+import io.regionmove.worker.dev.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -145,7 +146,7 @@ final class DevStack implements AutoCloseable {
 
     if (options.sampleApp() != null) {
       RegionConfig source = regions.get(SOURCE);
-      if (new RegionApi(source).app(options.sampleApp()).isEmpty()) {
+      if (!new RegionAccess(source).appExists(options.sampleApp())) {
         console.println(
             "Seeding "
                 + options.sampleApp()
@@ -154,7 +155,7 @@ final class DevStack implements AutoCloseable {
                 + " ("
                 + options.rows()
                 + " rows) ...");
-        SampleApp.seed(source.apiUrl(), source.token(), options.sampleApp(), options.rows());
+        SampleApp.seed(source, options.sampleApp(), options.rows());
       }
     }
     log.info("Dev stack started in {}", home);

@@ -4,7 +4,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.regionmove.client.MigrationNotFoundException;
 import io.regionmove.client.MigrationRejectedException;
+import io.regionmove.sandbox.SandboxCommand;
 import io.regionmove.worker.TemporalUnreachableException;
+import io.regionmove.worker.WorkerCommand;
 import io.regionmove.worker.codec.EncryptionConfigException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -28,6 +30,8 @@ import picocli.CommandLine.Option;
       MigrationsCommand.class,
       MigrationFollowCommand.class,
       MigrationHistoryCommand.class,
+      MigrationBatchCommand.class,
+      MigrationBatchAbortCommand.class,
       WorkerCommand.class,
       DevCommand.class,
       DemoCommand.class,
@@ -108,7 +112,18 @@ public final class RegionmoveCli {
 
   static int run(String... args) {
     RegionmoveCli root = new RegionmoveCli();
-    CommandLine cli = new CommandLine(root);
+    CommandLine cli =
+        new CommandLine(
+            root,
+            new CommandLine.IFactory() {
+              /** The worker reads the CLI's regions file: REGIONMOVE_REGIONS or the dev one. */
+              @Override
+              public <K> K create(Class<K> type) throws Exception {
+                return type == WorkerCommand.class
+                    ? type.cast(new WorkerCommand(() -> root.session().requireRegions()))
+                    : CommandLine.defaultFactory().create(type);
+              }
+            });
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler(
         (e, arguments) -> {

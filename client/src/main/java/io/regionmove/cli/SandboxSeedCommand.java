@@ -1,6 +1,8 @@
 package io.regionmove.cli;
 
 import io.regionmove.activities.config.RegionConfig;
+import io.regionmove.regionapi.RegionApiException;
+import io.regionmove.regionapi.RegionUnavailableException;
 import io.regionmove.sandbox.SampleApp;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,10 +38,15 @@ final class SandboxSeedCommand implements Callable<Integer> {
     }
     Session session = root.session();
     RegionConfig config = session.region(session.requireRegions(), region);
-    new RegionApi(config).probe();
+    new RegionAccess(config).probe();
     try {
-      SampleApp.seed(config.apiUrl(), config.token(), app, rows);
-    } catch (IllegalStateException | IllegalArgumentException e) {
+      SampleApp.seed(config, app, rows);
+    } catch (RegionUnavailableException e) {
+      throw new CliException(
+          ExitCodes.UNREACHABLE,
+          "Seeding " + app + " in " + region + " failed: " + e.getMessage(),
+          e);
+    } catch (RegionApiException | IllegalStateException | IllegalArgumentException e) {
       throw new CliException(
           ExitCodes.FAILED, "Seeding " + app + " in " + region + " failed: " + e.getMessage(), e);
     }

@@ -1,8 +1,7 @@
 package io.regionmove.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.regionmove.regionapi.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -24,9 +23,6 @@ public final class MigrationIndex {
   /** One migration as it was created. */
   public record Entry(String id, String app, String source, String destination) {}
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   private final Path file;
 
   public MigrationIndex(Path file) {
@@ -37,7 +33,12 @@ public final class MigrationIndex {
     return file;
   }
 
-  public synchronized void add(Entry entry) {
+  public void add(Entry entry) {
+    addAll(List.of(entry));
+  }
+
+  /** Adds the entries in one write (a batch's migrations). */
+  public synchronized void addAll(List<Entry> added) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
@@ -45,9 +46,9 @@ public final class MigrationIndex {
               FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock ignored = channel.lock()) {
         List<Entry> entries = new ArrayList<>(read());
-        entries.add(entry);
+        entries.addAll(added);
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, JSON.writeValueAsString(entries));
+        Files.writeString(tmp, Json.pretty().writeValueAsString(entries));
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
     } catch (IOException e) {
@@ -61,7 +62,7 @@ public final class MigrationIndex {
       return List.of();
     }
     try {
-      return JSON.readValue(file.toFile(), new TypeReference<List<Entry>>() {});
+      return Json.mapper().readValue(file.toFile(), new TypeReference<List<Entry>>() {});
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Cannot read the migration index " + file + ": " + e.getMessage(), e);

@@ -1,11 +1,11 @@
 package io.regionmove.deploy;
 
 import io.regionmove.client.MigrationClient;
+import io.regionmove.client.MigrationIndex;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
-import io.regionmove.sandbox.postgres.LocalPostgres;
-import io.regionmove.web.MigrationStack;
-import io.regionmove.web.WorkerJarProcess;
+import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.WorkerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +39,9 @@ public final class ClusterConcurrencyBench {
     // CLI) do; at 1,000 migrations those pollers are most of the load measured. By default one
     // visibility query a second finds the migrations whose preflight ended.
     boolean byQueries = "query".equals(System.getProperty("bench.wait"));
-    Path dir = MigrationStack.newDirectory("bench-cluster");
-    try (TemporalCluster cluster = TemporalCluster.up(dir.resolve("cluster"), 2, false);
-        MigrationStack stack =
-            MigrationStack.onServer("bench-cluster-stack", cluster.clientEnv(1))) {
+    TemporalCluster cluster = TemporalCluster.of(2, false);
+    try (RegionmoveTestStack stack =
+        RegionmoveTestStack.onServer(cluster).start("ClusterConcurrencyBench")) {
       System.out.printf(
           Locale.ROOT, "cluster of 2 nodes up in %.1f s%n", cluster.startTime().toMillis() / 1e3);
       long seedStart = System.nanoTime();
@@ -50,7 +49,7 @@ public final class ClusterConcurrencyBench {
       List<Future<?>> seeded = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         String app = app(i);
-        seeded.add(seeders.submit(() -> stack.seed(app, 10, 0)));
+        seeded.add(seeders.submit(() -> stack.seedSourceApp(app, 10)));
       }
       for (Future<?> f : seeded) {
         f.get();
@@ -58,10 +57,10 @@ public final class ClusterConcurrencyBench {
       seeders.shutdown();
       System.out.printf(Locale.ROOT, "seeded %d apps in %.1f s%n", count, seconds(seedStart));
 
-      Map<String, WorkerJarProcess> workers = new LinkedHashMap<>();
-      workers.put("agora-fr1", stack.startWorker(List.of("--regions", MigrationStack.SOURCE)));
-      workers.put("osc-fr1", stack.startWorker(List.of("--regions", MigrationStack.DESTINATION)));
-      workers.put("migrations-only", stack.startWorker(List.of("--migrations-only")));
+      Map<String, WorkerProcess> workers = new LinkedHashMap<>();
+      workers.put("agora-fr1", startWorker(stack, "--regions", RegionmoveTestStack.SOURCE));
+      workers.put("osc-fr1", startWorker(stack, "--regions", RegionmoveTestStack.DESTINATION));
+      workers.put("migrations-only", startWorker(stack, "--migrations-only"));
       Map<String, AtomicLong> peaks = new LinkedHashMap<>();
       workers.forEach(
           (name, worker) -> {
@@ -79,7 +78,7 @@ public final class ClusterConcurrencyBench {
       measured.put("temporal's postgresql", withDescendants(cluster.postgres().orElseThrow()));
       measured.put(
           "regions' postgresql",
-          withDescendants(postmaster(LocalPostgres.forTests().port()).orElseThrow()));
+          withDescendants(postmaster(stack.postgres().port()).orElseThrow()));
       workers.forEach(
           (name, worker) -> measured.put("worker " + name, List.of(worker.process().toHandle())));
       measured.put("driver and regions (this JVM)", List.of(ProcessHandle.current()));
@@ -90,7 +89,9 @@ public final class ClusterConcurrencyBench {
       Map<String, Duration> cpuBefore = cpu(measured);
       long machineBefore = machineJiffies();
 
-      MigrationClient migrations = stack.migrations();
+      MigrationClient migrations =
+          new MigrationClient(
+              stack.client(), new MigrationIndex(stack.dir().resolve("migrations.json")));
       PreflightWatch watch =
           byQueries ? null : new PreflightWatch(stack.client(), Duration.ofSeconds(1));
       ExecutorService drivers = Executors.newFixedThreadPool(count);
@@ -103,7 +104,11 @@ public final class ClusterConcurrencyBench {
                 () -> {
                   String id =
                       migrations.create(
-                          app, MigrationStack.SOURCE, MigrationStack.DESTINATION, app, null);
+                          app,
+                          RegionmoveTestStack.SOURCE,
+                          RegionmoveTestStack.DESTINATION,
+                          app,
+                          null);
                   Migration checked =
                       byQueries
                           ? migrations.awaitPreflight(id, m -> {}, Duration.ofMinutes(60))
@@ -189,6 +194,13 @@ public final class ClusterConcurrencyBench {
         System.exit(1);
       }
     }
+  }
+
+  /** {@code regionmove worker ARGS} from the shaded jar, started. */
+  private static WorkerProcess startWorker(RegionmoveTestStack stack, String... args) {
+    return stack
+        .startWorkerProcess(WorkerProcess.Launch.regionmoveWorker().withArguments(args))
+        .awaitStarted(Duration.ofSeconds(60));
   }
 
   private static List<ProcessHandle> withDescendants(ProcessHandle process) {

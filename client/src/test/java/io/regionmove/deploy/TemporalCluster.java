@@ -1,5 +1,6 @@
 package io.regionmove.deploy;
 
+import io.regionmove.testkit.RegionmoveTestStack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -18,31 +19,45 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Temporal cluster started by {@code deploy/temporal-cluster.sh}, as an operator would, on ports
- * of its own (never the fixed dev ports) and with its state in a directory of the test's. {@link
+ * of its own (never the fixed dev ports) and with its state in {@code <dir>/cluster}. The server of
+ * a {@link RegionmoveTestStack#onServer} stack, whose clients and workers talk to node 1; {@link
  * #close} runs {@code down}.
  */
-final class TemporalCluster implements AutoCloseable {
+final class TemporalCluster implements RegionmoveTestStack.ExternalServer {
 
   private static final Duration UP_TIMEOUT = Duration.ofMinutes(10);
 
-  private final Path script;
-  private final Path dir;
-  private final int portBase;
+  private final Path script = repositoryRoot().resolve("deploy/temporal-cluster.sh");
+  private final int nodes;
   private final boolean tls;
-  private final Duration startTime;
+  private Path dir;
+  private int portBase;
+  private Duration startTime;
+  private boolean down;
 
-  private TemporalCluster(Path script, Path dir, int portBase, boolean tls, Duration startTime) {
-    this.script = script;
-    this.dir = dir;
-    this.portBase = portBase;
+  private TemporalCluster(int nodes, boolean tls) {
+    this.nodes = nodes;
     this.tls = tls;
-    this.startTime = startTime;
   }
 
-  /** {@code temporal-cluster.sh up --nodes N [--tls]} in {@code dir}; fails with its output. */
-  static TemporalCluster up(Path dir, int nodes, boolean tls) {
-    Path script = repositoryRoot().resolve("deploy/temporal-cluster.sh");
-    int portBase = freePortBase(nodes);
+  /** A cluster of {@code nodes} nodes, the frontends over TLS if {@code tls}; not started yet. */
+  static TemporalCluster of(int nodes, boolean tls) {
+    return new TemporalCluster(nodes, tls);
+  }
+
+  /**
+   * {@code temporal-cluster.sh up --nodes N [--tls]} in {@code <dir>/cluster}; fails with its
+   * output.
+   *
+   * @return the Temporal variables of a client of node 1
+   */
+  @Override
+  public Map<String, String> start(Path stackDir) {
+    if (dir != null) {
+      throw new IllegalStateException("the cluster is already up in " + dir);
+    }
+    Path clusterDir = stackDir.resolve("cluster");
+    portBase = freePortBase(nodes);
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -52,15 +67,16 @@ final class TemporalCluster implements AutoCloseable {
                 "--port-base",
                 Integer.toString(portBase),
                 "--dir",
-                dir.toString()));
+                clusterDir.toString()));
     if (tls) {
       args.add("--tls");
     }
     long started = System.nanoTime();
-    String output = run(script, dir.resolveSibling(dir.getFileName() + "-up.log"), args);
-    Duration took = Duration.ofNanos(System.nanoTime() - started);
-    System.out.printf("cluster up in %d ms:%n%s%n", took.toMillis(), output);
-    return new TemporalCluster(script, dir, portBase, tls, took);
+    String output = run(script, stackDir.resolve("cluster-up.log"), args);
+    startTime = Duration.ofNanos(System.nanoTime() - started);
+    dir = clusterDir;
+    System.out.printf("cluster up in %d ms:%n%s%n", startTime.toMillis(), output);
+    return clientEnv(1);
   }
 
   /** {@code host:port} of node {@code i}'s frontend (from 1). */
@@ -90,6 +106,9 @@ final class TemporalCluster implements AutoCloseable {
 
   /** The server process of node {@code i}, while it runs. */
   Optional<ProcessHandle> node(int i) {
+    if (dir == null) {
+      return Optional.empty();
+    }
     try {
       long pid = Long.parseLong(Files.readString(dir.resolve("node" + i + "/server.pid")).trim());
       return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
@@ -135,10 +154,25 @@ final class TemporalCluster implements AutoCloseable {
     return runForResult(script, List.of("status", "--dir", dir.toString()));
   }
 
+  /** {@code temporal-cluster.sh down}, once; nothing when the cluster never came up. */
   @Override
   public void close() {
+    if (dir == null || down) {
+      return;
+    }
+    down = true;
     ScriptResult down = runForResult(script, List.of("down", "--dir", dir.toString()));
     System.out.println("cluster down (exit " + down.exitCode() + "):\n" + down.output());
+  }
+
+  /** True when no node's server process runs. */
+  boolean allNodesDown() {
+    for (int i = 1; i <= nodes; i++) {
+      if (node(i).isPresent()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   record ScriptResult(int exitCode, String output) {}

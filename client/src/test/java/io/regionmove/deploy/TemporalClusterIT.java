@@ -9,16 +9,18 @@ import io.grpc.StatusRuntimeException;
 import io.regionmove.cli.CliProcess;
 import io.regionmove.client.MigrationClient;
 import io.regionmove.client.MigrationClient.Step;
+import io.regionmove.client.MigrationIndex;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
-import io.regionmove.web.DatabaseFingerprint;
-import io.regionmove.web.MigrationStack;
-import io.regionmove.web.WorkerJarProcess;
+import io.regionmove.testkit.DatabaseFingerprint;
+import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.SandboxProbe;
+import io.regionmove.testkit.WorkerProcess;
 import io.temporal.client.WorkflowQueryException;
 import io.temporal.client.WorkflowServiceException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +30,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The production topology on one machine: a two-node Temporal cluster on PostgreSQL started by
@@ -45,26 +47,19 @@ class TemporalClusterIT {
   /** On top of the sample app's rows, so that the dump and restore take seconds. */
   private static final int EXTRA_EVENTS = 300_000;
 
-  private static TemporalCluster cluster;
-  private static MigrationStack stack;
+  /** Every client and worker talks to node 1: node 2 is the one that dies. */
+  private static final TemporalCluster cluster = TemporalCluster.of(2, false);
 
-  @BeforeAll
-  static void startClusterAndStack() {
-    Path dir = MigrationStack.newDirectory("it-cluster");
-    cluster = TemporalCluster.up(dir.resolve("cluster"), 2, false);
-    // Every client and worker talks to node 1: node 2 is the one that dies.
-    stack = MigrationStack.onServer("it-cluster-stack", cluster.clientEnv(1));
-  }
+  @RegisterExtension static final RegionmoveTestStack stack = RegionmoveTestStack.onServer(cluster);
 
+  private static final List<WorkerProcess> workers = new ArrayList<>();
+
+  /** Before the stack closes the cluster: the workers stop first, as they would in production. */
   @AfterAll
-  static void stopAll() {
-    if (stack != null) {
-      stack.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-      assertTrue(cluster.node(1).isEmpty() && cluster.node(2).isEmpty(), "down stops every node");
-    }
+  static void downStopsEveryNode() {
+    workers.forEach(WorkerProcess::close);
+    cluster.close();
+    assertTrue(cluster.allNodesDown(), "down stops every node");
   }
 
   @Test
@@ -74,23 +69,26 @@ class TemporalClusterIT {
     assertTrue(
         status.output().contains("node1") && status.output().contains("node2"), status.output());
 
-    stack.seed("my-app", 10_000, EXTRA_EVENTS);
+    stack.seedSourceApp("my-app", 10_000);
+    SandboxProbe.addSampleEvents(stack.source(), "my-app", EXTRA_EVENTS);
     Map<String, DatabaseFingerprint.Table> sourceData =
-        DatabaseFingerprint.of(stack.databaseUrl(stack.source(), "my-app"));
+        DatabaseFingerprint.of(SandboxProbe.databaseUrl(stack.source(), "my-app"));
 
-    WorkerJarProcess agora = stack.startWorker(List.of("--regions", MigrationStack.SOURCE));
-    WorkerJarProcess osc = stack.startWorker(List.of("--regions", MigrationStack.DESTINATION));
-    WorkerJarProcess workflows = stack.startWorker(List.of("--migrations-only"));
+    WorkerProcess agora = startWorker("--regions", RegionmoveTestStack.SOURCE);
+    WorkerProcess osc = startWorker("--regions", RegionmoveTestStack.DESTINATION);
+    WorkerProcess workflows = startWorker("--migrations-only");
     assertTrue(workflows.log().contains("task queue regionmove-migrations only"), workflows.log());
 
-    MigrationClient migrations = stack.migrations();
+    MigrationClient migrations =
+        new MigrationClient(
+            stack.client(), new MigrationIndex(stack.dir().resolve("migrations.json")));
     String id =
         migrations.create(
             "my-app",
-            MigrationStack.SOURCE,
-            MigrationStack.DESTINATION,
+            RegionmoveTestStack.SOURCE,
+            RegionmoveTestStack.DESTINATION,
             "my-app",
-            MigrationStack.QUICK_RETRIES);
+            RegionmoveTestStack.QUICK_RETRIES);
     assertEquals(
         MigrationStatus.PREFLIGHT_SUCCESS,
         migrations.awaitPreflight(id, m -> {}, Duration.ofSeconds(90)).status());
@@ -101,14 +99,14 @@ class TemporalClusterIT {
     awaitTool(agora, "pg_dump", List.of(osc, workflows));
     long killedAt = System.nanoTime();
     Instant killInstant = Instant.now();
-    List<String> killed = agora.kill();
+    List<String> killed = agora.kill().stream().map(WorkerProcess.Descendant::command).toList();
     cluster.kill(2);
     assertFalse(agora.process().isAlive(), "the source region's worker is dead");
     assertTrue(cluster.node(2).isEmpty(), "node2 is dead");
     assertTrue(killed.stream().anyMatch(c -> c.contains("pg_dump")), () -> "killed: " + killed);
 
     // What a supervisor does: start the region's worker again.
-    WorkerJarProcess agoraAgain = stack.startWorker(List.of("--regions", MigrationStack.SOURCE));
+    WorkerProcess agoraAgain = startWorker("--regions", RegionmoveTestStack.SOURCE);
     Migration migrated =
         awaitStatus(migrations, id, MigrationStatus.DATA_MIGRATED, Duration.ofMinutes(4));
     System.out.printf(
@@ -117,7 +115,7 @@ class TemporalClusterIT {
     assertEquals(MigrationStatus.DATA_MIGRATED, migrated.status());
     assertEquals(
         sourceData,
-        DatabaseFingerprint.of(stack.databaseUrl(stack.destination(), "my-app")),
+        DatabaseFingerprint.of(SandboxProbe.databaseUrl(stack.destination(), "my-app")),
         "destination data");
     assertTrue(agoraAgain.process().isAlive() && osc.process().isAlive());
 
@@ -137,12 +135,12 @@ class TemporalClusterIT {
         takenOver.containsAll(ownedByNode2), () -> ownedByNode2 + " not all in " + takenOver);
 
     // The CLI, without a local index, lists it through the surviving node.
-    Map<String, String> cli = new HashMap<>(cluster.clientEnv(1));
+    Map<String, String> cli = new HashMap<>(stack.temporalEnvironment());
     cli.put("REGIONMOVE_HOME", stack.dir().resolve("cli-home").toString());
     cli.put("REGIONMOVE_REGIONS", stack.regionsFile().toString());
     CliProcess.Result listed =
         CliProcess.run(
-            cli, List.of("--region", MigrationStack.SOURCE, "--app", "my-app", "migrations"));
+            cli, List.of("--region", RegionmoveTestStack.SOURCE, "--app", "my-app", "migrations"));
     assertEquals(0, listed.exitCode(), listed::toString);
     assertTrue(
         listed.stdout().lines().anyMatch(l -> l.startsWith(id) && l.trim().endsWith("done")),
@@ -166,14 +164,24 @@ class TemporalClusterIT {
   }
 
   /**
+   * {@code regionmove worker ARGS} from the shaded jar, started; stopped before the cluster goes
+   * down.
+   */
+  private static WorkerProcess startWorker(String... args) {
+    WorkerProcess worker =
+        stack.startWorkerProcess(WorkerProcess.Launch.regionmoveWorker().withArguments(args));
+    workers.add(worker);
+    return worker.awaitStarted(Duration.ofSeconds(60));
+  }
+
+  /**
    * Waits until {@code tool} runs under {@code worker}, failing if it ever runs under one of the
    * {@code others} (they poll other queues).
    */
-  private static void awaitTool(
-      WorkerJarProcess worker, String tool, List<WorkerJarProcess> others) {
+  private static void awaitTool(WorkerProcess worker, String tool, List<WorkerProcess> others) {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
     while (Instant.now().isBefore(deadline)) {
-      for (WorkerJarProcess other : others) {
+      for (WorkerProcess other : others) {
         assertFalse(runs(other, tool), () -> tool + " runs under another worker:\n" + other.log());
       }
       if (runs(worker, tool)) {
@@ -182,12 +190,12 @@ class TemporalClusterIT {
       if (!worker.process().isAlive()) {
         throw new AssertionError("the worker exited:\n" + worker.log());
       }
-      MigrationStack.sleep(Duration.ofMillis(50));
+      RegionmoveTestStack.sleep(Duration.ofMillis(50));
     }
     throw new AssertionError("no " + tool + " ran within 120 s:\n" + worker.log());
   }
 
-  private static boolean runs(WorkerJarProcess worker, String tool) {
+  private static boolean runs(WorkerProcess worker, String tool) {
     return worker
         .process()
         .descendants()
@@ -209,7 +217,7 @@ class TemporalClusterIT {
       } catch (WorkflowQueryException | WorkflowServiceException | StatusRuntimeException e) {
         // the surviving node is taking over the dead one's shards
       }
-      MigrationStack.sleep(Duration.ofMillis(500));
+      RegionmoveTestStack.sleep(Duration.ofMillis(500));
     }
     throw new AssertionError("not " + wanted + " after " + timeout + "; last: " + last);
   }

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.regionmove.cli.CliProcess;
-import io.regionmove.web.MigrationStack;
-import io.regionmove.web.WorkerJarProcess;
+import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.WorkerProcess;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,9 +16,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The frontend over TLS ({@code deploy/temporal-cluster.sh up --tls}): the CLI and a worker connect
@@ -26,15 +27,15 @@ import org.junit.jupiter.api.Test;
  */
 class TemporalClusterTlsIT {
 
-  private static TemporalCluster cluster;
-  private static MigrationStack stack;
+  @RegisterExtension
+  static final RegionmoveTestStack stack =
+      RegionmoveTestStack.onServer(TemporalCluster.of(1, true));
+
   private static Path wrongCa;
 
   @BeforeAll
-  static void startTlsCluster() throws Exception {
-    Path dir = MigrationStack.newDirectory("it-cluster-tls");
-    cluster = TemporalCluster.up(dir.resolve("cluster"), 1, true);
-    stack = MigrationStack.onServer("it-cluster-tls-stack", cluster.clientEnv(1));
+  static void makeAnotherCa() throws Exception {
+    Path dir = stack.dir();
     wrongCa = dir.resolve("other-ca.pem");
     Process openssl =
         new ProcessBuilder(
@@ -58,24 +59,18 @@ class TemporalClusterTlsIT {
     assertTrue(openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0, "openssl");
   }
 
-  @AfterAll
-  static void stopAll() {
-    if (stack != null) {
-      stack.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
   @Test
   void theCliAndAWorkerRunAMigrationOverTls() {
-    stack.seed("tls-app", 500, 0);
-    WorkerJarProcess worker = stack.startWorker(List.of());
+    stack.seedSourceApp("tls-app", 500);
+    WorkerProcess worker =
+        stack
+            .startWorkerProcess(WorkerProcess.Launch.regionmoveWorker())
+            .awaitStarted(Duration.ofSeconds(60));
     assertTrue(worker.process().isAlive());
 
-    Map<String, String> env = cli(cluster.clientEnv(1));
-    CliProcess.Result created = run(env, "migration-create", "--to", MigrationStack.DESTINATION);
+    Map<String, String> env = cli();
+    CliProcess.Result created =
+        run(env, "migration-create", "--to", RegionmoveTestStack.DESTINATION);
     assertEquals(0, created.exitCode(), created::toString);
     Matcher id = Pattern.compile("Migration ID: (\\S+)").matcher(created.stdout());
     assertTrue(id.find(), created::toString);
@@ -89,7 +84,7 @@ class TemporalClusterTlsIT {
 
   @Test
   void aWrongCaIsOneSentenceAndExitCode3() {
-    Map<String, String> env = cli(cluster.clientEnv(1));
+    Map<String, String> env = cli();
     env.put("TEMPORAL_TLS_SERVER_CA_CERT_PATH", wrongCa.toString());
     CliProcess.Result result = run(env, "migrations");
     assertOneSentence(result, "presented a TLS certificate that the CA in " + wrongCa);
@@ -97,13 +92,13 @@ class TemporalClusterTlsIT {
 
     // The worker refuses to start the same way.
     CliProcess.Result worker =
-        CliProcess.run(env, List.of("worker", "--regions", MigrationStack.SOURCE));
+        CliProcess.run(env, List.of("worker", "--regions", RegionmoveTestStack.SOURCE));
     assertOneSentence(worker, "does not trust");
   }
 
   @Test
   void aMissingCaFileIsOneSentenceAndExitCode3() {
-    Map<String, String> env = cli(cluster.clientEnv(1));
+    Map<String, String> env = cli();
     Path missing = stack.dir().resolve("no-such-ca.pem");
     env.put("TEMPORAL_TLS_SERVER_CA_CERT_PATH", missing.toString());
     assertOneSentence(
@@ -113,21 +108,23 @@ class TemporalClusterTlsIT {
 
   @Test
   void aPlainTextClientIsToldTheServerMayUseTls() {
-    Map<String, String> env = cli(cluster.clientEnv(1));
+    Map<String, String> env = cli();
     env.remove("TEMPORAL_TLS_SERVER_CA_CERT_PATH");
     assertOneSentence(
         run(env, "migrations"), "if it uses TLS, set TEMPORAL_TLS_SERVER_CA_CERT_PATH");
   }
 
-  private static Map<String, String> cli(Map<String, String> temporal) {
-    Map<String, String> env = new HashMap<>(temporal);
+  /** A CLI's environment: the cluster's Temporal variables (its CA), the stack's regions. */
+  private static Map<String, String> cli() {
+    Map<String, String> env = new HashMap<>(stack.temporalEnvironment());
     env.put("REGIONMOVE_HOME", stack.dir().resolve("cli-home").toString());
     env.put("REGIONMOVE_REGIONS", stack.regionsFile().toString());
     return env;
   }
 
   private static CliProcess.Result run(Map<String, String> env, String... command) {
-    List<String> args = new ArrayList<>(List.of("--region", "agora-fr1", "--app", "tls-app"));
+    List<String> args =
+        new ArrayList<>(List.of("--region", RegionmoveTestStack.SOURCE, "--app", "tls-app"));
     args.addAll(List.of(command));
     return CliProcess.run(env, args);
   }

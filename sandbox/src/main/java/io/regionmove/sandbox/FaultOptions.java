@@ -39,7 +39,7 @@ public record FaultOptions(
     Long seed) {
 
   /**
-   * The environment variable {@link SandboxMain} reads, e.g. {@code
+   * The environment variable {@link SandboxCommand} reads, e.g. {@code
    * rate=0.3,latency=50-200,hang=0.01,after-commit}.
    */
   public static final String ENV = "REGIONMOVE_SANDBOX_FAULTS";

@@ -1,6 +1,14 @@
 package io.regionmove.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.regionmove.regionapi.AppSettings;
+import io.regionmove.regionapi.Collaborator;
+import io.regionmove.regionapi.Container;
+import io.regionmove.regionapi.Domain;
+import io.regionmove.regionapi.Notifier;
+import io.regionmove.regionapi.RegionAddon;
+import io.regionmove.regionapi.RegionClient;
+import io.regionmove.regionapi.RegionEndpoint;
+import io.regionmove.regionapi.Variable;
 import io.regionmove.sandbox.postgres.PostgresServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,15 +23,18 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
-import java.util.stream.StreamSupport;
+import java.util.stream.Collectors;
 
 /**
  * Seeds the sample app of the dev stack through the Region API: running with web:2 (size M),
@@ -42,158 +53,119 @@ public final class SampleApp {
   private static final String PROCESS = "web";
   private static final int AMOUNT = 2;
   private static final String SIZE = "M";
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
   private SampleApp() {}
 
+  /** Seeds {@code app} in the region whose Region API is at {@code apiUrl}. */
   public static void seed(String apiUrl, String token, String app, int rows) {
+    seed(RegionEndpoint.of("sandbox", apiUrl, token), app, rows);
+  }
+
+  /**
+   * Seeds {@code app} in that region; a refusal of the region is a {@link
+   * io.regionmove.regionapi.RegionApiException}, no answer a {@link
+   * io.regionmove.regionapi.RegionUnavailableException}.
+   */
+  public static void seed(RegionEndpoint region, String app, int rows) {
     if (rows < 10) {
       throw new IllegalArgumentException(
           "The sample database needs at least 10 rows, not " + rows + ".");
     }
-    RegionHttp api = new RegionHttp(apiUrl, token);
-    String base = "/v1/apps/" + app;
-    if (api.call("GET", base, null).status() == 404) {
-      api.expect(
-          "POST",
-          "/v1/apps",
-          Map.of("app", Map.of("name", app, "reference", "sample-app:" + app)),
-          200,
-          201);
+    RegionClient api = new RegionClient(region, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
+    if (api.findApp(app).isEmpty()) {
+      api.createApp(app, "sample-app:" + app);
     }
-    seedVariables(api, base);
-    seedCollaborators(api, base);
-    seedDomain(api, base, app);
-    seedSettings(api, base);
-    seedNotifier(api, base, app);
-    String addonUrl = seedDatabaseAddon(api, base, app);
+    seedVariables(api, app);
+    seedCollaborators(api, app);
+    seedDomain(api, app);
+    seedSettings(api, app);
+    seedNotifier(api, app);
+    String addonUrl = seedDatabaseAddon(api, app);
     fillDatabase(addonUrl, rows);
-    seedFormation(api, base);
+    seedFormation(api, app);
   }
 
-  private static void seedVariables(RegionHttp api, String base) {
-    JsonNode existing = api.expect("GET", base + "/variables", null, 200).path("variables");
-    List<Map<String, String>> missing = new ArrayList<>();
-    Map<String, String> wanted =
-        Map.of(
-            "SECRET_KEY", HexFormat.of().formatHex(randomBytes(32)),
-            "APP_ENV", "production",
-            "LOG_LEVEL", "info",
-            "MAX_THREADS", "8");
+  private static void seedVariables(RegionClient api, String app) {
+    Set<String> existing =
+        api.listVariables(app).stream().map(Variable::name).collect(Collectors.toSet());
+    Map<String, String> wanted = new LinkedHashMap<>();
+    wanted.put("SECRET_KEY", HexFormat.of().formatHex(randomBytes(32)));
+    wanted.put("APP_ENV", "production");
+    wanted.put("LOG_LEVEL", "info");
+    wanted.put("MAX_THREADS", "8");
+    List<Variable> missing = new ArrayList<>();
     wanted.forEach(
         (name, value) -> {
-          if (!contains(existing, "name", name)) {
-            missing.add(Map.of("name", name, "value", value));
+          if (!existing.contains(name)) {
+            missing.add(new Variable(name, value, false));
           }
         });
     if (!missing.isEmpty()) {
-      api.expect("PUT", base + "/variables", Map.of("variables", missing), 200);
+      api.putVariables(app, missing);
     }
   }
 
-  private static void seedCollaborators(RegionHttp api, String base) {
-    JsonNode existing = api.expect("GET", base + "/collaborators", null, 200).path("collaborators");
-    Map<String, String> wanted =
-        Map.of("alice@example.com", "accepted", "bob@example.com", "pending");
-    wanted.forEach(
-        (email, status) -> {
-          if (!contains(existing, "email", email)) {
-            api.expect(
-                "POST",
-                base + "/collaborators",
-                Map.of("collaborator", Map.of("email", email, "status", status)),
-                200,
-                201);
-          }
-        });
+  private static void seedCollaborators(RegionClient api, String app) {
+    Set<String> existing =
+        api.listCollaborators(app).stream().map(Collaborator::email).collect(Collectors.toSet());
+    for (Collaborator wanted :
+        List.of(
+            new Collaborator("alice@example.com", Collaborator.ACCEPTED),
+            new Collaborator("bob@example.com", Collaborator.PENDING))) {
+      if (!existing.contains(wanted.email())) {
+        api.addCollaborator(app, wanted);
+      }
+    }
   }
 
-  private static void seedDomain(RegionHttp api, String base, String app) {
+  private static void seedDomain(RegionClient api, String app) {
     String name = app + DOMAIN_SUFFIX;
-    JsonNode existing = api.expect("GET", base + "/domains", null, 200).path("domains");
-    if (!contains(existing, "name", name)) {
-      api.expect(
-          "POST",
-          base + "/domains",
-          Map.of(
-              "domain",
-              Map.of(
-                  "name",
-                  name,
-                  "canonical",
-                  true,
-                  "tlscert",
-                  resource(CERT_RESOURCE),
-                  "tlskey",
-                  resource(KEY_RESOURCE))),
-          200,
-          201);
+    if (api.listDomains(app).stream().noneMatch(d -> d.name().equals(name))) {
+      api.addDomain(
+          app, new Domain(name, true, resource(CERT_RESOURCE), resource(KEY_RESOURCE), null));
     }
   }
 
-  private static void seedSettings(RegionHttp api, String base) {
-    JsonNode settings = api.expect("GET", base, null, 200).path("app").path("settings");
-    if (!settings.path("force_https").asBoolean() || !settings.path("sticky_session").asBoolean()) {
-      api.expect(
-          "PUT",
-          base + "/settings",
-          Map.of("settings", Map.of("force_https", true, "sticky_session", true)),
-          200);
+  private static void seedSettings(RegionClient api, String app) {
+    AppSettings settings = api.getApp(app).settings();
+    if (!settings.forceHttps() || !settings.stickySession()) {
+      api.updateSettings(app, new AppSettings(true, true));
     }
   }
 
-  private static void seedNotifier(RegionHttp api, String base, String app) {
-    JsonNode existing = api.expect("GET", base + "/notifiers", null, 200).path("notifiers");
-    if (!contains(existing, "name", "deployments")) {
-      api.expect(
-          "POST",
-          base + "/notifiers",
-          Map.of(
-              "notifier",
-              Map.of(
-                  "type",
-                  "webhook",
-                  "name",
-                  "deployments",
-                  "url",
-                  "https://hooks.example.com/" + app,
-                  "events",
-                  List.of("app_deployed", "app_crashed"))),
-          200,
-          201);
+  private static void seedNotifier(RegionClient api, String app) {
+    if (api.listNotifiers(app).stream().noneMatch(n -> "deployments".equals(n.name()))) {
+      api.addNotifier(
+          app,
+          new Notifier(
+              null,
+              "webhook",
+              "deployments",
+              "https://hooks.example.com/" + app,
+              List.of("app_deployed", "app_crashed")));
     }
   }
 
   /** The connection URL of the app's first postgresql addon, provisioned if there is none. */
-  private static String seedDatabaseAddon(RegionHttp api, String base, String app) {
-    JsonNode addons = api.expect("GET", base + "/addons", null, 200).path("addons");
+  private static String seedDatabaseAddon(RegionClient api, String app) {
     String id =
-        StreamSupport.stream(addons.spliterator(), false)
-            .filter(a -> "postgresql".equals(a.path("provider").asText()))
-            .map(a -> a.path("id").asText())
+        api.listAddons(app).stream()
+            .filter(a -> "postgresql".equals(a.provider()))
+            .map(RegionAddon::id)
             .findFirst()
             .orElseGet(
                 () ->
-                    api.expect(
-                            "POST",
-                            base + "/addons",
-                            Map.of(
-                                "addon",
-                                Map.of(
-                                    "provider",
-                                    "postgresql",
-                                    "plan",
-                                    "starter-512",
-                                    "version",
-                                    "15",
-                                    "reference",
-                                    "sample-app:" + app + ":postgresql")),
-                            200,
-                            201)
-                        .path("addon")
-                        .path("id")
-                        .asText());
-    String url =
-        api.expect("GET", base + "/addons/" + id, null, 200).path("addon").path("url").asText(null);
+                    api.createAddon(
+                            app,
+                            "postgresql",
+                            "starter-512",
+                            "15",
+                            "sample-app:" + app + ":postgresql")
+                        .value()
+                        .id());
+    String url = api.getAddon(app, id).url();
     if (url == null) {
       throw new IllegalStateException(
           "The postgresql addon " + id + " has no URL; the region has no PostgreSQL server.");
@@ -201,21 +173,10 @@ public final class SampleApp {
     return url;
   }
 
-  private static void seedFormation(RegionHttp api, String base) {
-    JsonNode formation = api.expect("GET", base + "/containers", null, 200).path("containers");
-    boolean ready =
-        StreamSupport.stream(formation.spliterator(), false)
-            .anyMatch(
-                c ->
-                    PROCESS.equals(c.path("name").asText())
-                        && c.path("amount").asInt() == AMOUNT
-                        && SIZE.equals(c.path("size").asText()));
-    if (!ready) {
-      api.expect(
-          "POST",
-          base + "/scale",
-          Map.of("containers", List.of(Map.of("name", PROCESS, "amount", AMOUNT, "size", SIZE))),
-          200);
+  private static void seedFormation(RegionClient api, String app) {
+    Container wanted = new Container(PROCESS, AMOUNT, SIZE);
+    if (!api.listContainers(app).contains(wanted)) {
+      api.scale(app, List.of(wanted));
     }
   }
 
@@ -351,11 +312,6 @@ public final class SampleApp {
       rs.next();
       return rs.getLong(1);
     }
-  }
-
-  private static boolean contains(JsonNode array, String field, String value) {
-    return StreamSupport.stream(array.spliterator(), false)
-        .anyMatch(n -> value.equals(n.path(field).asText()));
   }
 
   private static String resource(String name) {

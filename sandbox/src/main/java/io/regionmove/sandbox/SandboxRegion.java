@@ -1,11 +1,10 @@
 package io.regionmove.sandbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.regionmove.regionapi.Json;
 import io.regionmove.sandbox.api.ApiException;
 import io.regionmove.sandbox.api.AppRouter;
 import io.regionmove.sandbox.api.FaultInjector;
@@ -13,6 +12,7 @@ import io.regionmove.sandbox.api.JsonAnswers;
 import io.regionmove.sandbox.api.JsonBodies;
 import io.regionmove.sandbox.api.JsonErrorHandler;
 import io.regionmove.sandbox.api.RegionApi;
+import io.regionmove.sandbox.api.RequestFields;
 import io.regionmove.sandbox.api.SandboxAdminApi;
 import io.regionmove.sandbox.postgres.AddonDatabaseProvisioner;
 import io.regionmove.sandbox.state.RegionState;
@@ -62,10 +62,7 @@ public final class SandboxRegion implements AutoCloseable {
       }
       token = state.token;
     }
-    ObjectMapper json =
-        new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    ObjectMapper json = Json.mapper();
     Clock clock = Clock.systemUTC();
     Javalin server =
         Javalin.create(
@@ -154,12 +151,16 @@ public final class SandboxRegion implements AutoCloseable {
                 ctx,
                 e.getStatus(),
                 e.getStatus() == 404
-                    ? "No such endpoint: " + ctx.method() + " " + RegionApi.shown(ctx.path()) + "."
+                    ? "No such endpoint: "
+                        + ctx.method()
+                        + " "
+                        + RequestFields.shown(ctx.path())
+                        + "."
                     : e.getStatus() == 405
                         ? "The method "
                             + ctx.method()
                             + " is not allowed on "
-                            + RegionApi.shown(ctx.path())
+                            + RequestFields.shown(ctx.path())
                             + "."
                         : e.getStatus() == 413
                             ? JsonBodies.tooLarge().getMessage()

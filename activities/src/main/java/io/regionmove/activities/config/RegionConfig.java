@@ -1,6 +1,7 @@
 package io.regionmove.activities.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.regionmove.regionapi.RegionEndpoint;
 import java.net.URI;
 
 /**
@@ -11,7 +12,8 @@ public record RegionConfig(
     String name,
     @JsonProperty("api_url") String apiUrl,
     String token,
-    @JsonProperty("router_url") String routerUrl) {
+    @JsonProperty("router_url") String routerUrl)
+    implements RegionEndpoint {
 
   public RegionConfig {
     apiUrl = stripTrailingSlash(apiUrl);

@@ -1,9 +1,7 @@
 package io.regionmove.activities.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.regionmove.regionapi.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,11 +21,6 @@ public final class Regions {
 
   /** The environment variable naming the regions file. */
   public static final String ENV = "REGIONMOVE_REGIONS";
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-          .enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Map<String, RegionConfig> byName;
 
@@ -79,7 +72,7 @@ public final class Regions {
     }
     RegionsFile parsed;
     try {
-      parsed = JSON.readValue(text, RegionsFile.class);
+      parsed = Json.mapper().readValue(text, RegionsFile.class);
     } catch (JsonProcessingException e) {
       throw new RegionsConfigException(
           "The regions file "
@@ -118,7 +111,7 @@ public final class Regions {
       if (file.getParent() != null) {
         Files.createDirectories(file.getParent());
       }
-      Files.writeString(file, JSON.writeValueAsString(new RegionsFile(all())));
+      Files.writeString(file, Json.pretty().writeValueAsString(new RegionsFile(all())));
     } catch (IOException e) {
       throw new RegionsConfigException(
           "The regions file " + file + " cannot be written (" + e.getMessage() + ").", e);

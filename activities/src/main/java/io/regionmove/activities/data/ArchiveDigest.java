@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Size and SHA-256 of an archive, a single file or a directory of files. */
-final class ArchiveDigest {
+public final class ArchiveDigest {
 
   private ArchiveDigest() {}
 
   /** Total size in bytes; tolerates files vanishing while a dump is still writing. */
-  static long size(Path archive) {
+  public static long size(Path archive) {
     if (Files.isRegularFile(archive)) {
       try {
         return Files.size(archive);
@@ -49,7 +49,7 @@ final class ArchiveDigest {
    * Hex SHA-256 of a file; of a directory, the digest of each file's relative name and contents in
    * name order, so the same directory always gives the same digest.
    */
-  static String sha256(Path archive) throws IOException {
+  public static String sha256(Path archive) throws IOException {
     MessageDigest digest = newDigest();
     if (Files.isDirectory(archive)) {
       List<Path> files;

@@ -14,8 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Copies an archive that pg_dump is still writing into a pipe (pg_restore's standard input), as
- * {@code tail -f} would, until the backup it belongs to is published complete.
+ * Copies an archive that a dump tool is still writing into a pipe (the restore tool's standard
+ * input), as {@code tail -f} would, until the backup it belongs to is published complete. It serves
+ * any engine whose archive is one file written front to back.
  *
  * <p>A custom-format archive is written front to back (header, table of contents, then each table's
  * data), so pg_restore can read it as it grows. pg_dump then rewrites the table of contents in
@@ -23,10 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * the archive is discarded instead (it failed, or a new attempt replaced it), following fails with
  * {@link BackupRestartedException} and the restore must start over.
  */
-final class ArchiveFollower {
+public final class ArchiveFollower {
 
   /** The backup being followed was discarded before it was complete. */
-  static final class BackupRestartedException extends IOException {
+  public static final class BackupRestartedException extends IOException {
     BackupRestartedException(String message) {
       super(message);
     }
@@ -56,8 +57,8 @@ final class ArchiveFollower {
    * file. Opening it first pins the file: if the attempt publishes it meanwhile, it is still the
    * file followed; if the attempt was published or discarded before it could be opened, empty.
    */
-  static Optional<ArchiveFollower> open(BackupStore store, String backupId, DumpFormat format)
-      throws IOException {
+  public static Optional<ArchiveFollower> open(
+      BackupStore store, String backupId, DumpFormat format) throws IOException {
     Optional<Path> found = store.archiveBeingWritten(backupId, format).filter(Files::isRegularFile);
     if (found.isEmpty()) {
       return Optional.empty();
@@ -79,7 +80,7 @@ final class ArchiveFollower {
   }
 
   /** Bytes copied so far. */
-  long copied() {
+  public long copied() {
     return copied.get();
   }
 
@@ -88,7 +89,7 @@ final class ArchiveFollower {
    * closes {@code out} and the archive. Stops when interrupted, or when {@code out} is closed by
    * its reader.
    */
-  void copyTo(OutputStream out) throws IOException, InterruptedException {
+  public void copyTo(OutputStream out) throws IOException, InterruptedException {
     try (out;
         channel) {
       ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
@@ -124,7 +125,7 @@ final class ArchiveFollower {
   }
 
   /** Closes the archive, when the follower is not used. */
-  void close() throws IOException {
+  public void close() throws IOException {
     channel.close();
   }
 

@@ -7,9 +7,10 @@ import java.util.Optional;
 /**
  * Where backups live between the source and the destination region. A backup is identified by
  * {@code <migrationId>/<sourceAddonId>} and exists only once {@link #put} has stored its archive
- * and its manifest together: a half-written backup is never seen as complete. pg_dump and
- * pg_restore need local files, so a store hands out local staging space and local paths; a store
- * backed by an object store would upload in {@code put} and download in {@code open}.
+ * and its manifest together: a half-written backup is never seen as complete. Dump and restore
+ * tools (pg_dump, pg_restore) need local files, so a store hands out local staging space and local
+ * paths; a store backed by an object store would upload in {@code put} and download in {@code
+ * open}.
  */
 public interface BackupStore {
 

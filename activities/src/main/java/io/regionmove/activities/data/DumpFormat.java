@@ -16,7 +16,7 @@ public enum DumpFormat {
   }
 
   /** The letter given to {@code --format}. */
-  String flag() {
+  public String flag() {
     return flag;
   }
 

@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -19,24 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of pg_dump or pg_restore. The caller's {@code tick} runs every interval while the tool
- * works (it heartbeats); when it throws, because the activity was cancelled, the tool and its
- * children (pg_dump's parallel workers) are killed at once and the exception goes on.
+ * One run of a database tool (pg_dump, pg_restore, mariadb-dump...). The caller's {@code tick} runs
+ * every interval while the tool works (it heartbeats, see {@link Heartbeat}); when it throws,
+ * because the activity was cancelled, the tool and its children (pg_dump's parallel workers) are
+ * killed at once and the exception goes on.
  */
-final class ToolProcess {
+public final class ToolProcess {
 
   private static final Logger log = LoggerFactory.getLogger(ToolProcess.class);
   private static final int KEPT_LINES = 40;
-  private static final List<String> WORKER_CONNECTION_VARIABLES =
-      List.of(
-          "PGHOST",
-          "PGHOSTADDR",
-          "PGPORT",
-          "PGDATABASE",
-          "PGUSER",
-          "PGPASSWORD",
-          "PGSERVICE",
-          "PGOPTIONS");
 
   private final String name;
   private final Process process;
@@ -55,33 +48,35 @@ final class ToolProcess {
    * Starts the program. Connection settings, the password among them, travel in {@code env}, never
    * in {@code args}.
    *
+   * @param unset variables of the worker's own environment that must not reach the tool (the
+   *     worker's connection settings would leak into the addon's connection)
    * @param onLine receives each stderr line (already redacted), for progress
    */
-  static ToolProcess start(
-      PostgresTools tools,
-      String program,
+  public static ToolProcess start(
+      Path program,
       List<String> args,
       Map<String, String> env,
+      Collection<String> unset,
       Consumer<String> onLine)
       throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(tools.program(program).toString());
+    command.add(program.toString());
     command.addAll(args);
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    // The worker's own connection settings must not leak into the addon's connection.
-    builder.environment().keySet().removeAll(WORKER_CONNECTION_VARIABLES);
+    builder.environment().keySet().removeAll(unset);
     builder.environment().putAll(env);
-    log.debug("starting {} {}", program, args);
-    return new ToolProcess(program, builder.start(), onLine);
+    String name = program.getFileName().toString();
+    log.debug("starting {} {}", name, args);
+    return new ToolProcess(name, builder.start(), onLine);
   }
 
   /** The tool's standard input; a tool that reads a file gets it closed at once. */
-  OutputStream stdin() {
+  public OutputStream stdin() {
     return process.getOutputStream();
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
@@ -90,7 +85,7 @@ final class ToolProcess {
    *
    * @return the exit code
    */
-  int await(Duration interval, Runnable tick) throws InterruptedException {
+  public int await(Duration interval, Runnable tick) throws InterruptedException {
     try {
       while (!process.waitFor(interval.toMillis(), TimeUnit.MILLISECONDS)) {
         tick.run();
@@ -104,7 +99,7 @@ final class ToolProcess {
   }
 
   /** Kills the tool and every process it started, and waits for them to be gone. */
-  void kill() {
+  public void kill() {
     List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
     tree.add(process.toHandle());
     tree.forEach(ProcessHandle::destroyForcibly);
@@ -123,7 +118,7 @@ final class ToolProcess {
   }
 
   /** The last stderr lines, errors first, redacted; for a failure message. */
-  String lastErrors() {
+  public String lastErrors() {
     List<String> lines;
     synchronized (lastLines) {
       lines = new ArrayList<>(lastLines);
@@ -147,7 +142,7 @@ final class ToolProcess {
             new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
-        String safe = PostgresUrl.redact(line);
+        String safe = Redaction.redact(line);
         synchronized (lastLines) {
           lastLines.addLast(safe);
           if (lastLines.size() > KEPT_LINES) {

@@ -8,6 +8,8 @@ import io.regionmove.activities.MoveInput;
 import io.regionmove.activities.config.Regions;
 import io.regionmove.activities.data.AddonDatabases;
 import io.regionmove.model.Addon;
+import io.regionmove.regionapi.RegionAddon;
+import io.regionmove.regionapi.RegionClient;
 import java.util.Optional;
 
 /**
@@ -43,11 +45,11 @@ public class RegionAddonDatabases implements AddonDatabases {
     return guard(
         () -> {
           RegionClient destination = clients.of(move.destination());
-          String reference = RegionActivitiesImpl.addonReference(move, sourceAddon);
+          String reference = AddonActions.addonReference(move, sourceAddon);
           Optional<RegionAddon> found =
               destination.findApp(move.newName()).isEmpty()
                   ? Optional.empty()
-                  : RegionActivitiesImpl.findByReference(destination, move.newName(), reference);
+                  : AddonActions.findByReference(destination, move.newName(), reference);
           RegionAddon made =
               found.orElseThrow(
                   () ->

@@ -2,6 +2,7 @@ package io.regionmove.activities.region;
 
 import io.regionmove.activities.config.Regions;
 import io.regionmove.activities.config.UnknownRegionException;
+import io.regionmove.regionapi.RegionClient;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -1,6 +1,8 @@
 package io.regionmove.activities.region;
 
 import io.regionmove.model.FailureType;
+import io.regionmove.regionapi.RegionApiException;
+import io.regionmove.regionapi.RegionUnavailableException;
 import io.temporal.failure.ApplicationFailure;
 import java.util.function.Supplier;
 

@@ -1,5 +1,6 @@
 package io.regionmove.activities.data;
 
+import io.regionmove.activities.data.postgres.PostgresTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

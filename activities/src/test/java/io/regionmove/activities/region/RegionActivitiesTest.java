@@ -32,6 +32,14 @@ import io.regionmove.model.ConfigKind;
 import io.regionmove.model.FailureType;
 import io.regionmove.model.Formation;
 import io.regionmove.model.Process;
+import io.regionmove.regionapi.AppRedirect;
+import io.regionmove.regionapi.AppSettings;
+import io.regionmove.regionapi.Collaborator;
+import io.regionmove.regionapi.Container;
+import io.regionmove.regionapi.Json;
+import io.regionmove.regionapi.Notifier;
+import io.regionmove.regionapi.RegionApp;
+import io.regionmove.regionapi.RegionClient;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -88,7 +96,7 @@ class RegionActivitiesTest {
 
   @AfterAll
   static void noSecretEverReturned() throws JsonProcessingException {
-    String all = RegionClient.JSON.writeValueAsString(returned);
+    String all = Json.mapper().writeValueAsString(returned);
     assertFalse(all.isEmpty());
     assertFalse(all.contains(SECRET_VALUE), "a variable value was returned");
     assertFalse(all.contains(NOTIFIER_SECRET), "a notifier URL was returned");

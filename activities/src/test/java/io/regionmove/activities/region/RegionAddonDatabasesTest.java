@@ -12,6 +12,8 @@ import io.regionmove.activities.AddonInput;
 import io.regionmove.activities.MoveInput;
 import io.regionmove.model.Addon;
 import io.regionmove.model.FailureType;
+import io.regionmove.regionapi.RegionAddon;
+import io.regionmove.regionapi.RegionClient;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -3,6 +3,15 @@ package io.regionmove.activities.region;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.regionmove.activities.config.RegionConfig;
 import io.regionmove.activities.config.Regions;
+import io.regionmove.regionapi.AppSettings;
+import io.regionmove.regionapi.Collaborator;
+import io.regionmove.regionapi.Container;
+import io.regionmove.regionapi.Domain;
+import io.regionmove.regionapi.Json;
+import io.regionmove.regionapi.Notifier;
+import io.regionmove.regionapi.RegionApp;
+import io.regionmove.regionapi.RegionClient;
+import io.regionmove.regionapi.Variable;
 import io.regionmove.sandbox.SandboxOptions;
 import io.regionmove.sandbox.SandboxRegion;
 import io.regionmove.sandbox.postgres.LocalPostgres;
@@ -154,7 +163,7 @@ final class SandboxRegions {
     state.put(
         "addons", client.listAddons(app).stream().map(a -> client.getAddon(app, a.id())).toList());
     try {
-      return RegionClient.JSON.writeValueAsString(state);
+      return Json.mapper().writeValueAsString(state);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

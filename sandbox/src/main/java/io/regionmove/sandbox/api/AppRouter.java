@@ -45,7 +45,7 @@ public final class AppRouter {
   }
 
   public void handle(Context ctx, String app) {
-    Optional<RegionApi.RouterView> view = api.routerView(app);
+    Optional<RouterView> view = api.routerView(app);
     if (view.isEmpty()) {
       page(ctx, 404, "No such app", "There is no app named " + app + " in region " + region + ".");
       return;

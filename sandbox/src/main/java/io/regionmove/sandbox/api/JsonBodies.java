@@ -53,4 +53,36 @@ public final class JsonBodies {
       throw ApiException.badRequest("The request body is not valid JSON.");
     }
   }
+
+  /**
+   * The object under {@code wrapper} in a body of the form {@code {"<wrapper>":{...}}}; else 400.
+   */
+  public JsonNode wrapped(Context ctx, String wrapper) {
+    JsonNode inner = object(ctx).get(wrapper);
+    if (inner == null || !inner.isObject()) {
+      throw ApiException.badRequest(
+          "The request body must be a JSON object of the form {\"" + wrapper + "\":{...}}.");
+    }
+    return inner;
+  }
+
+  /**
+   * The non-empty array of objects under {@code wrapper} in a body of the form {@code
+   * {"<wrapper>":[...]}}; else 400.
+   */
+  public JsonNode wrappedList(Context ctx, String wrapper) {
+    JsonNode inner = object(ctx).get(wrapper);
+    if (inner == null || !inner.isArray() || inner.isEmpty()) {
+      throw ApiException.badRequest(
+          "The request body must be a JSON object of the form {\""
+              + wrapper
+              + "\":[...]} with at least one item.");
+    }
+    for (JsonNode item : inner) {
+      if (!item.isObject()) {
+        throw ApiException.badRequest("Each item of " + wrapper + " must be a JSON object.");
+      }
+    }
+    return inner;
+  }
 }

@@ -1,7 +1,7 @@
 package io.regionmove.sandbox.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.regionmove.regionapi.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -20,8 +20,6 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
  * page.
  */
 public final class JsonErrorHandler extends ErrorHandler {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
   protected void generateAcceptableResponse(
@@ -45,9 +43,9 @@ public final class JsonErrorHandler extends ErrorHandler {
   private static byte[] body(int status, String reason) {
     String what = reason == null || reason.isBlank() ? HttpStatus.getMessage(status) : reason;
     String message =
-        "The HTTP server refused the request (" + status + " " + RegionApi.shown(what) + ").";
+        "The HTTP server refused the request (" + status + " " + RequestFields.shown(what) + ").";
     try {
-      return JSON.writeValueAsBytes(Map.of("error", message));
+      return Json.mapper().writeValueAsBytes(Map.of("error", message));
     } catch (JsonProcessingException e) {
       return "{\"error\":\"The HTTP server refused the request.\"}"
           .getBytes(StandardCharsets.UTF_8);

@@ -49,17 +49,13 @@ public final class SandboxAdminApi {
    * Replaces the faults as a whole: an omitted field takes its value of {@link FaultOptions#NONE}.
    */
   private void setFaults(Context ctx) {
-    JsonNode body = bodies.object(ctx).get("faults");
-    if (body == null || !body.isObject()) {
-      throw ApiException.badRequest(
-          "The request body must be a JSON object of the form {\"faults\":{...}}.");
-    }
+    JsonNode body = bodies.wrapped(ctx, "faults");
     for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!FIELDS.contains(name)) {
         throw ApiException.badRequest(
             "faults."
-                + RegionApi.shown(name)
+                + RequestFields.shown(name)
                 + " is not a fault setting; use "
                 + String.join(", ", FIELDS.stream().sorted().toList())
                 + ".");

@@ -1,9 +1,6 @@
 package io.regionmove.sandbox.state;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.regionmove.regionapi.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -20,13 +17,6 @@ import java.nio.file.StandardOpenOption;
  * one.
  */
 public final class StateFile {
-
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper()
-          .registerModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Path file;
 
@@ -45,7 +35,7 @@ public final class StateFile {
         fresh.region = region;
         return fresh;
       }
-      RegionState state = MAPPER.readValue(file.toFile(), RegionState.class);
+      RegionState state = Json.mapper().readValue(file.toFile(), RegionState.class);
       if (!region.equals(state.region)) {
         throw new IllegalStateException(
             "The state file "
@@ -73,7 +63,7 @@ public final class StateFile {
               StandardOpenOption.CREATE,
               StandardOpenOption.WRITE,
               StandardOpenOption.TRUNCATE_EXISTING)) {
-        out.write(ByteBuffer.wrap(MAPPER.writeValueAsBytes(state)));
+        out.write(ByteBuffer.wrap(Json.pretty().writeValueAsBytes(state)));
         out.force(true);
       }
       try {

@@ -1,0 +1,24 @@
+package io.regionmove.activities.data.postgres;
+
+/** A table by schema and name; {@link #toString()} is how logs and failures name it. */
+record TableName(String schema, String name) implements Comparable<TableName> {
+
+  /** The quoted, schema-qualified name for SQL. */
+  String sql() {
+    return quote(schema) + "." + quote(name);
+  }
+
+  private static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+
+  @Override
+  public int compareTo(TableName other) {
+    return toString().compareTo(other.toString());
+  }
+
+  @Override
+  public String toString() {
+    return schema + "." + name;
+  }
+}

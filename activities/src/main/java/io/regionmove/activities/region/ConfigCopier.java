@@ -1,0 +1,16 @@
+package io.regionmove.activities.region;
+
+import java.util.List;
+
+/**
+ * Copies one kind of configuration from the source app to the destination app, and removes what the
+ * copy added. Both return the log lines of the step, naming what they did but never a secret value.
+ * {@code remove} tolerates a copy that never happened or was already removed; it is only called on
+ * a destination app made by the migration.
+ */
+interface ConfigCopier {
+
+  List<String> copy(ConfigMove move);
+
+  List<String> remove(ConfigMove move);
+}
