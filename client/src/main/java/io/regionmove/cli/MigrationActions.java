@@ -58,8 +58,12 @@ final class MigrationActions {
       console.println("Destination: " + destination);
     }
     ProgressPrinter progress = new ProgressPrinter(console, 0);
-    Migration migration =
-        client.awaitPreflight(id, m -> showProgress(progress, m), PREFLIGHT_TIMEOUT);
+    Migration migration;
+    try (InterruptNotice notice =
+        new InterruptNotice(
+            console, progress, "the preflight", NextCommands.follow(source, app, id))) {
+      migration = client.awaitPreflight(id, m -> showProgress(progress, m), PREFLIGHT_TIMEOUT);
+    }
     progress.update(migration);
     progress.finish();
     return migration;
@@ -123,6 +127,18 @@ final class MigrationActions {
     ProgressPrinter progress = new ProgressPrinter(console, before.steps().size());
     StepHandle handle = client.startStep(id, step);
     CompletableFuture<Migration> result = CompletableFuture.supplyAsync(handle::await);
+    try (InterruptNotice notice =
+        new InterruptNotice(
+            console,
+            progress,
+            "the " + step.wireName() + " step",
+            NextCommands.follow(before.source(), before.app(), id))) {
+      return await(id, result, progress);
+    }
+  }
+
+  private Migration await(
+      String id, CompletableFuture<Migration> result, ProgressPrinter progress) {
     while (true) {
       try {
         Migration done = result.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
@@ -160,9 +176,12 @@ final class MigrationActions {
       case PREPARED -> {
         console.println(
             "Application on region '" + m.destination() + "' has been prepared, you can now:");
-        console.println("- migrate the data (optional):");
+        console.println(
+            "- Let us migrate your data to '"
+                + m.destination()
+                + "' newly created databases with:");
         console.println("  " + NextCommands.run(m, "data"));
-        console.println("- or finalize the migration:");
+        console.println("- Handle data migration manually, then finalizing the migration with:");
         console.println("  " + NextCommands.run(m, "finalize"));
       }
       case DATA_MIGRATED -> {
@@ -227,12 +246,16 @@ final class MigrationActions {
     }
     ProgressPrinter progress = new ProgressPrinter(console, 0);
     showProgress(progress, m, id);
-    while (m.status() == MigrationStatus.CREATED
-        || m.status() == MigrationStatus.RUNNING
-        || m.status() == MigrationStatus.ABORTING) {
-      sleep(POLL);
-      m = client.status(id);
-      showProgress(progress, m, id);
+    try (InterruptNotice notice =
+        new InterruptNotice(
+            console, progress, "the migration", NextCommands.follow(m.source(), m.app(), id))) {
+      while (m.status() == MigrationStatus.CREATED
+          || m.status() == MigrationStatus.RUNNING
+          || m.status() == MigrationStatus.ABORTING) {
+        sleep(POLL);
+        m = client.status(id);
+        showProgress(progress, m, id);
+      }
     }
     progress.finish();
     return report(m);
