@@ -76,8 +76,13 @@ class TerminalIT {
     String asked = Tmux.plain(Tmux.after(mark, terminal.screen()));
     assertTrue(asked.contains("This will run the prepare step of migration " + id), asked);
     assertTrue(asked.contains("  - freeze the source app"), asked);
+    // the destination fails its calls until the spinner was seen: a step that is quicker than a
+    // poll would never show one
+    RegionApi destination = new RegionApi(dev.regions().get("osc-fr1"));
+    destination.faults(1.0);
     terminal.type("y");
     terminal.await("the spinner", STEP, s -> SPINNER.matcher(Tmux.after(mark, s)).find());
+    destination.faults(0.0);
     String prepared = terminal.await("the end of prepare", STEP, s -> exited(mark, s));
     String out = Tmux.after(mark, prepared);
     assertGreenTick(out, "Freeze source app my-app");
@@ -97,9 +102,14 @@ class TerminalIT {
     assertFalse(SPINNER.matcher(lastLines(out, 8)).find(), "no spinner left behind:\n" + out);
 
     // data, interrupted with Ctrl-C while it runs: the step goes on and the command says how to
-    // follow it
+    // follow it. The destination region fails every call for a while, so the step is still
+    // running (retrying) when migration-follow starts.
+    destination.faults(1.0);
     String data = run("--yes", "migration-run", "--data", id);
-    terminal.await("the data step running", STEP, s -> SPINNER.matcher(Tmux.after(data, s)).find());
+    terminal.await(
+        "the data step running",
+        STEP,
+        s -> Tmux.plain(Tmux.after(data, s)).contains("Stop source app my-app"));
     terminal.press("C-c");
     String interrupted =
         Tmux.plain(
@@ -115,19 +125,22 @@ class TerminalIT {
     assertTrue(interrupted.contains("exit=130"), interrupted);
     assertFalse(interrupted.contains("Data has been migrated"), interrupted);
 
-    // migration-follow picks the live view up: the step lines so far, a spinner, then the outcome
+    // migration-follow picks the live view up: the step lines so far, the running step with its
+    // spinner and its retries, then, once the region answers again, the outcome
     String follow = run("migration-follow", id);
     String following =
         terminal.await(
-            "the followed step",
-            STEP,
-            s -> SPINNER.matcher(Tmux.after(follow, s)).find() || exited(follow, s));
-    assertTrue(
-        Tmux.plain(Tmux.after(follow, following)).contains("Status: running"),
-        "the data step was still running when followed:\n" + following);
+            "the running step followed", STEP, s -> SPINNER.matcher(Tmux.after(follow, s)).find());
+    String followingText = Tmux.plain(Tmux.after(follow, following));
+    assertTrue(followingText.contains("Status: running"), followingText);
+    assertGreenTick(Tmux.after(follow, following), "Stop source app my-app");
+    terminal.await(
+        "the retries of the running step",
+        STEP,
+        s -> Tmux.plain(Tmux.after(follow, s)).contains("last failure: "));
+    destination.faults(0.0);
     String followed =
         Tmux.after(follow, terminal.await("the end of data", STEP, s -> exited(follow, s)));
-    assertGreenTick(followed, "Stop source app my-app");
     String followedText = Tmux.plain(followed);
     assertTrue(
         followedText.contains("Data has been migrated to the 'osc-fr1' region"), followedText);
