@@ -2,6 +2,7 @@ package io.regionmove.cli;
 
 import io.regionmove.client.MigrationClient;
 import io.regionmove.client.MigrationClient.Step;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -13,7 +14,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "migration-run",
     mixinStandardHelpOptions = true,
-    description = "Runs one step of a migration: --prepare, --data or --finalize.")
+    description =
+        "Runs one step of a migration: --prepare, --data or --finalize; --at schedules --data or"
+            + " --finalize instead.")
 final class MigrationRunCommand implements Callable<Integer> {
 
   static final class Which {
@@ -50,6 +53,16 @@ final class MigrationRunCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Which which;
 
+  @Option(
+      names = "--at",
+      paramLabel = "TIME",
+      description =
+          "Schedule --data or --finalize instead of running it now: an ISO-8601 instant"
+              + " (2026-12-01T02:00:00Z) or a delay (+30s, +15m, +2h, +1d), within 30 days."
+              + " Returns at once; scheduling again replaces it, the same command without --at"
+              + " runs it now, abort cancels it.")
+  String at;
+
   @Parameters(
       paramLabel = "MIGRATION_ID",
       description = "The migration id that migration-create printed.")
@@ -59,6 +72,14 @@ final class MigrationRunCommand implements Callable<Integer> {
   public Integer call() {
     Step step = which.step();
     InputChecks.migrationId(id);
+    Instant when = null;
+    if (at != null) {
+      if (step == Step.PREPARE) {
+        throw new CliException(
+            ExitCodes.USAGE, "--at schedules --data or --finalize only; run --prepare without it.");
+      }
+      when = StepTime.parse(at, Instant.now());
+    }
     try (Session session = root.session()) {
       MigrationClient client = session.migrations();
       if (session.console().isTerminal() && !root.yes && !yes && !root.json) {
@@ -66,7 +87,7 @@ final class MigrationRunCommand implements Callable<Integer> {
         session
             .console()
             .println(
-                "This will run the "
+                (when == null ? "This will run the " : "This will schedule, at " + when + ", the ")
                     + step.wireName()
                     + " step of migration "
                     + id
@@ -83,6 +104,9 @@ final class MigrationRunCommand implements Callable<Integer> {
         }
       }
       MigrationActions actions = new MigrationActions(client, session.console(), root.json);
+      if (when != null) {
+        return actions.schedule(id, step, when);
+      }
       return actions.report(actions.run(id, step));
     }
   }

@@ -44,6 +44,8 @@ public final class RegionmoveCli {
           MigrationsCommand.class,
           MigrationFollowCommand.class,
           MigrationHistoryCommand.class,
+          MigrationBatchCommand.class,
+          MigrationBatchAbortCommand.class,
           WorkerCommand.class,
           DevCommand.class,
           DemoCommand.class,

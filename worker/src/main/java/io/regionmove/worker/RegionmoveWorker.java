@@ -1,14 +1,17 @@
 package io.regionmove.worker;
 
+import io.regionmove.activities.batch.BatchActivitiesImpl;
 import io.regionmove.activities.config.Regions;
 import io.regionmove.activities.data.DataActivitiesImpl;
 import io.regionmove.activities.data.DirectoryBackupStore;
+import io.regionmove.activities.notify.WebhookNotifications;
 import io.regionmove.activities.region.RegionActivitiesImpl;
 import io.regionmove.activities.region.RegionAddonDatabases;
 import io.regionmove.regionapi.RegionClient;
 import io.regionmove.workflows.AppMigrationLockWorkflowImpl;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.regionmove.workflows.AppMigrationWorkflowImpl;
+import io.regionmove.workflows.MigrationBatchWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.worker.Worker;
@@ -26,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running regionmove worker: one {@link WorkerFactory} polling the migrations task queue (the
- * migration and lock workflows) and, for each region it serves, that region's activity task queue
- * (region and data activities).
+ * migration, lock and batch workflows, the batch's driver activities and the webhook notifications)
+ * and, for each region it serves, that region's activity task queue (region and data activities).
  *
  * <p>The activities of a region's queue may reach every configured region (a preflight on the
  * source checks the destination), so they are built over all of {@link Regions}; {@link
@@ -112,7 +115,19 @@ public final class RegionmoveWorker implements AutoCloseable {
                 .build());
     Worker migrations = factory.newWorker(AppMigrationWorkflow.TASK_QUEUE);
     migrations.registerWorkflowImplementationTypes(
-        AppMigrationWorkflowImpl.class, AppMigrationLockWorkflowImpl.class);
+        AppMigrationWorkflowImpl.class,
+        AppMigrationLockWorkflowImpl.class,
+        MigrationBatchWorkflowImpl.class);
+    // A batch drives its migrations through their Updates, with this worker's client.
+    migrations.registerActivitiesImplementations(new BatchActivitiesImpl(client));
+    WebhookNotifications notifications = WebhookNotifications.fromEnvironment();
+    migrations.registerActivitiesImplementations(notifications);
+    if (!notifications.hasSecret()) {
+      log.warn(
+          "{} is not set: webhooks of migrations created with --notify are not sent (they are only"
+              + " sent signed) until a worker has it",
+          WebhookNotifications.SECRET_ENV);
+    }
     for (String region : served) {
       Worker worker = factory.newWorker(AppMigrationWorkflow.regionTaskQueue(region));
       worker.registerActivitiesImplementations(regionActivities, dataActivities);

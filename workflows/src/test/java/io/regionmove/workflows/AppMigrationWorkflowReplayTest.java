@@ -31,7 +31,12 @@ class AppMigrationWorkflowReplayTest {
         "abort-after-data-restore-while-backing-up",
         // recorded after abort and cancel were made one detached path: the workflow is cancelled
         // while an undo retries, the undo ends, the others run, the abort update is answered
-        "cancel-while-undo-retries"
+        "cancel-while-undo-retries",
+        // recorded after steps could be scheduled (the schedule update and its durable timer),
+        // webhooks notified and backups deleted after the redirect window (SPEC §10): a finalize
+        // scheduled, replaced, then run when due, every change delivered after retries
+        "scheduled-finalize-with-notifications",
+        "abort-during-scheduled-wait"
       })
   void recordedHistoryReplays(String name) throws Exception {
     WorkflowExecutionHistory history =
