@@ -14,7 +14,8 @@
 #   follow        ./regionmove migration-follow <id of the finished migration>
 #   help          ./regionmove --help
 #   ... no-cds    the same through ./regionmove with REGIONMOVE_CDS=off (flags, no archive)
-#   ... before    java -jar BEFORE_JAR ... (what ./regionmove ran before issue 16), when given
+#   ... before    java -jar BEFORE_JAR ..., when given: what ./regionmove ran before issue 16, with a
+#                 jar built from the code before it (the same model, or its queries cannot be read)
 # Then it counts, for each regionmove command, the classes loaded and how many came from the archive
 # (-Xlog:class+load). The machine is shared: compare the ratios of one run, not absolute times.
 set -euo pipefail
@@ -26,6 +27,7 @@ export PATH="$HOME/go/bin:$HOME/.temporalio/bin:$PATH"
 command -v temporal >/dev/null || { echo "The temporal CLI is needed (go install github.com/temporalio/cli/cmd/temporal@v1.5.1)." >&2; exit 2; }
 
 work="$(mktemp -d -t regionmove-cli-latency.XXXXXX)"
+chmod 755 "$work" # the PostgreSQL cluster of dev runs as the postgres user
 ports=($(python3 -c 'import socket
 for _ in range(2):
     s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'))
@@ -55,7 +57,7 @@ REGIONMOVE_CDS=sync "$launcher" --version >/dev/null
 query='WorkflowType="AppMigrationWorkflow" AND RegionMigrationApp="my-app" AND RegionMigrationSource="agora-fr1"'
 
 python3 - "$rounds" "$launcher" "$id" "$query" "$TEMPORAL_ADDRESS" "$before" <<'EOF'
-import os, statistics, subprocess, sys, time
+import os, statistics, subprocess, sys, tempfile, time
 rounds, launcher, mid, query, address, before = int(sys.argv[1]), *sys.argv[2:]
 env = dict(os.environ)
 nocds = dict(env, REGIONMOVE_CDS="off")
@@ -81,12 +83,14 @@ cpu = {name: [] for name, _, _ in commands}
 for r in range(rounds):
     for name, argv, e in commands:
         start = time.perf_counter()
-        p = subprocess.Popen(argv, env=e, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(p.pid, 0)
-        wall[name].append(time.perf_counter() - start)
-        cpu[name].append(usage.ru_utime + usage.ru_stime)
-        if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit(f"{name} failed: {' '.join(argv)}")
+        with tempfile.TemporaryFile() as err:
+            p = subprocess.Popen(argv, env=e, stdout=subprocess.DEVNULL, stderr=err)
+            _, status, usage = os.wait4(p.pid, 0)
+            wall[name].append(time.perf_counter() - start)
+            cpu[name].append(usage.ru_utime + usage.ru_stime)
+            if os.waitstatus_to_exitcode(status) != 0:
+                err.seek(0)
+                sys.exit(f"{name} failed: {' '.join(argv)}\n{err.read().decode()}")
     print(f"round {r + 1}/{rounds}", file=sys.stderr, end="\r")
 med = {n: statistics.median(v) for n, v in wall.items()}
 mcpu = {n: statistics.median(v) for n, v in cpu.items()}
