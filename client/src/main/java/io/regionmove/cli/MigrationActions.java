@@ -92,8 +92,12 @@ final class MigrationActions {
       }
     }
     ProgressPrinter progress = new ProgressPrinter(console, 0);
-    Migration migration =
-        client.awaitPreflight(id, m -> showProgress(progress, m), PREFLIGHT_TIMEOUT);
+    Migration migration;
+    try (InterruptNotice notice =
+        new InterruptNotice(
+            console, progress, "the preflight", NextCommands.follow(source, app, id))) {
+      migration = client.awaitPreflight(id, m -> showProgress(progress, m), PREFLIGHT_TIMEOUT);
+    }
     progress.update(migration);
     progress.finish();
     return migration;
@@ -234,6 +238,18 @@ final class MigrationActions {
     ProgressPrinter progress = new ProgressPrinter(console, before.steps().size());
     StepHandle handle = client.startStep(id, step);
     CompletableFuture<Migration> result = CompletableFuture.supplyAsync(handle::await);
+    try (InterruptNotice notice =
+        new InterruptNotice(
+            console,
+            progress,
+            "the " + step.wireName() + " step",
+            NextCommands.follow(before.source(), before.app(), id))) {
+      return await(id, result, progress);
+    }
+  }
+
+  private Migration await(
+      String id, CompletableFuture<Migration> result, ProgressPrinter progress) {
     while (true) {
       try {
         Migration done = result.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
@@ -292,9 +308,12 @@ final class MigrationActions {
       case PREPARED -> {
         console.println(
             "Application on region '" + m.destination() + "' has been prepared, you can now:");
-        console.println("- migrate the data (optional):");
+        console.println(
+            "- Let us migrate your data to '"
+                + m.destination()
+                + "' newly created databases with:");
         console.println("  " + NextCommands.run(m, "data"));
-        console.println("- or finalize the migration:");
+        console.println("- Handle data migration manually, then finalizing the migration with:");
         console.println("  " + NextCommands.run(m, "finalize"));
       }
       case DATA_MIGRATED -> {
@@ -431,16 +450,20 @@ final class MigrationActions {
     ProgressPrinter progress = new ProgressPrinter(console, 0);
     showProgress(progress, m, id);
     ScheduledStep waitingFor = showScheduled(null, m);
-    // A scheduled step is followed until it has run: it is what comes next.
-    while (m.status() == MigrationStatus.CREATED
-        || m.status() == MigrationStatus.RUNNING
-        || m.status() == MigrationStatus.ABORTING
-        || m.status() == MigrationStatus.ROLLING_BACK
-        || m.scheduled() != null) {
-      sleep(POLL);
-      m = client.status(id);
-      showProgress(progress, m, id);
-      waitingFor = showScheduled(waitingFor, m);
+    try (InterruptNotice notice =
+        new InterruptNotice(
+            console, progress, "the migration", NextCommands.follow(m.source(), m.app(), id))) {
+      // A scheduled step is followed until it has run: it is what comes next.
+      while (m.status() == MigrationStatus.CREATED
+          || m.status() == MigrationStatus.RUNNING
+          || m.status() == MigrationStatus.ABORTING
+          || m.status() == MigrationStatus.ROLLING_BACK
+          || m.scheduled() != null) {
+        sleep(POLL);
+        m = client.status(id);
+        showProgress(progress, m, id);
+        waitingFor = showScheduled(waitingFor, m);
+      }
     }
     progress.finish();
     return report(m);

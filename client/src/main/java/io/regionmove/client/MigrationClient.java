@@ -45,6 +45,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,6 +111,7 @@ public final class MigrationClient {
 
   private static final Logger log = LoggerFactory.getLogger(MigrationClient.class);
   private static final Duration PREFLIGHT_POLL = Duration.ofMillis(300);
+  private static final int MAX_PARALLEL_QUERIES = 8;
 
   /** A dry run left without a worker ends by itself after this long: nothing is left running. */
   static final Duration DRY_RUN_TIMEOUT = Duration.ofMinutes(10);
@@ -508,18 +514,51 @@ public final class MigrationClient {
       log.debug("The server has no visibility queries; reading the local index {}", index.file());
       ids = index.find(app, source).stream().map(MigrationIndex.Entry::id).toList();
     }
-    List<Migration> migrations = new ArrayList<>();
-    for (String id : ids) {
-      try {
-        migrations.add(status(id));
-      } catch (MigrationNotFoundException e) {
-        log.debug("Migration {} from the index is gone from the server", id);
-      }
-    }
+    List<Migration> migrations = statuses(ids);
     migrations.sort(
         Comparator.comparing(
             Migration::startedAt, Comparator.nullsLast(Comparator.naturalOrder())));
     return migrations;
+  }
+
+  /**
+   * The status of each migration, queried all at once: an app's list costs one round trip, not one
+   * per migration. Migrations gone from the server are left out.
+   */
+  private List<Migration> statuses(List<String> ids) {
+    if (ids.size() <= 1) {
+      return ids.stream()
+          .map(this::statusIfFound)
+          .flatMap(Optional::stream)
+          .collect(Collectors.toCollection(ArrayList::new));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(ids.size(), MAX_PARALLEL_QUERIES));
+    try {
+      List<CompletableFuture<Optional<Migration>>> queries =
+          ids.stream()
+              .map(id -> CompletableFuture.supplyAsync(() -> statusIfFound(id), pool))
+              .toList();
+      List<Migration> migrations = new ArrayList<>();
+      for (CompletableFuture<Optional<Migration>> query : queries) {
+        try {
+          query.join().ifPresent(migrations::add);
+        } catch (CompletionException e) {
+          throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+      }
+      return migrations;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private Optional<Migration> statusIfFound(String id) {
+    try {
+      return Optional.of(status(id));
+    } catch (MigrationNotFoundException e) {
+      log.debug("Migration {} from the index is gone from the server", id);
+      return Optional.empty();
+    }
   }
 
   /** The id of the migration holding the per-app lock of {@code app} in {@code source}, if any. */

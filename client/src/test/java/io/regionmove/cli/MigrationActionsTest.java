@@ -35,11 +35,16 @@ class MigrationActionsTest {
   void preparedSuggestsDataThenFinalize() {
     assertEquals(0, actions.report(migration(MigrationStatus.PREPARED, null, List.of())));
     String text = out();
-    assertTrue(text.contains("Application on region 'osc-fr1' has been prepared, you can now:"));
-    assertTrue(
-        text.indexOf("regionmove --region agora-fr1 --app my-app migration-run --data " + ID)
-            < text.indexOf(
-                "regionmove --region agora-fr1 --app my-app migration-run --finalize " + ID));
+    assertEquals(
+        String.join(
+            "\n",
+            "Application on region 'osc-fr1' has been prepared, you can now:",
+            "- Let us migrate your data to 'osc-fr1' newly created databases with:",
+            "  regionmove --region agora-fr1 --app my-app migration-run --data " + ID,
+            "- Handle data migration manually, then finalizing the migration with:",
+            "  regionmove --region agora-fr1 --app my-app migration-run --finalize " + ID,
+            ""),
+        text.replace(System.lineSeparator(), "\n"));
   }
 
   @Test

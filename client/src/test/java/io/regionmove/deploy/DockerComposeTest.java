@@ -24,7 +24,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
@@ -310,8 +309,8 @@ class DockerComposeTest {
               List<String> command = strings(entry.getValue().path("command"));
               ParseResult parsed;
               try {
-                parsed =
-                    new CommandLine(new RegionmoveCli()).parseArgs(command.toArray(String[]::new));
+                String[] args = command.toArray(String[]::new);
+                parsed = RegionmoveCli.commandLine(args).parseArgs(args);
               } catch (ParameterException e) {
                 fail(
                     entry.getKey()
