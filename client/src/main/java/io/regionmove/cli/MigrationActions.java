@@ -13,6 +13,7 @@ import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationPlan;
 import io.regionmove.model.MigrationSettings;
 import io.regionmove.model.MigrationStatus;
+import io.regionmove.model.Phase;
 import io.regionmove.model.ScheduledStep;
 import io.regionmove.model.StepStatus;
 import io.regionmove.regionapi.Json;
@@ -91,8 +92,12 @@ final class MigrationActions {
       }
     }
     ProgressPrinter progress = new ProgressPrinter(console, 0);
-    Migration migration =
-        client.awaitPreflight(id, m -> showProgress(progress, m), PREFLIGHT_TIMEOUT);
+    Migration migration;
+    try (InterruptNotice notice =
+        new InterruptNotice(
+            console, progress, "the preflight", NextCommands.follow(source, app, id))) {
+      migration = client.awaitPreflight(id, m -> showProgress(progress, m), PREFLIGHT_TIMEOUT);
+    }
     progress.update(migration);
     progress.finish();
     return migration;
@@ -233,6 +238,18 @@ final class MigrationActions {
     ProgressPrinter progress = new ProgressPrinter(console, before.steps().size());
     StepHandle handle = client.startStep(id, step);
     CompletableFuture<Migration> result = CompletableFuture.supplyAsync(handle::await);
+    try (InterruptNotice notice =
+        new InterruptNotice(
+            console,
+            progress,
+            "the " + step.wireName() + " step",
+            NextCommands.follow(before.source(), before.app(), id))) {
+      return await(id, result, progress);
+    }
+  }
+
+  private Migration await(
+      String id, CompletableFuture<Migration> result, ProgressPrinter progress) {
     while (true) {
       try {
         Migration done = result.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
@@ -291,9 +308,12 @@ final class MigrationActions {
       case PREPARED -> {
         console.println(
             "Application on region '" + m.destination() + "' has been prepared, you can now:");
-        console.println("- migrate the data (optional):");
+        console.println(
+            "- Let us migrate your data to '"
+                + m.destination()
+                + "' newly created databases with:");
         console.println("  " + NextCommands.run(m, "data"));
-        console.println("- or finalize the migration:");
+        console.println("- Handle data migration manually, then finalizing the migration with:");
         console.println("  " + NextCommands.run(m, "finalize"));
       }
       case DATA_MIGRATED -> {
@@ -321,6 +341,10 @@ final class MigrationActions {
               "CNAME record of " + cname.domain() + " should be changed to " + cname.host());
         }
         printMovedByHand(m);
+        if (m.phase() == Phase.FINALIZE) {
+          console.println("Until the redirect window ends, you can roll back with:");
+          console.println("  " + NextCommands.rollback(m));
+        }
       }
       case ABORTED -> {
         if (!m.errors().isEmpty()) {
@@ -334,22 +358,35 @@ final class MigrationActions {
         console.println("You can retry it with:");
         console.println("  " + NextCommands.create(m));
       }
+      case ROLLED_BACK -> {
+        if (!m.errors().isEmpty()) {
+          console.println("Some backups could not be deleted:");
+          m.errors().forEach(e -> console.println("  - " + e));
+        }
+        console.println(rolledBackLine(m));
+      }
       case ERROR -> {
         console.println("The migration failed because of the following errors:");
         m.errors().forEach(e -> console.println("  - " + e));
-        console.println("Fix the cause, then run the step again:");
-        console.println(
-            "  "
-                + NextCommands.run(
-                    m, m.failedPhase() == null ? "prepare" : m.failedPhase().wireName()));
-        console.println("or abort the migration:");
-        console.println("  " + NextCommands.abort(m));
+        if (m.failedPhase() == Phase.ROLLBACK) {
+          console.println(
+              "Fix the cause, then run the rollback again (a rollback cannot be aborted):");
+          console.println("  " + NextCommands.rollback(m));
+        } else {
+          console.println("Fix the cause, then run the step again:");
+          console.println(
+              "  "
+                  + NextCommands.run(
+                      m, m.failedPhase() == null ? "prepare" : m.failedPhase().wireName()));
+          console.println("or abort the migration:");
+          console.println("  " + NextCommands.abort(m));
+        }
       }
       case PREFLIGHT_ERROR -> {
         console.println("The migration cannot go ahead:");
         m.checks().forEach(c -> console.println("  - " + c));
       }
-      case CREATED, RUNNING, ABORTING -> {
+      case CREATED, RUNNING, ABORTING, ROLLING_BACK -> {
         console.println("The migration is " + m.status() + "; follow it with:");
         console.println("  " + NextCommands.follow(m.source(), m.app(), m.id()));
       }
@@ -413,15 +450,20 @@ final class MigrationActions {
     ProgressPrinter progress = new ProgressPrinter(console, 0);
     showProgress(progress, m, id);
     ScheduledStep waitingFor = showScheduled(null, m);
-    // A scheduled step is followed until it has run: it is what comes next.
-    while (m.status() == MigrationStatus.CREATED
-        || m.status() == MigrationStatus.RUNNING
-        || m.status() == MigrationStatus.ABORTING
-        || m.scheduled() != null) {
-      sleep(POLL);
-      m = client.status(id);
-      showProgress(progress, m, id);
-      waitingFor = showScheduled(waitingFor, m);
+    try (InterruptNotice notice =
+        new InterruptNotice(
+            console, progress, "the migration", NextCommands.follow(m.source(), m.app(), id))) {
+      // A scheduled step is followed until it has run: it is what comes next.
+      while (m.status() == MigrationStatus.CREATED
+          || m.status() == MigrationStatus.RUNNING
+          || m.status() == MigrationStatus.ABORTING
+          || m.status() == MigrationStatus.ROLLING_BACK
+          || m.scheduled() != null) {
+        sleep(POLL);
+        m = client.status(id);
+        showProgress(progress, m, id);
+        waitingFor = showScheduled(waitingFor, m);
+      }
     }
     progress.finish();
     return report(m);
@@ -466,9 +508,24 @@ final class MigrationActions {
     return ExitCodes.OK;
   }
 
+  /**
+   * The line a rollback ends with (README "Rolling back"): {@code The migration '<id>' has been
+   * rolled back: <app> runs again in '<source>' at <url>}.
+   */
+  static String rolledBackLine(Migration m) {
+    return "The migration '"
+        + m.id()
+        + "' has been rolled back: "
+        + m.app()
+        + " runs again in '"
+        + m.source()
+        + "' at "
+        + m.url();
+  }
+
   static int exitCodeOf(Migration m) {
     return switch (m.status()) {
-      case PREFLIGHT_SUCCESS, PREPARED, DATA_MIGRATED, DONE -> ExitCodes.OK;
+      case PREFLIGHT_SUCCESS, PREPARED, DATA_MIGRATED, DONE, ROLLED_BACK -> ExitCodes.OK;
       case ABORTED -> m.errors().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
       default -> ExitCodes.FAILED;
     };

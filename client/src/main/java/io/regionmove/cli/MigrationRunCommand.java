@@ -133,6 +133,14 @@ final class MigrationRunCommand implements Callable<Integer> {
           List.of(
               "undo every step done so far, last first",
               "restart and unfreeze the source app, delete the destination app and its addons");
+      case ROLLBACK ->
+          List.of(
+              "stop the destination app",
+              "copy each database moved by the data step back into the source addon (its content"
+                  + " is replaced by the destination's) and verify row counts and checksums",
+              "remove the redirect, unfreeze the source app and start it with its formation",
+              "delete the destination app and its addons, then the migration's backups",
+              "a rollback cannot be aborted once started");
     };
   }
 }

@@ -31,6 +31,10 @@ final class NextCommands {
     return base(m) + " migration-abort " + m.id();
   }
 
+  static String rollback(Migration m) {
+    return base(m) + " migration-rollback " + m.id();
+  }
+
   static String follow(String region, String app, String id) {
     return base(region, app) + " migration-follow " + id;
   }

@@ -45,6 +45,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +73,8 @@ public final class MigrationClient {
     PREPARE("prepare"),
     DATA("data"),
     FINALIZE("finalize"),
-    ABORT("abort");
+    ABORT("abort"),
+    ROLLBACK("rollback");
 
     private final String wireName;
 
@@ -105,6 +111,7 @@ public final class MigrationClient {
 
   private static final Logger log = LoggerFactory.getLogger(MigrationClient.class);
   private static final Duration PREFLIGHT_POLL = Duration.ofMillis(300);
+  private static final int MAX_PARALLEL_QUERIES = 8;
 
   /** A dry run left without a worker ends by itself after this long: nothing is left running. */
   static final Duration DRY_RUN_TIMEOUT = Duration.ofMinutes(10);
@@ -258,13 +265,13 @@ public final class MigrationClient {
         + "- Name in the destination: `"
         + (newName == null ? app : newName)
         + "`\n\n"
-        + "Steps: `prepare`, then `data` (optional), then `finalize`; `abort` at any time. Send them as"
-        + " signals from here, or run `"
+        + "Steps: `prepare`, then `data` (optional), then `finalize`; `abort` at any time before"
+        + " the end; `rollback` once done, within the redirect window. Send them as signals from"
+        + " here, or run `"
         + base
         + " migration-run --prepare "
         + id
-        + "` (and `--data`,"
-        + " `--finalize`, `migration-abort`).";
+        + "` (and `--data`, `--finalize`, `migration-abort`, `migration-rollback`).";
   }
 
   /**
@@ -287,18 +294,36 @@ public final class MigrationClient {
                     case FINALIZE ->
                         WorkflowClient.startUpdate(workflow::finalizeMigration, options);
                     case ABORT -> WorkflowClient.startUpdate(workflow::abort, options);
+                    case ROLLBACK -> WorkflowClient.startUpdate(workflow::rollback, options);
                   });
     } catch (MigrationNotFoundException e) {
       // A closed workflow takes no update; say why in the validator's words when it exists.
-      Migration closed = status(id);
-      throw new MigrationRejectedException(
-          (step == Step.ABORT ? "Cannot abort" : "Cannot run " + step.wireName())
-              + ": the migration is "
-              + closed.status()
-              + ".",
-          e);
+      throw new MigrationRejectedException(closedRefusal(step, status(id)), e);
     }
     return () -> call(id, handle::getResult);
+  }
+
+  /** Why a migration whose workflow has closed refuses {@code step}: one sentence. */
+  static String closedRefusal(Step step, Migration closed) {
+    if (step != Step.ROLLBACK) {
+      return (step == Step.ABORT ? "Cannot abort" : "Cannot run " + step.wireName())
+          + ": the migration is "
+          + closed.status()
+          + ".";
+    }
+    if (closed.status() == MigrationStatus.DONE) {
+      return "Cannot roll back: the redirect window of the migration is over and the old app "
+          + closed.app()
+          + " in "
+          + closed.source()
+          + " has been deleted.";
+    }
+    if (closed.status() == MigrationStatus.ROLLED_BACK) {
+      return "Cannot roll back: the migration is already rolled back.";
+    }
+    return "Cannot roll back: the migration is "
+        + closed.status()
+        + "; only a done migration can be rolled back, within its redirect window.";
   }
 
   /**
@@ -331,6 +356,14 @@ public final class MigrationClient {
 
   public Migration abort(String id) {
     return startStep(id, Step.ABORT).await();
+  }
+
+  /**
+   * Rolls a done migration back within its redirect window (SPEC §10); refused with a {@link
+   * MigrationRejectedException} in any other state and once the old app is deleted.
+   */
+  public Migration rollback(String id) {
+    return startStep(id, Step.ROLLBACK).await();
   }
 
   /** The migration as the workflow sees it now. */
@@ -481,18 +514,51 @@ public final class MigrationClient {
       log.debug("The server has no visibility queries; reading the local index {}", index.file());
       ids = index.find(app, source).stream().map(MigrationIndex.Entry::id).toList();
     }
-    List<Migration> migrations = new ArrayList<>();
-    for (String id : ids) {
-      try {
-        migrations.add(status(id));
-      } catch (MigrationNotFoundException e) {
-        log.debug("Migration {} from the index is gone from the server", id);
-      }
-    }
+    List<Migration> migrations = statuses(ids);
     migrations.sort(
         Comparator.comparing(
             Migration::startedAt, Comparator.nullsLast(Comparator.naturalOrder())));
     return migrations;
+  }
+
+  /**
+   * The status of each migration, queried all at once: an app's list costs one round trip, not one
+   * per migration. Migrations gone from the server are left out.
+   */
+  private List<Migration> statuses(List<String> ids) {
+    if (ids.size() <= 1) {
+      return ids.stream()
+          .map(this::statusIfFound)
+          .flatMap(Optional::stream)
+          .collect(Collectors.toCollection(ArrayList::new));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(ids.size(), MAX_PARALLEL_QUERIES));
+    try {
+      List<CompletableFuture<Optional<Migration>>> queries =
+          ids.stream()
+              .map(id -> CompletableFuture.supplyAsync(() -> statusIfFound(id), pool))
+              .toList();
+      List<Migration> migrations = new ArrayList<>();
+      for (CompletableFuture<Optional<Migration>> query : queries) {
+        try {
+          query.join().ifPresent(migrations::add);
+        } catch (CompletionException e) {
+          throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+      }
+      return migrations;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private Optional<Migration> statusIfFound(String id) {
+    try {
+      return Optional.of(status(id));
+    } catch (MigrationNotFoundException e) {
+      log.debug("Migration {} from the index is gone from the server", id);
+      return Optional.empty();
+    }
   }
 
   /** The id of the migration holding the per-app lock of {@code app} in {@code source}, if any. */

@@ -57,13 +57,30 @@ public final class RegionmoveWorker implements AutoCloseable {
    *     .regionmove/backups}
    * @param interceptors worker interceptors, outermost first (tests use one to crash the worker at
    *     chosen points); empty for none
+   * @param migrationsOnly poll the migrations task queue only (the workflows, the batch's and the
+   *     webhooks' activities), no region's activity queue; {@code regions} must then be empty
    */
-  public record Options(Set<String> regions, Path backupDir, List<WorkerInterceptor> interceptors) {
+  public record Options(
+      Set<String> regions,
+      Path backupDir,
+      List<WorkerInterceptor> interceptors,
+      boolean migrationsOnly) {
 
     public Options {
       regions =
           regions == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(regions));
       interceptors = interceptors == null ? List.of() : List.copyOf(interceptors);
+      if (migrationsOnly && !regions.isEmpty()) {
+        throw new IllegalArgumentException(
+            "A migrations-only worker polls no region's queue; it cannot also serve "
+                + String.join(", ", regions)
+                + ".");
+      }
+    }
+
+    /** Region queues as asked, with these interceptors. */
+    public Options(Set<String> regions, Path backupDir, List<WorkerInterceptor> interceptors) {
+      this(regions, backupDir, interceptors, false);
     }
 
     /** No interceptors. */
@@ -74,6 +91,11 @@ public final class RegionmoveWorker implements AutoCloseable {
     /** Every configured region, backups where the environment says. */
     public static Options defaults() {
       return new Options(Set.of(), null);
+    }
+
+    /** The migrations task queue only: the workflows, no region's activity. */
+    public static Options migrationsQueueOnly() {
+      return new Options(Set.of(), null, List.of(), true);
     }
   }
 
@@ -98,26 +120,12 @@ public final class RegionmoveWorker implements AutoCloseable {
   public static RegionmoveWorker start(WorkflowClient client, Regions regions, Options options) {
     Options opts = options == null ? Options.defaults() : options;
     Set<String> served = new LinkedHashSet<>();
-    if (opts.regions().isEmpty()) {
+    if (!opts.migrationsOnly() && opts.regions().isEmpty()) {
       served.addAll(regions.names());
-    } else {
-      for (String name : opts.regions()) {
-        served.add(regions.get(name).name());
-      }
     }
-    DirectoryBackupStore store =
-        opts.backupDir() == null
-            ? DirectoryBackupStore.fromEnvironment()
-            : new DirectoryBackupStore(opts.backupDir());
-
-    DataOptions dataOptions = DataOptions.defaults();
-    Engines engines =
-        Engines.standard(
-            new RegionAddonDatabases(regions, RegionClient::new), store, null, dataOptions);
-    RegionActivitiesImpl regionActivities =
-        new RegionActivitiesImpl(regions, RegionClient::new, engines, CopyRate.fromEnvironment());
-    DataActivitiesImpl dataActivities =
-        new DataActivitiesImpl(engines, dataOptions.heartbeatInterval());
+    for (String name : opts.regions()) {
+      served.add(regions.get(name).name());
+    }
 
     WorkerFactory factory =
         WorkerFactory.newInstance(
@@ -141,25 +149,45 @@ public final class RegionmoveWorker implements AutoCloseable {
               + " sent signed) until a worker has it",
           WebhookNotifications.SECRET_ENV);
     }
-    for (String region : served) {
-      Worker worker = factory.newWorker(AppMigrationWorkflow.regionTaskQueue(region));
-      worker.registerActivitiesImplementations(regionActivities, dataActivities);
+    Path backupRoot = null;
+    if (!served.isEmpty()) {
+      DirectoryBackupStore store =
+          opts.backupDir() == null
+              ? DirectoryBackupStore.fromEnvironment()
+              : new DirectoryBackupStore(opts.backupDir());
+      backupRoot = store.root();
+      DataOptions dataOptions = DataOptions.defaults();
+      Engines engines =
+          Engines.standard(
+              new RegionAddonDatabases(regions, RegionClient::new), store, null, dataOptions);
+      RegionActivitiesImpl regionActivities =
+          new RegionActivitiesImpl(regions, RegionClient::new, engines, CopyRate.fromEnvironment());
+      DataActivitiesImpl dataActivities =
+          new DataActivitiesImpl(engines, dataOptions.heartbeatInterval());
+      for (String region : served) {
+        Worker worker = factory.newWorker(AppMigrationWorkflow.regionTaskQueue(region));
+        worker.registerActivitiesImplementations(regionActivities, dataActivities);
+      }
     }
     factory.start();
-    log.info(
-        "Worker started: task queue {} and the activity queues of {} (backups in {})",
-        AppMigrationWorkflow.TASK_QUEUE,
-        String.join(", ", served),
-        store.root());
-    return new RegionmoveWorker(factory, Collections.unmodifiableSet(served), store.root());
+    if (served.isEmpty()) {
+      log.info("Worker started: task queue {} only", AppMigrationWorkflow.TASK_QUEUE);
+    } else {
+      log.info(
+          "Worker started: task queue {} and the activity queues of {} (backups in {})",
+          AppMigrationWorkflow.TASK_QUEUE,
+          String.join(", ", served),
+          backupRoot);
+    }
+    return new RegionmoveWorker(factory, Collections.unmodifiableSet(served), backupRoot);
   }
 
-  /** The regions whose activity queues this worker polls. */
+  /** The regions whose activity queues this worker polls; empty for a migrations-only worker. */
   public Set<String> regions() {
     return regions;
   }
 
-  /** The directory backups are kept in. */
+  /** The directory backups are kept in; null for a migrations-only worker. */
   public Path backupDir() {
     return backupDir;
   }

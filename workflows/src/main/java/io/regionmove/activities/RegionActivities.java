@@ -56,6 +56,9 @@ public interface RegionActivities {
 
   Formation readFormation(AppInput input);
 
+  /** The URL the app answers at: after a rollback, the source app's again. */
+  AppUrl readUrl(AppInput input);
+
   StepResult stopApp(AppInput input);
 
   StepResult startApp(StartAppInput input);

@@ -43,7 +43,7 @@ final class Preflight {
         progress.step(
             "Check app " + request.app() + " in " + src,
             () -> calls.preflight(src, "check source app").checkSource(calls.sourceApp()),
-            r -> describe(r.checks()));
+            r -> describe(r.checks(), request));
     progress.addons(source.addons());
     progress.addFailedChecks(source.checks());
     checkDataHandling(source);
@@ -54,7 +54,7 @@ final class Preflight {
                 calls
                     .preflight(src, "check destination region")
                     .checkDestination(new DestinationCheckInput(calls.move(), source.addons())),
-            r -> describe(r.checks()));
+            r -> describe(r.checks(), request));
     progress.addFailedChecks(destination.checks());
     return source;
   }

@@ -39,6 +39,10 @@ class AppMigrationWorkflowReplayTest {
         // scheduled, replaced, then run when due, every change delivered after retries
         "scheduled-finalize-with-notifications",
         "abort-during-scheduled-wait",
+        // recorded after a done migration could be rolled back (SPEC §10): the redirect window's
+        // timer cancelled, the data copied back; and a rollback that failed, then ran again
+        "rollback-after-data",
+        "rollback-failed-then-rerun",
         // recorded after the workers decided each addon's data handling: a postgresql addon an
         // engine moves, one holding no data, and a mongodb addon moved by hand (--manual-data)
         "manual-data"

@@ -2,6 +2,7 @@ package io.regionmove.activities.region;
 
 import io.regionmove.activities.AddonInput;
 import io.regionmove.activities.AppInput;
+import io.regionmove.activities.AppUrl;
 import io.regionmove.activities.CheckResult;
 import io.regionmove.activities.ConfigInput;
 import io.regionmove.activities.DestinationCheckInput;
@@ -134,6 +135,11 @@ public class RegionActivitiesImpl implements RegionActivities {
   @Override
   public Formation readFormation(AppInput input) {
     return apps.readFormation(input);
+  }
+
+  @Override
+  public AppUrl readUrl(AppInput input) {
+    return apps.readUrl(input);
   }
 
   @Override

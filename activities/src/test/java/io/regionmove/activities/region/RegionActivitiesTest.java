@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.regionmove.activities.AddonInput;
 import io.regionmove.activities.AppInput;
+import io.regionmove.activities.AppUrl;
 import io.regionmove.activities.CheckResult;
 import io.regionmove.activities.ConfigInput;
 import io.regionmove.activities.DestinationCheckInput;
@@ -542,6 +543,15 @@ class RegionActivitiesTest {
     assertEquals(before, snapshot(source, move.app()));
     assertEquals(started, run(() -> activities.startApp(start)));
     assertEquals(before, snapshot(source, move.app()));
+  }
+
+  @Test
+  void readUrlGivesTheUrlTheAppAnswersAtInItsRegion() {
+    MoveInput move = seededMove();
+
+    AppUrl url = run(() -> activities.readUrl(move.sourceApp()));
+
+    assertEquals(sandbox.source.routerUrl(move.app()), url.url());
   }
 
   @Test

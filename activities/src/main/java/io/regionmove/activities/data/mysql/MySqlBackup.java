@@ -77,7 +77,7 @@ final class MySqlBackup {
     MariaDbTools tools = MySqlFailures.requireTools(this.tools);
     BackupStore store = backups.store();
     String addonId = input.addon().id();
-    MySqlUrl url = MySqlUrl.parse(databases.sourceUrl(input.move().sourceApp(), input.addon()));
+    MySqlUrl url = MySqlUrl.parse(databases.fromUrl(input));
     long started = System.nanoTime();
     List<String> tables;
     List<String> sequences = new ArrayList<>();

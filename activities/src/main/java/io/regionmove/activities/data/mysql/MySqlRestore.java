@@ -190,7 +190,7 @@ final class MySqlRestore {
   }
 
   private MySqlUrl destination(AddonInput addon) {
-    return MySqlUrl.parse(databases.destinationUrl(addon.move(), addon.addon()));
+    return MySqlUrl.parse(databases.toUrl(addon));
   }
 
   /**

@@ -40,9 +40,9 @@ final class MySqlVerification {
 
   Verification run(AddonInput input, Heartbeat heartbeat) {
     String addonId = input.addon().id();
-    MySqlUrl sourceUrl =
-        MySqlUrl.parse(databases.sourceUrl(input.move().sourceApp(), input.addon()));
-    MySqlUrl destinationUrl = MySqlUrl.parse(databases.destinationUrl(input.move(), input.addon()));
+    // The two sides of the copy: when a rollback copies back, the destination addon is read.
+    MySqlUrl sourceUrl = MySqlUrl.parse(databases.fromUrl(input));
+    MySqlUrl destinationUrl = MySqlUrl.parse(databases.toUrl(input));
     long started = System.nanoTime();
     try (MySqlInspector source = MySqlInspector.connect(sourceUrl);
         MySqlInspector destination = MySqlInspector.connect(destinationUrl)) {

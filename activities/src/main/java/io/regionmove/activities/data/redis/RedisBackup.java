@@ -84,7 +84,7 @@ final class RedisBackup {
   private BackupResult dump(AddonInput input, String backupId, Heartbeat heartbeat)
       throws IOException {
     String addonId = input.addon().id();
-    RedisUrl url = RedisUrl.parse(databases.sourceUrl(input.move().sourceApp(), input.addon()));
+    RedisUrl url = RedisUrl.parse(databases.fromUrl(input));
     BackupStore store = backups.store();
     long started = System.nanoTime();
     Path staging = store.stage(backupId);

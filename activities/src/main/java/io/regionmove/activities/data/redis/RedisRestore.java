@@ -40,11 +40,12 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.RestoreParams;
 
 /**
- * Restores a backup into the destination redis addon: its database is emptied first ({@code
- * FLUSHDB}, the addon's own database only), so a retry after a crash starts clean, then every key
- * is written back with {@code RESTORE ... REPLACE ABSTTL}, pipelined. A key whose expiry has passed
- * since the backup is not created, as it would have expired in the source. The restore can read the
- * archive while the backup is still writing it ({@link ArchiveFollower}).
+ * Restores a backup into the redis addon the data goes to (the destination addon, or the source one
+ * when a rollback copies back): its database is emptied first ({@code FLUSHDB}, the addon's own
+ * database only), so a retry after a crash starts clean, then every key is written back with {@code
+ * RESTORE ... REPLACE ABSTTL}, pipelined. A key whose expiry has passed since the backup is not
+ * created, as it would have expired in the source. The restore can read the archive while the
+ * backup is still writing it ({@link ArchiveFollower}).
  */
 final class RedisRestore {
 
@@ -162,7 +163,7 @@ final class RedisRestore {
       String stage,
       LongSupplier followed,
       long totalKeys) {
-    RedisUrl url = RedisUrl.parse(databases.destinationUrl(addon.move(), addon.addon()));
+    RedisUrl url = RedisUrl.parse(databases.toUrl(addon));
     Jedis destination = null;
     try {
       destination = url.connect(RedisJobs.REPLY_TIMEOUT_MILLIS);

@@ -55,9 +55,9 @@ final class RedisVerification {
 
   Verification run(AddonInput input, Heartbeat heartbeat) {
     String addonId = input.addon().id();
-    RedisUrl sourceUrl =
-        RedisUrl.parse(databases.sourceUrl(input.move().sourceApp(), input.addon()));
-    RedisUrl destinationUrl = RedisUrl.parse(databases.destinationUrl(input.move(), input.addon()));
+    // "source" is the side copied from: the destination addon when a rollback copies it back.
+    RedisUrl sourceUrl = RedisUrl.parse(databases.fromUrl(input));
+    RedisUrl destinationUrl = RedisUrl.parse(databases.toUrl(input));
     long started = System.nanoTime();
     Jedis source = null;
     Jedis destination = null;
