@@ -15,14 +15,17 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded stack of SPEC §6 in this process: Temporal, two sandbox regions over one PostgreSQL
- * server, a worker for every queue, and the sample app.
+ * The embedded stack of SPEC §6 in this process: Temporal, two sandbox regions each with its own
+ * PostgreSQL cluster ({@code wal_level=logical}, as live migration needs), a worker for every
+ * queue, and the sample app.
  */
 final class DevStack implements AutoCloseable {
 
@@ -49,7 +52,7 @@ final class DevStack implements AutoCloseable {
   private final Options options;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private DevTemporal temporal;
-  private PostgresServer postgres;
+  private final Map<String, PostgresServer> postgres = new LinkedHashMap<>();
   private final List<SandboxRegion> sandboxes = new ArrayList<>();
   private Regions regions;
   private Path regionsFile;
@@ -83,14 +86,17 @@ final class DevStack implements AutoCloseable {
     started.push(temporal);
 
     String pgUrl = System.getenv(LocalPostgres.PG_URL_ENV);
-    if (pgUrl != null && !pgUrl.isBlank()) {
-      postgres = PostgresServer.fromUrl(pgUrl);
-    } else {
-      console.println("Starting PostgreSQL in " + home.resolve("pg") + " ...");
+    for (String name : REGIONS) {
+      if (pgUrl != null && !pgUrl.isBlank()) {
+        postgres.put(name, PostgresServer.fromUrl(pgUrl));
+        continue;
+      }
+      Path dir = home.resolve("pg").resolve(name);
+      console.println("Starting PostgreSQL of " + name + " in " + dir + " ...");
       try {
-        LocalPostgres local = LocalPostgres.start(home.resolve("pg"));
+        LocalPostgres local = LocalPostgres.start(dir);
         started.push(local);
-        postgres = local.server();
+        postgres.put(name, local.server());
       } catch (IllegalStateException | UncheckedIOException e) {
         throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
       }
@@ -102,7 +108,8 @@ final class DevStack implements AutoCloseable {
       int port = options.apiPortBase() == 0 ? 0 : options.apiPortBase() + i;
       SandboxRegion sandbox;
       try {
-        sandbox = SandboxRegion.start(SandboxOptions.defaults(name, port, home, postgres));
+        sandbox =
+            SandboxRegion.start(SandboxOptions.defaults(name, port, home, postgres.get(name)));
       } catch (RuntimeException e) {
         throw new CliException(
             ExitCodes.FAILED,
@@ -164,8 +171,9 @@ final class DevStack implements AutoCloseable {
     return regionsFile;
   }
 
-  PostgresServer postgres() {
-    return postgres;
+  /** The PostgreSQL server of the region's addons. */
+  PostgresServer postgres(String region) {
+    return postgres.get(region);
   }
 
   Path home() {
@@ -198,7 +206,10 @@ final class DevStack implements AutoCloseable {
               + ", apps at "
               + sandbox.routerUrl("<app>"));
     }
-    console.println("  PostgreSQL:    " + postgres.host() + ":" + postgres.port());
+    postgres.forEach(
+        (region, server) ->
+            console.println(
+                "  PostgreSQL:    " + pad(region) + " " + server.host() + ":" + server.port()));
     console.println("  Regions file:  " + regionsFile);
     console.println("  Logs:          " + home().resolve("regionmove.log"));
     if (options.sampleApp() != null) {

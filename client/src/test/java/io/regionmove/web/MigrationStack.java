@@ -76,12 +76,11 @@ final class MigrationStack implements AutoCloseable {
 
   private void startAll(String name) {
     dir = newDirectory(name);
-    PostgresServer postgres = LocalPostgres.forTests();
     server = TemporalCliDevServer.start(dir);
     resources.add(server);
     client = connect(Duration.ofSeconds(60));
-    source = region(SOURCE, postgres);
-    destination = region(DESTINATION, postgres);
+    source = region(SOURCE, LocalPostgres.forTests(SOURCE));
+    destination = region(DESTINATION, LocalPostgres.forTests(DESTINATION));
     regionsFile = dir.resolve("regions.json");
     Regions.of(config(source), config(destination)).write(regionsFile);
   }

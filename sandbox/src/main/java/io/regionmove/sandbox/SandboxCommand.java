@@ -17,10 +17,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code sandbox --region NAME --port P}: runs one sandbox region until the process is stopped,
  * then returns 0. Without {@code --pg-url} (or {@code REGIONMOVE_PG_URL}) it runs a private
- * PostgreSQL cluster in {@code <state-dir>/pg}, stopped with it; without PostgreSQL binaries it
- * runs without one and postgresql addons answer 422. Faults start from {@value FaultOptions#ENV}
- * and each {@code --fault-*} flag overrides its item (see {@link FaultOptions#parse}). A usage
- * error exits 2; a region that cannot start, 1.
+ * PostgreSQL cluster of its own in {@code <state-dir>/pg/<region>} ({@code wal_level=logical}),
+ * stopped with it; without PostgreSQL binaries it runs without one and postgresql addons answer
+ * 422. Faults start from {@value FaultOptions#ENV} and each {@code --fault-*} flag overrides its
+ * item (see {@link FaultOptions#parse}). A usage error exits 2; a region that cannot start, 1.
  */
 @Command(
     name = "sandbox",
@@ -132,7 +132,7 @@ public final class SandboxCommand implements Callable<Integer> {
       pg = PostgresServer.fromUrl(url);
     } else {
       try {
-        local = LocalPostgres.start(dir.resolve("pg"));
+        local = LocalPostgres.start(dir.resolve("pg").resolve(region));
         pg = local.server();
       } catch (RuntimeException e) {
         err.println(e.getMessage());

@@ -41,10 +41,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything a migration needs, on loopback, for one test class: Temporal's test server bound to a
  * free port (real time; or a real dev server, {@link #startOnDevServer()}), two sandbox regions
- * ({@value #SOURCE}, {@value #DESTINATION}) sharing the test PostgreSQL server, their regions file,
- * a backup directory and a client with the search attributes registered. No worker runs until a
- * test starts one ({@link #startWorker()} in this JVM, {@link #startWorkerProcess()} in another).
- * Without PostgreSQL, {@link #start()} throws, so the tests fail rather than skip.
+ * ({@value #SOURCE}, {@value #DESTINATION}) each with its own test PostgreSQL cluster, their
+ * regions file, a backup directory and a client with the search attributes registered. No worker
+ * runs until a test starts one ({@link #startWorker()} in this JVM, {@link #startWorkerProcess()}
+ * in another). Without PostgreSQL, {@link #start()} throws, so the tests fail rather than skip.
  */
 public final class RegionmoveTestStack implements AutoCloseable {
 
@@ -71,7 +71,7 @@ public final class RegionmoveTestStack implements AutoCloseable {
   private Path dir;
   private String temporalAddress;
   private WorkflowClient client;
-  private PostgresServer postgres;
+  private final java.util.Map<String, PostgresServer> postgres = new java.util.HashMap<>();
   private SandboxRegion source;
   private SandboxRegion destination;
   private Regions regions;
@@ -111,7 +111,8 @@ public final class RegionmoveTestStack implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    postgres = LocalPostgres.forTests();
+    postgres.put(SOURCE, LocalPostgres.forTests(SOURCE));
+    postgres.put(DESTINATION, LocalPostgres.forTests(DESTINATION));
 
     if (devServer) {
       TemporalDevServer server = TemporalDevServer.start(dir);
@@ -149,7 +150,7 @@ public final class RegionmoveTestStack implements AutoCloseable {
   private SandboxRegion startRegion(String name) {
     SandboxRegion region =
         SandboxRegion.start(
-            SandboxOptions.defaults(name, 0, dir.resolve("regions"), postgres)
+            SandboxOptions.defaults(name, 0, dir.resolve("regions"), postgres.get(name))
                 .withToken(randomToken()));
     resources.add(region);
     return region;
@@ -362,7 +363,7 @@ public final class RegionmoveTestStack implements AutoCloseable {
       prefix = prefix.substring(0, 48);
     }
     List<String> names = new ArrayList<>();
-    try (java.sql.Connection c = postgres.connect("postgres");
+    try (java.sql.Connection c = postgres.get(region.name()).connect("postgres");
         java.sql.PreparedStatement ps =
             c.prepareStatement(
                 "SELECT datname FROM pg_database WHERE left(datname, ?) = ? AND datname ~ ? ORDER BY 1")) {
@@ -431,7 +432,7 @@ public final class RegionmoveTestStack implements AutoCloseable {
     old.close();
     SandboxRegion region =
         SandboxRegion.start(
-            SandboxOptions.defaults(name, port, dir.resolve("regions"), postgres)
+            SandboxOptions.defaults(name, port, dir.resolve("regions"), postgres.get(name))
                 .withToken(old.token())
                 .withProviders(providers));
     resources.add(region);
@@ -488,8 +489,14 @@ public final class RegionmoveTestStack implements AutoCloseable {
     return dir;
   }
 
+  /** The PostgreSQL server of the source region's addons. */
   public PostgresServer postgres() {
-    return postgres;
+    return postgres.get(SOURCE);
+  }
+
+  /** The PostgreSQL server of the region's addons: each region has its own. */
+  public PostgresServer postgres(String region) {
+    return postgres.get(region);
   }
 
   /**

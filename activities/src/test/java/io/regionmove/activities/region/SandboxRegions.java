@@ -15,7 +15,6 @@ import io.regionmove.regionapi.Variable;
 import io.regionmove.sandbox.SandboxOptions;
 import io.regionmove.sandbox.SandboxRegion;
 import io.regionmove.sandbox.postgres.LocalPostgres;
-import io.regionmove.sandbox.postgres.PostgresServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,8 +28,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Two sandbox regions on loopback ports with temporary state and one PostgreSQL server, shared by
- * the tests of one JVM. Without PostgreSQL binaries (or {@code REGIONMOVE_PG_URL}) the tests fail.
+ * Two sandbox regions on loopback ports with temporary state, each with its own PostgreSQL cluster,
+ * shared by the tests of one JVM. Without PostgreSQL binaries (or {@code REGIONMOVE_PG_URL}) the
+ * tests fail.
  */
 final class SandboxRegions {
 
@@ -54,11 +54,14 @@ final class SandboxRegions {
   static synchronized SandboxRegions get() {
     if (shared == null) {
       try {
-        PostgresServer pg = LocalPostgres.forTests();
         Path state = Files.createTempDirectory("regionmove-region-test");
-        SandboxRegion source = SandboxRegion.start(SandboxOptions.defaults(SOURCE, 0, state, pg));
+        SandboxRegion source =
+            SandboxRegion.start(
+                SandboxOptions.defaults(SOURCE, 0, state, LocalPostgres.forTests(SOURCE)));
         SandboxRegion destination =
-            SandboxRegion.start(SandboxOptions.defaults(DESTINATION, 0, state, pg));
+            SandboxRegion.start(
+                SandboxOptions.defaults(
+                    DESTINATION, 0, state, LocalPostgres.forTests(DESTINATION)));
         shared = new SandboxRegions(source, destination);
         Runtime.getRuntime()
             .addShutdownHook(

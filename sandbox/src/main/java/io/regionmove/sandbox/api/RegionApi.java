@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.regionmove.sandbox.AddonProvider;
 import io.regionmove.sandbox.postgres.AddonDatabaseProvisioner;
+import io.regionmove.sandbox.postgres.LogicalReplication;
 import io.regionmove.sandbox.state.RegionState;
 import io.regionmove.sandbox.state.StateFile;
 import java.time.Clock;
@@ -26,6 +27,7 @@ public final class RegionApi {
   private final CollaboratorRoutes collaborators;
   private final DomainRoutes domains;
   private final AddonRoutes addons;
+  private final ReplicationRoutes replication;
 
   /**
    * @param databases the region's PostgreSQL server for postgresql addons; null when it has none
@@ -51,6 +53,12 @@ public final class RegionApi {
     this.collaborators = new CollaboratorRoutes(store, bodies, answers);
     this.domains = new DomainRoutes(store, bodies, answers);
     this.addons = new AddonRoutes(store, providers, addonDatabases, bodies, answers);
+    this.replication =
+        new ReplicationRoutes(
+            store,
+            databases == null ? null : new LogicalReplication(databases.server()),
+            bodies,
+            answers);
   }
 
   public void register(Javalin app) {
@@ -61,6 +69,7 @@ public final class RegionApi {
     collaborators.register(app);
     domains.register(app);
     addons.register(app);
+    replication.register(app);
   }
 
   /** What the router needs to know of an app, read under the lock. */
