@@ -3,6 +3,8 @@ package io.regionmove.worker;
 import io.regionmove.activities.config.Regions;
 import io.regionmove.activities.data.DataActivitiesImpl;
 import io.regionmove.activities.data.DirectoryBackupStore;
+import io.regionmove.activities.data.live.LiveDataActivitiesImpl;
+import io.regionmove.activities.data.live.LiveOptions;
 import io.regionmove.activities.region.RegionActivitiesImpl;
 import io.regionmove.activities.region.RegionAddonDatabases;
 import io.regionmove.regionapi.RegionClient;
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A running regionmove worker: one {@link WorkerFactory} polling the migrations task queue (the
  * migration and lock workflows) and, for each region it serves, that region's activity task queue
- * (region and data activities).
+ * (region, data and live data activities).
  *
  * <p>The activities of a region's queue may reach every configured region (a preflight on the
  * source checks the destination), so they are built over all of {@link Regions}; {@link
@@ -103,6 +105,13 @@ public final class RegionmoveWorker implements AutoCloseable {
     RegionActivitiesImpl regionActivities = new RegionActivitiesImpl(regions, RegionClient::new);
     DataActivitiesImpl dataActivities =
         new DataActivitiesImpl(new RegionAddonDatabases(regions, RegionClient::new), store);
+    LiveDataActivitiesImpl liveActivities =
+        new LiveDataActivitiesImpl(
+            regions,
+            RegionClient::new,
+            new RegionAddonDatabases(regions, RegionClient::new),
+            null,
+            LiveOptions.defaults());
 
     WorkerFactory factory =
         WorkerFactory.newInstance(
@@ -115,7 +124,7 @@ public final class RegionmoveWorker implements AutoCloseable {
         AppMigrationWorkflowImpl.class, AppMigrationLockWorkflowImpl.class);
     for (String region : served) {
       Worker worker = factory.newWorker(AppMigrationWorkflow.regionTaskQueue(region));
-      worker.registerActivitiesImplementations(regionActivities, dataActivities);
+      worker.registerActivitiesImplementations(regionActivities, dataActivities, liveActivities);
     }
     factory.start();
     log.info(

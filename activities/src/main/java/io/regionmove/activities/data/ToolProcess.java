@@ -2,6 +2,7 @@ package io.regionmove.activities.data;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -59,11 +60,26 @@ public final class ToolProcess {
       Collection<String> unset,
       Consumer<String> onLine)
       throws IOException {
+    return start(program, args, env, unset, onLine, ProcessBuilder.Redirect.DISCARD);
+  }
+
+  /**
+   * Like {@link #start(Path, List, Map, Collection, Consumer)}, with the tool's standard output
+   * going to {@code stdout} ({@link ProcessBuilder.Redirect#PIPE} to read it from {@link
+   * #stdout()}, as a pipe to another tool).
+   */
+  public static ToolProcess start(
+      Path program,
+      List<String> args,
+      Map<String, String> env,
+      Collection<String> unset,
+      Consumer<String> onLine,
+      ProcessBuilder.Redirect stdout)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(program.toString());
     command.addAll(args);
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout);
     builder.environment().keySet().removeAll(unset);
     builder.environment().putAll(env);
     String name = program.getFileName().toString();
@@ -74,6 +90,11 @@ public final class ToolProcess {
   /** The tool's standard input; a tool that reads a file gets it closed at once. */
   public OutputStream stdin() {
     return process.getOutputStream();
+  }
+
+  /** The tool's standard output, when it was started with it piped. */
+  public InputStream stdout() {
+    return process.getInputStream();
   }
 
   public long pid() {

@@ -50,7 +50,9 @@ public final class LocalPostgres implements AutoCloseable {
    * Server settings for logical replication, as a region that offers live migration runs its
    * clusters: {@code wal_level=logical} and room for the slots, WAL senders and apply workers of
    * several migrations at once (each live migration of an addon takes one slot and one WAL sender
-   * on the source, a short-lived verification slot, and one apply worker on the destination).
+   * on the source, a short-lived verification slot, and one apply worker on the destination), and
+   * an apply worker restarted within half a second of its subscription being resumed (PostgreSQL
+   * waits {@code wal_retrieve_retry_interval}, 5 s by default, between worker starts).
    */
   static final List<String> REPLICATION_SETTINGS =
       List.of(
@@ -58,7 +60,8 @@ public final class LocalPostgres implements AutoCloseable {
           "max_replication_slots=32",
           "max_wal_senders=32",
           "max_worker_processes=24",
-          "max_logical_replication_workers=16");
+          "max_logical_replication_workers=16",
+          "wal_retrieve_retry_interval=500ms");
 
   private static final Map<String, PostgresServer> forTests = new HashMap<>();
 
