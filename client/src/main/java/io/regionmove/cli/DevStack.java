@@ -8,6 +8,7 @@ import io.regionmove.sandbox.SandboxRegion;
 import io.regionmove.sandbox.postgres.LocalPostgres;
 import io.regionmove.sandbox.postgres.PostgresServer;
 import io.regionmove.worker.RegionmoveWorker;
+import io.regionmove.worker.dev.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

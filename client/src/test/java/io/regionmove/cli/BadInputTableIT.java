@@ -16,6 +16,7 @@ import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.model.Phase;
 import io.regionmove.model.Step;
+import io.regionmove.testkit.RegionmoveTestStack;
 import io.regionmove.worker.TemporalClients;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.temporal.api.enums.v1.EventType;
@@ -26,9 +27,6 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowQueryException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +47,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -72,9 +71,8 @@ class BadInputTableIT {
       Pattern.compile("^Migration ID: ([0-9a-f-]{36})$", Pattern.MULTILINE);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private Path home;
-  private Process dev;
-  private final StringBuilder devOutput = new StringBuilder();
+  @RegisterExtension static final DevProcess dev = new DevProcess("--rows", "100");
+
   private Map<String, String> env;
   private Regions regions;
   private WorkflowClient temporal;
@@ -389,7 +387,7 @@ class BadInputTableIT {
             s -> s != MigrationStatus.RUNNING && s != MigrationStatus.PREPARED,
             Duration.ofMinutes(3));
     assertEquals(MigrationStatus.DATA_MIGRATED, after.status(), after.toString());
-    sleep(Duration.ofSeconds(2));
+    RegionmoveTestStack.sleep(Duration.ofSeconds(2));
     Migration later = migrations.status(id);
     assertEquals(
         MigrationStatus.DATA_MIGRATED, later.status(), "no second data step started: " + later);
@@ -411,40 +409,14 @@ class BadInputTableIT {
   // ---- the stack ----------------------------------------------------------------------------
 
   @BeforeAll
-  void startDevStack() throws Exception {
-    home = newHome("it-bad-input");
-    int temporalPort = FreePorts.find();
-    dev =
-        CliProcess.startAndAwait(
-            CliProcess.env("REGIONMOVE_HOME", home),
-            List.of(
-                "dev",
-                "--home",
-                home.toString(),
-                "--temporal-port",
-                Integer.toString(temporalPort),
-                "--ui-port",
-                Integer.toString(FreePorts.find()),
-                "--api-port-base",
-                "0",
-                "--rows",
-                "100"),
-            "regionmove dev is ready",
-            Duration.ofMinutes(3),
-            devOutput);
-    env =
-        CliProcess.env(
-            "REGIONMOVE_REGIONS",
-            home.resolve("regions.json"),
-            "TEMPORAL_ADDRESS",
-            "127.0.0.1:" + temporalPort,
-            "REGIONMOVE_HOME",
-            home);
-    regions = Regions.load(home.resolve("regions.json"));
+  void createTheMigrations() {
+    env = dev.env();
+    regions = dev.regions();
     temporal =
         TemporalClients.connect(
-            "127.0.0.1:" + temporalPort, TemporalClients.DEFAULT_NAMESPACE, Optional.empty());
-    migrations = new MigrationClient(temporal, new MigrationIndex(home.resolve("migrations.json")));
+            dev.temporalAddress(), TemporalClients.DEFAULT_NAMESPACE, Optional.empty());
+    migrations =
+        new MigrationClient(temporal, new MigrationIndex(dev.home().resolve("migrations.json")));
 
     abortedId = createWaiting(APP);
     ok(app("migration-abort", abortedId));
@@ -458,17 +430,9 @@ class BadInputTableIT {
   }
 
   @AfterAll
-  void stopDevStack() throws Exception {
+  void closeTheClient() {
     if (temporal != null) {
       temporal.getWorkflowServiceStubs().shutdownNow();
-    }
-    if (dev != null) {
-      dev.destroy();
-      if (!dev.waitFor(60, TimeUnit.SECONDS)) {
-        dev.destroyForcibly();
-      } else {
-        DemoCommand.deleteRecursively(home);
-      }
     }
   }
 
@@ -583,7 +547,7 @@ class BadInputTableIT {
               == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
         return;
       }
-      sleep(Duration.ofMillis(200));
+      RegionmoveTestStack.sleep(Duration.ofMillis(200));
     }
     throw new AssertionError("the workflow did not run a task for the signal within 20 s");
   }
@@ -596,7 +560,7 @@ class BadInputTableIT {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out; last status: " + m);
       }
-      sleep(Duration.ofMillis(300));
+      RegionmoveTestStack.sleep(Duration.ofMillis(300));
       m = migrations.status(id);
     }
     return m;
@@ -606,25 +570,5 @@ class BadInputTableIT {
     CliProcess.Result r = CliProcess.run(env, args);
     assertEquals(0, r.exitCode(), r.toString());
     return r;
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  /**
-   * A directory under target/ that the postgres user can reach (a JUnit @TempDir is private to
-   * root).
-   */
-  private static Path newHome(String name) throws java.io.IOException {
-    Path dir = Path.of("target", name + "-" + System.currentTimeMillis()).toAbsolutePath();
-    Files.createDirectories(dir);
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return dir;
   }
 }

@@ -1,8 +1,8 @@
 package io.regionmove.cli;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.regionmove.testkit.WorkerProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +11,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,17 +30,11 @@ final class CliProcess {
     }
   }
 
-  static Path jar() {
-    Path jar = Path.of(System.getProperty("regionmove.jar", "target/regionmove.jar"));
-    assertTrue(Files.isRegularFile(jar), "the shaded jar " + jar + " is missing; run mvn verify");
-    return jar;
-  }
-
   static List<String> command(List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-jar");
-    command.add(jar().toString());
+    command.add(WorkerProcess.regionmoveJar().toString());
     command.addAll(args);
     return command;
   }

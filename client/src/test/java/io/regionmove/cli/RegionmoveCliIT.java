@@ -7,25 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.regionmove.activities.config.RegionConfig;
 import io.regionmove.activities.config.Regions;
+import io.regionmove.testkit.TestDirectory;
+import io.regionmove.worker.dev.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The executable end to end: {@code regionmove dev} in its own process (Temporal, two sandbox
@@ -44,66 +43,26 @@ class RegionmoveCliIT {
           "^\\s+regionmove (--region \\S+ --app \\S+ migration-run --\\w+ [0-9a-f-]{36})$",
           Pattern.MULTILINE);
 
+  @RegisterExtension static final DevProcess dev = new DevProcess();
+
   private Path home;
-  private Process dev;
-  private final StringBuilder devOutput = new StringBuilder();
   private Map<String, String> env;
   private Regions regions;
 
   @BeforeAll
-  void startDevStack() throws Exception {
-    home = newHome("it-dev");
-    int temporalPort = FreePorts.find();
-    int uiPort = FreePorts.find();
-    dev =
-        CliProcess.startAndAwait(
-            CliProcess.env("REGIONMOVE_HOME", home),
-            List.of(
-                "dev",
-                "--home",
-                home.toString(),
-                "--temporal-port",
-                Integer.toString(temporalPort),
-                "--ui-port",
-                Integer.toString(uiPort),
-                "--api-port-base",
-                "0"),
-            "regionmove dev is ready",
-            Duration.ofMinutes(3),
-            devOutput);
+  void checkTheDevStack() {
     // The suite runs against the real dev server (visibility, Temporal Web): without the temporal
     // CLI, `dev` falls back to the in-JVM test server and these assertions fail the build.
-    String started;
-    synchronized (devOutput) {
-      started = devOutput.toString();
-    }
+    String started = dev.output();
     assertTrue(
         started.contains("Temporal CLI dev server"),
         "dev should use `temporal server start-dev`:\n" + started);
     assertTrue(
-        started.contains("Temporal Web:  http://127.0.0.1:" + uiPort),
+        started.contains("Temporal Web:  http://127.0.0.1:" + dev.uiPort()),
         "Temporal Web on its port:\n" + started);
-    env =
-        CliProcess.env(
-            "REGIONMOVE_REGIONS",
-            home.resolve("regions.json"),
-            "TEMPORAL_ADDRESS",
-            "127.0.0.1:" + temporalPort,
-            "REGIONMOVE_HOME",
-            home);
-    regions = Regions.load(home.resolve("regions.json"));
-  }
-
-  @AfterAll
-  void stopDevStack() throws Exception {
-    if (dev != null) {
-      dev.destroy();
-      if (!dev.waitFor(60, TimeUnit.SECONDS)) {
-        dev.destroyForcibly();
-      } else {
-        DemoCommand.deleteRecursively(home);
-      }
-    }
+    home = dev.home();
+    env = dev.env();
+    regions = dev.regions();
   }
 
   // ---- the seed's sequence ------------------------------------------------------------------
@@ -158,7 +117,7 @@ class RegionmoveCliIT {
     assertTrue(list.stdout().contains(id) && list.stdout().contains("done"), list.toString());
     // From a home without the local index (migrations.json), only a visibility query can find it.
     Map<String, String> noIndex = new java.util.HashMap<>(env);
-    noIndex.put("REGIONMOVE_HOME", newHome("it-no-index").toString());
+    noIndex.put("REGIONMOVE_HOME", TestDirectory.create("it-no-index").toString());
     CliProcess.Result listed =
         CliProcess.run(noIndex, List.of("--region", SOURCE, "--app", app, "migrations"));
     assertEquals(0, listed.exitCode(), listed.toString());
@@ -214,7 +173,7 @@ class RegionmoveCliIT {
 
   @Test
   void demoMigratesTheSampleAppAndTheDataMatches() {
-    Path demoHome = newHome("it-demo");
+    Path demoHome = TestDirectory.create("it-demo");
     CliProcess.Result demo =
         CliProcess.run(
             CliProcess.env("REGIONMOVE_HOME", demoHome),
@@ -409,21 +368,6 @@ class RegionmoveCliIT {
   private static String readString(Path file) {
     try {
       return Files.readString(file);
-    } catch (java.io.IOException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  /**
-   * A directory under target/ that the postgres user can reach (a JUnit @TempDir is private to
-   * root).
-   */
-  private static Path newHome(String name) {
-    try {
-      Path dir = Path.of("target", name + "-" + System.currentTimeMillis()).toAbsolutePath();
-      Files.createDirectories(dir);
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-      return dir;
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
     }

@@ -6,18 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.regionmove.client.MigrationClient;
 import io.regionmove.client.MigrationClient.Step;
+import io.regionmove.client.MigrationIndex;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.model.Phase;
+import io.regionmove.testkit.DatabaseFingerprint;
+import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.SandboxProbe;
+import io.regionmove.testkit.WorkerProcess;
 import io.temporal.client.WorkflowQueryException;
 import io.temporal.client.WorkflowServiceException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Temporal dev server and the worker are both SIGKILLed in the middle of the data step; the
@@ -30,35 +34,25 @@ class DevServerRestartIT {
   /** On top of the sample app's rows, so that the dump and restore take seconds. */
   private static final int EXTRA_EVENTS = 400_000;
 
-  private static MigrationStack stack;
-
-  @BeforeAll
-  static void startStack() {
-    stack = MigrationStack.start("it-restart");
-  }
-
-  @AfterAll
-  static void stopStack() {
-    if (stack != null) {
-      stack.close();
-    }
-  }
+  @RegisterExtension
+  static final RegionmoveTestStack stack = RegionmoveTestStack.onPersistentDevServer();
 
   @Test
   void migrationCompletesAfterTheDevServerAndTheWorkerAreKilledDuringTheDataStep() {
-    stack.seed("my-app", 10_000, EXTRA_EVENTS);
+    stack.seedSourceApp("my-app", 10_000);
+    SandboxProbe.addSampleEvents(stack.source(), "my-app", EXTRA_EVENTS);
     Map<String, DatabaseFingerprint.Table> sourceData =
-        DatabaseFingerprint.of(stack.databaseUrl(stack.source(), "my-app"));
+        DatabaseFingerprint.of(SandboxProbe.databaseUrl(stack.source(), "my-app"));
 
-    WorkerJarProcess first = stack.startWorker();
-    MigrationClient migrations = stack.migrations();
+    WorkerProcess first = startWorker();
+    MigrationClient migrations = migrations();
     String id =
         migrations.create(
             "my-app",
-            MigrationStack.SOURCE,
-            MigrationStack.DESTINATION,
+            RegionmoveTestStack.SOURCE,
+            RegionmoveTestStack.DESTINATION,
             "my-app",
-            MigrationStack.QUICK_RETRIES);
+            RegionmoveTestStack.QUICK_RETRIES);
     assertEquals(
         MigrationStatus.PREFLIGHT_SUCCESS,
         migrations.awaitPreflight(id, m -> {}, Duration.ofSeconds(60)).status());
@@ -66,21 +60,20 @@ class DevServerRestartIT {
     migrations.startStep(id, Step.DATA);
 
     awaitDatabaseCopy(first);
-    List<String> killed = first.kill();
-    stack.killServer();
+    List<String> killed = first.kill().stream().map(WorkerProcess.Descendant::command).toList();
+    stack.killTemporal();
     assertFalse(
-        first.process().isAlive() || stack.server().process().isAlive(),
+        first.process().isAlive() || stack.temporalServer().isAlive(),
         "worker and server are dead");
     assertTrue(
         killed.stream().anyMatch(c -> c.contains("pg_dump") || c.contains("pg_restore")),
         () -> "a copy was running when the worker was killed: " + killed);
 
     Instant restarted = Instant.now();
-    stack.restartServer();
-    WorkerJarProcess second = stack.startWorker();
+    stack.restartTemporal();
+    WorkerProcess second = startWorker();
     Migration migrated =
-        awaitStatus(
-            stack.migrations(), id, MigrationStatus.DATA_MIGRATED, Duration.ofMinutes(3), second);
+        awaitStatus(migrations(), id, MigrationStatus.DATA_MIGRATED, Duration.ofMinutes(3), second);
     System.out.printf(
         "data step finished %d s after the restart:%n%s%n",
         Duration.between(restarted, Instant.now()).toSeconds(),
@@ -93,21 +86,40 @@ class DevServerRestartIT {
 
     assertEquals(
         sourceData,
-        DatabaseFingerprint.of(stack.databaseUrl(stack.destination(), "my-app")),
+        DatabaseFingerprint.of(SandboxProbe.databaseUrl(stack.destination(), "my-app")),
         "destination data");
 
-    Migration done = stack.migrations().finalize(id);
+    Migration done = migrations().finalize(id);
     assertEquals(MigrationStatus.DONE, done.status(), () -> "finalize: " + done);
 
     // The restarted server still answers visibility queries for it (no local index consulted).
-    List<Migration> listed = stack.migrationsWithoutIndex().list("my-app", MigrationStack.SOURCE);
+    MigrationClient withoutIndex =
+        new MigrationClient(
+            stack.client(), new MigrationIndex(stack.dir().resolve("no-index/migrations.json")));
+    List<Migration> listed = withoutIndex.list("my-app", RegionmoveTestStack.SOURCE);
     assertTrue(
         listed.stream().anyMatch(m -> m.id().equals(id) && m.status() == MigrationStatus.DONE),
         () -> "listed through visibility: " + listed);
   }
 
+  /** {@code regionmove worker} from the shaded jar, polling every queue of both regions. */
+  private static WorkerProcess startWorker() {
+    return stack
+        .startWorkerProcess(WorkerProcess.Launch.regionmoveWorker())
+        .awaitStarted(Duration.ofSeconds(60));
+  }
+
+  /**
+   * The client API the CLI uses, on the stack's current client (the server restarts), with the
+   * stack's own local index.
+   */
+  private static MigrationClient migrations() {
+    return new MigrationClient(
+        stack.client(), new MigrationIndex(stack.dir().resolve("migrations.json")));
+  }
+
   /** Waits until pg_dump or pg_restore runs under the worker. */
-  private static void awaitDatabaseCopy(WorkerJarProcess worker) {
+  private static void awaitDatabaseCopy(WorkerProcess worker) {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
     while (Instant.now().isBefore(deadline)) {
       boolean copying =
@@ -125,7 +137,7 @@ class DevServerRestartIT {
       if (!worker.process().isAlive()) {
         throw new AssertionError("the worker exited:\n" + worker.log());
       }
-      MigrationStack.sleep(Duration.ofMillis(50));
+      RegionmoveTestStack.sleep(Duration.ofMillis(50));
     }
     throw new AssertionError("no pg_dump or pg_restore ran within 120 s:\n" + worker.log());
   }
@@ -135,7 +147,7 @@ class DevServerRestartIT {
       String id,
       MigrationStatus wanted,
       Duration timeout,
-      WorkerJarProcess worker) {
+      WorkerProcess worker) {
     Instant deadline = Instant.now().plus(timeout);
     Migration last = null;
     while (Instant.now().isBefore(deadline)) {
@@ -150,7 +162,7 @@ class DevServerRestartIT {
       } catch (WorkflowQueryException | WorkflowServiceException e) {
         // the new worker is still picking the workflow up
       }
-      MigrationStack.sleep(Duration.ofMillis(500));
+      RegionmoveTestStack.sleep(Duration.ofMillis(500));
     }
     throw new AssertionError(
         "not " + wanted + " after " + timeout + "; last: " + last + "\n" + worker.log());

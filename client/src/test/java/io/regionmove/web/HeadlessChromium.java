@@ -3,6 +3,7 @@ package io.regionmove.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.regionmove.testkit.RegionmoveTestStack;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -150,7 +151,7 @@ final class HeadlessChromium implements AutoCloseable {
       if (shows.test(text)) {
         return text;
       }
-      sleep(Duration.ofMillis(500));
+      RegionmoveTestStack.sleep(Duration.ofMillis(500));
     }
     throw new AssertionError(
         "the page did not show " + what + " within " + timeout + "; it shows:\n" + text);
@@ -255,7 +256,7 @@ final class HeadlessChromium implements AutoCloseable {
         throw new IllegalStateException(
             "Chromium exited with " + process.exitValue() + ":\n" + Files.readString(log));
       }
-      sleep(Duration.ofMillis(100));
+      RegionmoveTestStack.sleep(Duration.ofMillis(100));
     }
     throw new IllegalStateException(
         "Chromium did not open its DevTools port within 30 s:\n" + Files.readString(log));
@@ -276,7 +277,7 @@ final class HeadlessChromium implements AutoCloseable {
       if (Instant.now().isAfter(deadline)) {
         throw new IllegalStateException("Chromium lists no page target: " + targets.body());
       }
-      sleep(Duration.ofMillis(200));
+      RegionmoveTestStack.sleep(Duration.ofMillis(200));
     }
   }
 
@@ -297,15 +298,6 @@ final class HeadlessChromium implements AutoCloseable {
     return candidates.stream()
         .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
         .findFirst();
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Joins the frames of each message and hands the whole text on. */

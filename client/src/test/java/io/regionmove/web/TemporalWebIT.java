@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.regionmove.client.MigrationClient;
+import io.regionmove.client.MigrationIndex;
 import io.regionmove.model.MigrationSettings;
 import io.regionmove.model.MigrationStatus;
+import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.WorkerProcess;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Temporal Web, served by the Temporal CLI's dev server, in headless Chromium: a finished
@@ -31,7 +35,9 @@ class TemporalWebIT {
 
   private static final Duration RENDER = Duration.ofSeconds(60);
 
-  private MigrationStack stack;
+  @RegisterExtension
+  static final RegionmoveTestStack stack = RegionmoveTestStack.onPersistentDevServer();
+
   private HeadlessChromium browser;
   private String done;
   private String inProgress;
@@ -39,16 +45,19 @@ class TemporalWebIT {
 
   @BeforeAll
   void migrateAndOpenTheBrowser() {
-    stack = MigrationStack.start("it-web");
-    stack.startWorker();
-    stack.seed("my-app", 500, 0);
-    stack.seed("other-app", 100, 0);
-    MigrationClient migrations = stack.migrations();
+    stack
+        .startWorkerProcess(WorkerProcess.Launch.regionmoveWorker())
+        .awaitStarted(Duration.ofSeconds(60));
+    stack.seedSourceApp("my-app", 500);
+    stack.seedSourceApp("other-app", 100);
+    MigrationClient migrations =
+        new MigrationClient(
+            stack.client(), new MigrationIndex(stack.dir().resolve("migrations.json")));
     done =
         migrations.create(
             "my-app",
-            MigrationStack.SOURCE,
-            MigrationStack.DESTINATION,
+            RegionmoveTestStack.SOURCE,
+            RegionmoveTestStack.DESTINATION,
             "my-app",
             new MigrationSettings(null, null, null));
     assertEquals(
@@ -60,8 +69,8 @@ class TemporalWebIT {
     inProgress =
         migrations.create(
             "other-app",
-            MigrationStack.SOURCE,
-            MigrationStack.DESTINATION,
+            RegionmoveTestStack.SOURCE,
+            RegionmoveTestStack.DESTINATION,
             "other-app",
             new MigrationSettings(null, null, null));
     assertEquals(
@@ -78,12 +87,9 @@ class TemporalWebIT {
   }
 
   @AfterAll
-  void close() {
+  void closeBrowser() {
     if (browser != null) {
       browser.close();
-    }
-    if (stack != null) {
-      stack.close();
     }
   }
 
@@ -168,7 +174,7 @@ class TemporalWebIT {
   }
 
   private String web(String path) {
-    return stack.server().webUrl() + path;
+    return stack.temporalServer().webUrl().orElseThrow() + path;
   }
 
   private static String encode(String query) {

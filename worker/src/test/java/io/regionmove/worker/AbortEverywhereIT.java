@@ -11,6 +11,8 @@ import io.regionmove.model.Phase;
 import io.regionmove.model.Step;
 import io.regionmove.model.StepStatus;
 import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.SandboxProbe;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.client.WorkflowStub;
@@ -28,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,22 +53,19 @@ class AbortEverywhereIT {
   private static final int RESTORE_EVENTS =
       Integer.getInteger("regionmove.it.abortRestoreRows", 1_500_000);
 
-  private static RegionmoveTestStack stack;
+  private static final long startedNanos = System.nanoTime();
+
+  @RegisterExtension static final RegionmoveTestStack stack = RegionmoveTestStack.onDevServer();
+
   private static final ActivityGate gate = new ActivityGate();
-  private static long startedNanos;
 
   @BeforeAll
-  static void startStack() {
-    startedNanos = System.nanoTime();
-    stack = RegionmoveTestStack.startOnDevServer();
+  static void startWorker() {
     stack.startWorker(List.of(gate));
   }
 
   @AfterAll
-  static void stopStack() {
-    if (stack != null) {
-      stack.close();
-    }
+  static void logDuration() {
     log.info(
         "AbortEverywhereIT took {} s in all",
         Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds());
@@ -90,7 +90,7 @@ class AbortEverywhereIT {
     AppMigrationWorkflow migration = stack.startMigration(app);
     String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
     assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
-    assertNotNull(stack.appConfiguration(stack.destination(), app));
+    assertNotNull(SandboxProbe.appConfiguration(stack.destination(), app));
 
     abortCleanly(migration);
     before.assertSourceRestored(stack);
@@ -105,7 +105,11 @@ class AbortEverywhereIT {
     String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
     assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
     assertEquals(MigrationStatus.DATA_MIGRATED, migration.data().status());
-    assertEquals(1, stack.addonDatabaseNames(stack.destination(), app).size());
+    assertEquals(
+        1,
+        SandboxProbe.addonDatabaseNames(
+                stack.postgres(RegionmoveTestStack.DESTINATION), stack.destination(), app)
+            .size());
 
     abortCleanly(migration);
     before.assertSourceRestored(stack);
@@ -124,13 +128,13 @@ class AbortEverywhereIT {
     String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
 
     var taken =
-        stack.regionSend(
+        SandboxProbe.regionSend(
             stack.destination(),
             "POST",
             "/v1/apps",
             "{\"app\":{\"name\":\"" + app + "\",\"reference\":\"someone-else\"}}");
     assertEquals(201, taken.statusCode(), taken::body);
-    JsonNode othersApp = stack.appConfiguration(stack.destination(), app);
+    JsonNode othersApp = SandboxProbe.appConfiguration(stack.destination(), app);
 
     Migration failed = migration.prepare();
     assertEquals(MigrationStatus.ERROR, failed.status(), () -> "prepare: " + failed);
@@ -152,11 +156,13 @@ class AbortEverywhereIT {
     before.assertSourceRestored(stack);
     assertEquals(
         othersApp,
-        stack.appConfiguration(stack.destination(), app),
+        SandboxProbe.appConfiguration(stack.destination(), app),
         "the other owner's app is untouched");
 
     assertEquals(
-        204, stack.regionSend(stack.destination(), "DELETE", "/v1/apps/" + app, null).statusCode());
+        204,
+        SandboxProbe.regionSend(stack.destination(), "DELETE", "/v1/apps/" + app, null)
+            .statusCode());
     FaultBaseline.assertNoTraceInDestination(stack, app, id);
   }
 
@@ -188,7 +194,7 @@ class AbortEverywhereIT {
     String app = "abort-verify-app";
     FaultBaseline before = seed(app, 1_000, EXTRA_EVENTS);
     String sourceDatabase =
-        PostgresServer.databaseOf(stack.databaseUrls(stack.source(), app).get(0));
+        PostgresServer.databaseOf(SandboxProbe.databaseUrls(stack.source(), app).get(0));
     AppMigrationWorkflow migration = stack.startMigration(app);
     String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
     assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
@@ -205,7 +211,7 @@ class AbortEverywhereIT {
     try {
       gate.awaitArrived(Duration.ofMinutes(3));
       destinationDatabase =
-          PostgresServer.databaseOf(stack.databaseUrls(stack.destination(), app).get(0));
+          PostgresServer.databaseOf(SandboxProbe.databaseUrls(stack.destination(), app).get(0));
       lock = lockEvents(RegionmoveTestStack.DESTINATION, destinationDatabase);
     } finally {
       gate.release();
@@ -246,7 +252,7 @@ class AbortEverywhereIT {
       throws Exception {
     FaultBaseline before = seed(app, 1_000, extraEvents);
     String sourceDatabase =
-        PostgresServer.databaseOf(stack.databaseUrls(stack.source(), app).get(0));
+        PostgresServer.databaseOf(SandboxProbe.databaseUrls(stack.source(), app).get(0));
     AppMigrationWorkflow migration = stack.startMigration(app);
     String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
     assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
@@ -380,7 +386,7 @@ class AbortEverywhereIT {
   private static FaultBaseline seed(String app, int rows, int extraEvents) {
     stack.seedSourceApp(app, rows);
     if (extraEvents > 0) {
-      stack.addSampleEvents(stack.source(), app, extraEvents);
+      SandboxProbe.addSampleEvents(stack.source(), app, extraEvents);
     }
     return FaultBaseline.of(stack, app);
   }

@@ -2,6 +2,8 @@ package io.regionmove.worker;
 
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
+import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.WorkerProcess;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +28,8 @@ public final class ConcurrentMigrationsBench {
 
   public static void main(String[] args) throws Exception {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 100;
-    try (RegionmoveTestStack stack = RegionmoveTestStack.startOnDevServer()) {
+    try (RegionmoveTestStack stack =
+        RegionmoveTestStack.onDevServer().start("concurrent-migrations-bench")) {
       long seedStart = System.nanoTime();
       ExecutorService seeders = Executors.newFixedThreadPool(4);
       List<Future<?>> seeded = new ArrayList<>();

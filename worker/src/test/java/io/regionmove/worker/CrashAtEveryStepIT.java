@@ -11,6 +11,10 @@ import io.grpc.StatusRuntimeException;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.testkit.DatabaseFingerprint;
+import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.SandboxProbe;
+import io.regionmove.testkit.WorkerProcess;
 import io.regionmove.worker.CrashPoints.Point;
 import io.regionmove.worker.CrashPoints.When;
 import io.regionmove.workflows.AppMigrationLockWorkflow;
@@ -51,8 +55,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SIGKILLs the worker process once at every activity boundary of a whole migration with data
@@ -119,19 +123,15 @@ class CrashAtEveryStepIT {
 
   private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(5);
 
-  private static RegionmoveTestStack stack;
+  @RegisterExtension static final RegionmoveTestStack stack = RegionmoveTestStack.onDevServer();
+
   private static final List<String> summary = Collections.synchronizedList(new ArrayList<>());
 
   /** One kill: where, when it happened, and how long the next worker took to move past it. */
   private record Kill(Point point, Instant at, Duration recovered, List<String> killedChildren) {}
 
-  @BeforeAll
-  static void startStack() {
-    stack = RegionmoveTestStack.startOnDevServer();
-  }
-
   @AfterAll
-  static void stopStack() {
+  static void writeSummary() {
     if (!summary.isEmpty()) {
       String text = String.join("\n", summary);
       System.out.println("CrashAtEveryStepIT summary:\n" + text);
@@ -140,9 +140,6 @@ class CrashAtEveryStepIT {
       } catch (IOException e) {
         System.err.println("could not write the crash summary: " + e);
       }
-    }
-    if (stack != null) {
-      stack.close();
     }
   }
 
@@ -185,11 +182,11 @@ class CrashAtEveryStepIT {
       throws Exception {
     Instant began = Instant.now();
     stack.seedSourceApp(app, ROWS);
-    String sourceDatabase = stack.databaseUrls(stack.source(), app).get(0);
+    String sourceDatabase = SandboxProbe.databaseUrls(stack.source(), app).get(0);
     if (extraEvents > 0) {
-      stack.addSampleEvents(stack.source(), app, extraEvents);
+      SandboxProbe.addSampleEvents(stack.source(), app, extraEvents);
     }
-    Map<String, DatabaseFingerprints.Table> sourceData = DatabaseFingerprints.of(sourceDatabase);
+    Map<String, DatabaseFingerprint.Table> sourceData = DatabaseFingerprint.of(sourceDatabase);
     List<String> sourceAddonIds = addonIds(stack.source(), app, false);
     List<String> sourceDatabaseAddonIds = addonIds(stack.source(), app, true);
     Duration seeding = Duration.between(began, Instant.now());
@@ -300,7 +297,7 @@ class CrashAtEveryStepIT {
               plan.size(),
               migrationTime.toMillis() / 1000.0,
               seeding.toMillis() / 1000.0,
-              sourceData.values().stream().mapToLong(DatabaseFingerprints.Table::rows).sum(),
+              sourceData.values().stream().mapToLong(DatabaseFingerprint.Table::rows).sum(),
               kills.stream()
                   .map(
                       k ->
@@ -522,25 +519,25 @@ class CrashAtEveryStepIT {
   private static void assertMovedOnce(
       String app,
       String migrationId,
-      Map<String, DatabaseFingerprints.Table> sourceData,
+      Map<String, DatabaseFingerprint.Table> sourceData,
       List<String> sourceAddonIds,
       List<String> sourceDatabaseAddonIds) {
     // Data: every table equal, rows and checksums.
-    List<String> destinationDatabases = stack.databaseUrls(stack.destination(), app);
+    List<String> destinationDatabases = SandboxProbe.databaseUrls(stack.destination(), app);
     assertEquals(
         sourceDatabaseAddonIds.size(),
         destinationDatabases.size(),
         "one database per source database");
     assertEquals(
         sourceData,
-        DatabaseFingerprints.of(destinationDatabases.get(0)),
+        DatabaseFingerprint.of(destinationDatabases.get(0)),
         "per-table checksums equal");
 
     // One destination app, made by this migration, and no other app carrying its reference.
-    JsonNode destinationApp = stack.regionGet(stack.destination(), "/v1/apps/" + app);
+    JsonNode destinationApp = SandboxProbe.regionGet(stack.destination(), "/v1/apps/" + app);
     assertNotNull(destinationApp, "the destination app exists");
     List<String> appsOfThisMigration = new ArrayList<>();
-    for (JsonNode a : stack.regionGet(stack.destination(), "/v1/apps").path("apps")) {
+    for (JsonNode a : SandboxProbe.regionGet(stack.destination(), "/v1/apps").path("apps")) {
       if (migrationId.equals(a.path("reference").asText(null))) {
         appsOfThisMigration.add(a.path("name").asText());
       }
@@ -550,13 +547,13 @@ class CrashAtEveryStepIT {
     // The configuration copied once: a copy retried after its work was done adds no duplicate.
     assertEquals(
         texts(
-            stack.regionGet(stack.source(), "/v1/apps/" + app + "/variables").path("variables"),
+            SandboxProbe.regionGet(stack.source(), "/v1/apps/" + app + "/variables")
+                .path("variables"),
             "name",
             "generated",
             "false"),
         texts(
-            stack
-                .regionGet(stack.destination(), "/v1/apps/" + app + "/variables")
+            SandboxProbe.regionGet(stack.destination(), "/v1/apps/" + app + "/variables")
                 .path("variables"),
             "name",
             "generated",
@@ -564,15 +561,13 @@ class CrashAtEveryStepIT {
         "variables (not addon-generated) copied once");
     assertEquals(
         texts(
-            stack
-                .regionGet(stack.source(), "/v1/apps/" + app + "/collaborators")
+            SandboxProbe.regionGet(stack.source(), "/v1/apps/" + app + "/collaborators")
                 .path("collaborators"),
             "email",
             "status",
             "accepted"),
         texts(
-            stack
-                .regionGet(stack.destination(), "/v1/apps/" + app + "/collaborators")
+            SandboxProbe.regionGet(stack.destination(), "/v1/apps/" + app + "/collaborators")
                 .path("collaborators"),
             "email",
             null,
@@ -581,12 +576,13 @@ class CrashAtEveryStepIT {
     for (String part : List.of("domains", "notifiers")) {
       assertEquals(
           texts(
-              stack.regionGet(stack.source(), "/v1/apps/" + app + "/" + part).path(part),
+              SandboxProbe.regionGet(stack.source(), "/v1/apps/" + app + "/" + part).path(part),
               "name",
               null,
               null),
           texts(
-              stack.regionGet(stack.destination(), "/v1/apps/" + app + "/" + part).path(part),
+              SandboxProbe.regionGet(stack.destination(), "/v1/apps/" + app + "/" + part)
+                  .path(part),
               "name",
               null,
               null),
@@ -618,16 +614,20 @@ class CrashAtEveryStepIT {
     // The source stays stopped and redirects to the new app for the redirect window.
     assertEquals(
         "stopped",
-        stack.regionGet(stack.source(), "/v1/apps/" + app).path("app").path("status").asText());
-    var old = stack.routerGet(stack.source().routerUrl(app));
+        SandboxProbe.regionGet(stack.source(), "/v1/apps/" + app)
+            .path("app")
+            .path("status")
+            .asText());
+    var old = SandboxProbe.routerGet(stack.source().routerUrl(app));
     assertEquals(308, old.statusCode(), old::body);
-    assertEquals(200, stack.routerGet(stack.destination().routerUrl(app)).statusCode());
+    assertEquals(200, SandboxProbe.routerGet(stack.destination().routerUrl(app)).statusCode());
   }
 
   private static List<String> addonIds(
       io.regionmove.sandbox.SandboxRegion region, String app, boolean databasesOnly) {
     List<String> ids = new ArrayList<>();
-    for (JsonNode addon : stack.regionGet(region, "/v1/apps/" + app + "/addons").path("addons")) {
+    for (JsonNode addon :
+        SandboxProbe.regionGet(region, "/v1/apps/" + app + "/addons").path("addons")) {
       if (!databasesOnly || "postgresql".equals(addon.path("provider").asText())) {
         ids.add(addon.path("id").asText());
       }
@@ -693,8 +693,9 @@ class CrashAtEveryStepIT {
   // ---- helpers -------------------------------------------------------------------------------
 
   private static WorkerProcess startWorker(CrashPoints points) {
-    return WorkerProcess.start(
-        stack, CrashingWorkerMain.class, Map.of(CrashPoints.VARIABLE, points.toString()));
+    return stack.startWorkerProcess(
+        WorkerProcess.Launch.mainClass(CrashingWorkerMain.class)
+            .withEnvironment(CrashPoints.VARIABLE, points.toString()));
   }
 
   private static String program(String commandLine) {

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.regionmove.testkit.DatabaseFingerprint;
+import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.SandboxProbe;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.List;
@@ -20,21 +23,21 @@ import java.util.Optional;
 record FaultBaseline(
     String app,
     JsonNode configuration,
-    Map<String, DatabaseFingerprints.Table> data,
+    Map<String, DatabaseFingerprint.Table> data,
     int routerStatus,
     Optional<String> routerLocation,
     String routerBody) {
 
   static FaultBaseline of(RegionmoveTestStack stack, String app) {
-    JsonNode configuration = stack.appConfiguration(stack.source(), app);
-    List<String> urls = stack.databaseUrls(stack.source(), app);
+    JsonNode configuration = SandboxProbe.appConfiguration(stack.source(), app);
+    List<String> urls = SandboxProbe.databaseUrls(stack.source(), app);
     assertEquals(1, urls.size(), "the sample app has one postgresql addon");
-    HttpResponse<String> router = stack.routerGet(stack.source().routerUrl(app));
+    HttpResponse<String> router = SandboxProbe.routerGet(stack.source().routerUrl(app));
     assertEquals(200, router.statusCode(), "the source app answers before the migration");
     return new FaultBaseline(
         app,
         configuration,
-        DatabaseFingerprints.of(urls.get(0)),
+        DatabaseFingerprint.of(urls.get(0)),
         router.statusCode(),
         router.headers().firstValue("Location"),
         router.body());
@@ -44,13 +47,13 @@ record FaultBaseline(
   void assertSourceRestored(RegionmoveTestStack stack) {
     assertEquals(
         configuration,
-        stack.appConfiguration(stack.source(), app),
+        SandboxProbe.appConfiguration(stack.source(), app),
         "the source configuration is as before");
     assertEquals(
         data,
-        DatabaseFingerprints.of(stack.databaseUrls(stack.source(), app).get(0)),
+        DatabaseFingerprint.of(SandboxProbe.databaseUrls(stack.source(), app).get(0)),
         "the source data is as before");
-    HttpResponse<String> router = stack.routerGet(stack.source().routerUrl(app));
+    HttpResponse<String> router = SandboxProbe.routerGet(stack.source().routerUrl(app));
     assertEquals(
         routerStatus, router.statusCode(), () -> "the old URL answers as before: " + router.body());
     assertEquals(routerLocation, router.headers().firstValue("Location"), "no redirect");
@@ -64,10 +67,12 @@ record FaultBaseline(
   static void assertNoTraceInDestination(
       RegionmoveTestStack stack, String newName, String migrationId) {
     assertNull(
-        stack.appConfiguration(stack.destination(), newName), "no destination app " + newName);
+        SandboxProbe.appConfiguration(stack.destination(), newName),
+        "no destination app " + newName);
     assertEquals(
         List.of(),
-        stack.addonDatabaseNames(stack.destination(), newName),
+        SandboxProbe.addonDatabaseNames(
+            stack.postgres(RegionmoveTestStack.DESTINATION), stack.destination(), newName),
         "no addon database of " + newName + " in " + stack.destination().name());
     assertFalse(
         Files.exists(stack.backupDir().resolve(migrationId)),

@@ -14,6 +14,9 @@ import io.regionmove.regionapi.RegionUnavailableException;
 import io.regionmove.sandbox.AddonProvider;
 import io.regionmove.sandbox.FaultOptions;
 import io.regionmove.sandbox.SandboxOptions;
+import io.regionmove.testkit.DatabaseFingerprint;
+import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.SandboxProbe;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowStub;
@@ -26,10 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,19 +53,11 @@ class FaultToleranceIT {
   private static final long SEED = Long.getLong("regionmove.it.faultSeed", 42L);
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(6);
 
-  private static RegionmoveTestStack stack;
+  @RegisterExtension static final RegionmoveTestStack stack = RegionmoveTestStack.onTestServer();
 
   @BeforeAll
-  static void startStack() {
-    stack = RegionmoveTestStack.start();
+  static void startWorker() {
     stack.startWorker();
-  }
-
-  @AfterAll
-  static void stopStack() {
-    if (stack != null) {
-      stack.close();
-    }
   }
 
   @AfterEach
@@ -92,9 +87,9 @@ class FaultToleranceIT {
    */
   private static void migrateUnderTransientFaults(String app, boolean afterCommit) {
     stack.seedSourceApp(app, 2_000);
-    Map<String, DatabaseFingerprints.Table> sourceData =
-        DatabaseFingerprints.of(stack.databaseUrls(stack.source(), app).get(0));
-    JsonNode sourceConfiguration = stack.appConfiguration(stack.source(), app);
+    Map<String, DatabaseFingerprint.Table> sourceData =
+        DatabaseFingerprint.of(SandboxProbe.databaseUrls(stack.source(), app).get(0));
+    JsonNode sourceConfiguration = SandboxProbe.appConfiguration(stack.source(), app);
 
     long started = System.nanoTime();
     FaultOptions faults =
@@ -128,19 +123,23 @@ class FaultToleranceIT {
         app, afterCommit ? "after" : "before", seed, took.toSeconds(), retries);
     assertTrue(retries > 0, "the faults struck: some activity was retried");
 
-    List<String> destinationDatabases = stack.databaseUrls(stack.destination(), app);
+    List<String> destinationDatabases = SandboxProbe.databaseUrls(stack.destination(), app);
     assertEquals(1, destinationDatabases.size(), "one postgresql addon in the destination");
     assertEquals(
-        1, stack.addonDatabaseNames(stack.destination(), app).size(), "one addon database");
+        1,
+        SandboxProbe.addonDatabaseNames(
+                stack.postgres(RegionmoveTestStack.DESTINATION), stack.destination(), app)
+            .size(),
+        "one addon database");
     assertEquals(
-        sourceData, DatabaseFingerprints.of(destinationDatabases.get(0)), "every row arrived");
-    assertCopiedOnce(sourceConfiguration, stack.appConfiguration(stack.destination(), app));
+        sourceData, DatabaseFingerprint.of(destinationDatabases.get(0)), "every row arrived");
+    assertCopiedOnce(sourceConfiguration, SandboxProbe.appConfiguration(stack.destination(), app));
 
     String newUrl = stack.destination().routerUrl(app);
-    HttpResponse<String> old = stack.routerGet(stack.source().routerUrl(app));
+    HttpResponse<String> old = SandboxProbe.routerGet(stack.source().routerUrl(app));
     assertEquals(308, old.statusCode(), old::body);
     assertEquals(newUrl, old.headers().firstValue("Location").orElse(null));
-    assertEquals(200, stack.routerGet(newUrl).statusCode());
+    assertEquals(200, SandboxProbe.routerGet(newUrl).statusCode());
   }
 
   @Test
@@ -175,7 +174,10 @@ class FaultToleranceIT {
           MigrationStatus.ERROR, migration.status().status(), "a permanent fault is not retried");
       assertEquals(
           "stopped",
-          stack.regionGet(stack.source(), "/v1/apps/" + app).path("app").path("status").asText(),
+          SandboxProbe.regionGet(stack.source(), "/v1/apps/" + app)
+              .path("app")
+              .path("status")
+              .asText(),
           "the data step had stopped the source");
 
       Migration aborted = migration.abort();
@@ -311,7 +313,10 @@ class FaultToleranceIT {
     log.info("Prepare with an unanswered destination request: {} s", took.toSeconds());
     assertEquals(
         app,
-        stack.regionGet(stack.destination(), "/v1/apps/" + app).path("app").path("name").asText());
+        SandboxProbe.regionGet(stack.destination(), "/v1/apps/" + app)
+            .path("app")
+            .path("name")
+            .asText());
 
     assertEquals(MigrationStatus.ABORTED, migration.abort().status());
     before.assertSourceRestored(stack);

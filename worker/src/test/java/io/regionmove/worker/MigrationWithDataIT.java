@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.testkit.DatabaseFingerprint;
+import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.SandboxProbe;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.net.http.HttpResponse;
@@ -22,39 +25,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Whole migrations with the data step: real pg_dump and pg_restore between two regions. */
 class MigrationWithDataIT {
 
   private static final int ROWS = 10_000;
 
-  private static RegionmoveTestStack stack;
+  @RegisterExtension static final RegionmoveTestStack stack = RegionmoveTestStack.onDevServer();
 
   @BeforeAll
-  static void startStack() {
-    stack = RegionmoveTestStack.startOnDevServer();
+  static void startWorker() {
     stack.startWorker();
-  }
-
-  @AfterAll
-  static void stopStack() {
-    if (stack != null) {
-      stack.close();
-    }
   }
 
   @Test
   void dataThenFinalizeMovesEveryRowAndKeepsTheBackup() {
     stack.seedSourceApp("my-app", ROWS);
-    List<String> sourceDatabases = stack.databaseUrls(stack.source(), "my-app");
+    List<String> sourceDatabases = SandboxProbe.databaseUrls(stack.source(), "my-app");
     assertEquals(1, sourceDatabases.size());
-    Map<String, DatabaseFingerprints.Table> sourceData =
-        DatabaseFingerprints.of(sourceDatabases.get(0));
+    Map<String, DatabaseFingerprint.Table> sourceData =
+        DatabaseFingerprint.of(sourceDatabases.get(0));
     assertEquals(
-        ROWS, sourceData.values().stream().mapToLong(DatabaseFingerprints.Table::rows).sum());
+        ROWS, sourceData.values().stream().mapToLong(DatabaseFingerprint.Table::rows).sum());
 
     AppMigrationWorkflow migration = stack.startMigration("my-app");
     String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
@@ -62,10 +57,10 @@ class MigrationWithDataIT {
 
     Migration data = migration.data();
     assertEquals(MigrationStatus.DATA_MIGRATED, data.status(), () -> "data: " + data);
-    List<String> destinationDatabases = stack.databaseUrls(stack.destination(), "my-app");
+    List<String> destinationDatabases = SandboxProbe.databaseUrls(stack.destination(), "my-app");
     assertEquals(
         1, destinationDatabases.size(), "one postgresql addon provisioned in the destination");
-    assertEquals(sourceData, DatabaseFingerprints.of(destinationDatabases.get(0)));
+    assertEquals(sourceData, DatabaseFingerprint.of(destinationDatabases.get(0)));
     Path backup = backupOf(id, sourceAddonId("my-app"));
     assertTrue(
         Files.isRegularFile(backup.resolve("manifest.json")),
@@ -74,13 +69,13 @@ class MigrationWithDataIT {
     Migration done = migration.finalizeMigration();
     assertEquals(MigrationStatus.DONE, done.status(), () -> "finalize: " + done);
     String newUrl = stack.destination().routerUrl("my-app");
-    HttpResponse<String> old = stack.routerGet(stack.source().routerUrl("my-app"));
+    HttpResponse<String> old = SandboxProbe.routerGet(stack.source().routerUrl("my-app"));
     assertEquals(308, old.statusCode(), old::body);
     assertEquals(newUrl, old.headers().firstValue("Location").orElse(null));
-    assertEquals(200, stack.routerGet(newUrl).statusCode());
+    assertEquals(200, SandboxProbe.routerGet(newUrl).statusCode());
     assertEquals(
         sourceData,
-        DatabaseFingerprints.of(destinationDatabases.get(0)),
+        DatabaseFingerprint.of(destinationDatabases.get(0)),
         "the data is untouched by finalize");
     // SPEC §2: only an abort deletes the backups; a finished migration keeps them.
     assertTrue(
@@ -92,19 +87,16 @@ class MigrationWithDataIT {
     String app = "two-db-app";
     stack.seedSourceApp(app, ROWS);
     HttpResponse<String> created =
-        stack.regionSend(
+        SandboxProbe.regionSend(
             stack.source(),
             "POST",
             "/v1/apps/" + app + "/addons",
             "{\"addon\": {\"provider\": \"postgresql\", \"plan\": \"starter-512\", \"version\": \"15\"}}");
     assertTrue(created.statusCode() == 200 || created.statusCode() == 201, created::body);
-    List<String> sources = stack.databaseUrls(stack.source(), app);
+    List<String> sources = SandboxProbe.databaseUrls(stack.source(), app);
     assertEquals(2, sources.size());
     String ledger =
-        sources.stream()
-            .filter(u -> DatabaseFingerprints.of(u).isEmpty())
-            .findFirst()
-            .orElseThrow();
+        sources.stream().filter(u -> DatabaseFingerprint.of(u).isEmpty()).findFirst().orElseThrow();
     PostgresServer server = PostgresServer.fromUrl(ledger);
     try (Connection c =
             DriverManager.getConnection(
@@ -116,8 +108,8 @@ class MigrationWithDataIT {
       s.execute(
           "INSERT INTO ledger SELECT n, n * 1.5, md5(n::text) FROM generate_series(1, 20000) AS n");
     }
-    Set<Map<String, DatabaseFingerprints.Table>> sourceData =
-        sources.stream().map(DatabaseFingerprints::of).collect(Collectors.toSet());
+    Set<Map<String, DatabaseFingerprint.Table>> sourceData =
+        sources.stream().map(DatabaseFingerprint::of).collect(Collectors.toSet());
     assertEquals(2, sourceData.size(), "the two databases hold different data");
 
     AppMigrationWorkflow migration = stack.startMigration(app);
@@ -126,11 +118,10 @@ class MigrationWithDataIT {
     Migration data = migration.data();
     assertEquals(MigrationStatus.DATA_MIGRATED, data.status(), () -> "data: " + data);
 
-    List<String> destinations = stack.databaseUrls(stack.destination(), app);
+    List<String> destinations = SandboxProbe.databaseUrls(stack.destination(), app);
     assertEquals(2, destinations.size(), "one destination addon per source addon");
     assertEquals(
-        sourceData,
-        destinations.stream().map(DatabaseFingerprints::of).collect(Collectors.toSet()));
+        sourceData, destinations.stream().map(DatabaseFingerprint::of).collect(Collectors.toSet()));
     // Both addons' backups were under way before either restore ended: the addons moved at the
     // same time, not one after the other.
     Map<Long, String> types = new java.util.HashMap<>();
@@ -168,9 +159,9 @@ class MigrationWithDataIT {
   @Test
   void abortAfterDataDeletesBackupsDropsTheDestinationAndRestartsTheSource() {
     stack.seedSourceApp("data-app", 1_000);
-    JsonNode before = stack.appConfiguration(stack.source(), "data-app");
-    Map<String, DatabaseFingerprints.Table> sourceData =
-        DatabaseFingerprints.of(stack.databaseUrls(stack.source(), "data-app").get(0));
+    JsonNode before = SandboxProbe.appConfiguration(stack.source(), "data-app");
+    Map<String, DatabaseFingerprint.Table> sourceData =
+        DatabaseFingerprint.of(SandboxProbe.databaseUrls(stack.source(), "data-app").get(0));
 
     AppMigrationWorkflow migration = stack.startMigration("data-app");
     String id = RegionmoveTestStack.awaitPreflightSuccess(migration).id();
@@ -181,7 +172,10 @@ class MigrationWithDataIT {
     assertTrue(Files.isDirectory(backup));
     assertEquals(
         "stopped",
-        stack.regionGet(stack.source(), "/v1/apps/data-app").path("app").path("status").asText());
+        SandboxProbe.regionGet(stack.source(), "/v1/apps/data-app")
+            .path("app")
+            .path("status")
+            .asText());
 
     Migration aborted = migration.abort();
     assertEquals(MigrationStatus.ABORTED, aborted.status(), () -> "abort: " + aborted);
@@ -192,17 +186,19 @@ class MigrationWithDataIT {
         Files.exists(stack.backupDir().resolve(id)),
         "nothing of this migration is left in the backup store");
     assertNull(
-        stack.appConfiguration(stack.destination(), "data-app"), "the destination app is gone");
-    JsonNode after = stack.appConfiguration(stack.source(), "data-app");
+        SandboxProbe.appConfiguration(stack.destination(), "data-app"),
+        "the destination app is gone");
+    JsonNode after = SandboxProbe.appConfiguration(stack.source(), "data-app");
     assertNotNull(after);
     assertEquals(before, after, "the source app runs again with its configuration and formation");
     assertEquals(
-        sourceData, DatabaseFingerprints.of(stack.databaseUrls(stack.source(), "data-app").get(0)));
+        sourceData,
+        DatabaseFingerprint.of(SandboxProbe.databaseUrls(stack.source(), "data-app").get(0)));
   }
 
   private static String sourceAddonId(String app) {
     for (JsonNode addon :
-        stack.regionGet(stack.source(), "/v1/apps/" + app + "/addons").path("addons")) {
+        SandboxProbe.regionGet(stack.source(), "/v1/apps/" + app + "/addons").path("addons")) {
       if ("postgresql".equals(addon.path("provider").asText())) {
         return addon.path("id").asText();
       }

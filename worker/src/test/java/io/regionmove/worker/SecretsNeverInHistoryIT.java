@@ -8,30 +8,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.SandboxProbe;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.temporal.common.converter.DefaultDataConverter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SPEC §4: no secret is an input or a result of anything Temporal records. */
 class SecretsNeverInHistoryIT {
 
-  private static RegionmoveTestStack stack;
+  @RegisterExtension static final RegionmoveTestStack stack = RegionmoveTestStack.onDevServer();
 
   @BeforeAll
-  static void startStack() {
-    stack = RegionmoveTestStack.startOnDevServer();
+  static void startWorker() {
     stack.startWorker();
-  }
-
-  @AfterAll
-  static void stopStack() {
-    if (stack != null) {
-      stack.close();
-    }
   }
 
   @Test
@@ -46,8 +40,7 @@ class SecretsNeverInHistoryIT {
     Migration done = migration.finalizeMigration();
     assertEquals(MigrationStatus.DONE, done.status(), () -> "finalize: " + done);
     // The destination's own addon URL is a secret too.
-    stack
-        .databaseUrls(stack.destination(), "my-app")
+    SandboxProbe.databaseUrls(stack.destination(), "my-app")
         .forEach(
             url ->
                 secrets.put(
@@ -76,7 +69,8 @@ class SecretsNeverInHistoryIT {
   private static Map<String, String> secretsOf(String app) {
     Map<String, String> secrets = new LinkedHashMap<>();
     for (JsonNode variable :
-        stack.regionGet(stack.source(), "/v1/apps/" + app + "/variables").path("variables")) {
+        SandboxProbe.regionGet(stack.source(), "/v1/apps/" + app + "/variables")
+            .path("variables")) {
       if (variable.path("name").asText().equals("SECRET_KEY")) {
         secrets.put("SECRET_KEY value", variable.path("value").asText());
       }
@@ -85,7 +79,7 @@ class SecretsNeverInHistoryIT {
     secrets.put("source region token", stack.source().token());
     secrets.put("destination region token", stack.destination().token());
     for (JsonNode domain :
-        stack.regionGet(stack.source(), "/v1/apps/" + app + "/domains").path("domains")) {
+        SandboxProbe.regionGet(stack.source(), "/v1/apps/" + app + "/domains").path("domains")) {
       String key = domain.path("tlskey").asText("");
       if (!key.isEmpty()) {
         // A line of the key's base64 body: present whatever the PEM framing around it.
@@ -95,11 +89,11 @@ class SecretsNeverInHistoryIT {
       }
     }
     for (JsonNode notifier :
-        stack.regionGet(stack.source(), "/v1/apps/" + app + "/notifiers").path("notifiers")) {
+        SandboxProbe.regionGet(stack.source(), "/v1/apps/" + app + "/notifiers")
+            .path("notifiers")) {
       secrets.put("notifier URL", notifier.path("url").asText());
     }
-    stack
-        .databaseUrls(stack.source(), app)
+    SandboxProbe.databaseUrls(stack.source(), app)
         .forEach(
             url -> secrets.put("source database password", PostgresServer.fromUrl(url).password()));
     secrets

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.regionmove.activities.config.RegionConfig;
 import io.regionmove.activities.config.Regions;
 import io.regionmove.activities.config.UnknownRegionException;
+import io.regionmove.worker.dev.FreePorts;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testserver.TestServer;
 import java.time.Duration;
@@ -17,7 +18,7 @@ class TemporalClientsTest {
 
   @Test
   void anUnreachableServerIsOneSentenceNamingTheAddressWithinSeconds() {
-    String address = "127.0.0.1:" + TemporalDevServer.freePort();
+    String address = "127.0.0.1:" + FreePorts.find();
     long started = System.nanoTime();
     TemporalUnreachableException e =
         assertThrows(
@@ -30,7 +31,7 @@ class TemporalClientsTest {
 
   @Test
   void searchAttributesRegisterTwiceWithoutComplaint() {
-    int port = TemporalDevServer.freePort();
+    int port = FreePorts.find();
     try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port)) {
       WorkflowClient client = TemporalClients.connect("127.0.0.1:" + port, "default");
       try {
@@ -44,7 +45,7 @@ class TemporalClientsTest {
 
   @Test
   void aWorkerForARegionNobodyConfiguredIsRefused() {
-    int port = TemporalDevServer.freePort();
+    int port = FreePorts.find();
     try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port)) {
       WorkflowClient client = TemporalClients.connect("127.0.0.1:" + port, "default");
       try {

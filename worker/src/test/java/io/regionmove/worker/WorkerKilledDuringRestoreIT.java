@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
+import io.regionmove.testkit.DatabaseFingerprint;
+import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.SandboxProbe;
+import io.regionmove.testkit.WorkerProcess;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -20,9 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The worker process is SIGKILLed while pg_restore runs; a new worker process picks the restore up
@@ -35,26 +38,14 @@ class WorkerKilledDuringRestoreIT {
   /** Extra rows on top of the sample app's, so that the restore takes a few seconds. */
   private static final int EXTRA_EVENTS = 600_000;
 
-  private static RegionmoveTestStack stack;
-
-  @BeforeAll
-  static void startStack() {
-    stack = RegionmoveTestStack.startOnDevServer();
-  }
-
-  @AfterAll
-  static void stopStack() {
-    if (stack != null) {
-      stack.close();
-    }
-  }
+  @RegisterExtension static final RegionmoveTestStack stack = RegionmoveTestStack.onDevServer();
 
   @Test
   void aWorkerKilledDuringRestoreIsReplacedAndTheDataStillArrivesWhole() throws Exception {
     stack.seedSourceApp("my-app", 10_000);
-    String sourceDatabase = stack.databaseUrls(stack.source(), "my-app").get(0);
-    stack.addSampleEvents(stack.source(), "my-app", EXTRA_EVENTS);
-    Map<String, DatabaseFingerprints.Table> sourceData = DatabaseFingerprints.of(sourceDatabase);
+    String sourceDatabase = SandboxProbe.databaseUrls(stack.source(), "my-app").get(0);
+    SandboxProbe.addSampleEvents(stack.source(), "my-app", EXTRA_EVENTS);
+    Map<String, DatabaseFingerprint.Table> sourceData = DatabaseFingerprint.of(sourceDatabase);
 
     WorkerProcess first = stack.startWorkerProcess().awaitStarted(Duration.ofSeconds(30));
     AppMigrationWorkflow migration = stack.startMigration("my-app");
@@ -82,9 +73,9 @@ class WorkerKilledDuringRestoreIT {
         () -> "data: " + migrated + "\n" + second.log());
     assertTrue(restoreAttempts(id) >= 2, "the restore ran again on the new worker");
 
-    List<String> destinationDatabases = stack.databaseUrls(stack.destination(), "my-app");
+    List<String> destinationDatabases = SandboxProbe.databaseUrls(stack.destination(), "my-app");
     assertEquals(1, destinationDatabases.size());
-    assertEquals(sourceData, DatabaseFingerprints.of(destinationDatabases.get(0)));
+    assertEquals(sourceData, DatabaseFingerprint.of(destinationDatabases.get(0)));
 
     Migration done = migration.finalizeMigration();
     assertEquals(MigrationStatus.DONE, done.status(), () -> "finalize: " + done);

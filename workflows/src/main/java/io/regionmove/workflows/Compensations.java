@@ -1,7 +1,10 @@
 package io.regionmove.workflows;
 
 import io.regionmove.activities.StepResult;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.CancellationScope;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,14 +21,21 @@ final class Compensations {
 
   private final Map<String, Compensation> registered = new LinkedHashMap<>();
 
+  /**
+   * Registers the undo of the action about to run. Once abort has cancelled the phase nothing new
+   * is registered (the action is not started either), so abort undoes only what was done.
+   */
   void register(String key, String name, Supplier<StepResult> undo) {
+    if (CancellationScope.current().isCancelRequested()) {
+      throw new CanceledFailure("the migration is aborting");
+    }
     registered.putIfAbsent(key, new Compensation(key, name, undo));
   }
 
   /** The undo actions, last registered first. */
   List<Compensation> inReverse() {
     List<Compensation> list = new ArrayList<>(registered.values());
-    java.util.Collections.reverse(list);
+    Collections.reverse(list);
     return list;
   }
 

@@ -28,7 +28,10 @@ class AppMigrationWorkflowReplayTest {
         "error-then-abort",
         // recorded after backup and restore were made to run together (version 1)
         "happy-path-restore-while-backing-up",
-        "abort-after-data-restore-while-backing-up"
+        "abort-after-data-restore-while-backing-up",
+        // recorded after abort and cancel were made one detached path: the workflow is cancelled
+        // while an undo retries, the undo ends, the others run, the abort update is answered
+        "cancel-while-undo-retries"
       })
   void recordedHistoryReplays(String name) throws Exception {
     WorkflowExecutionHistory history =

@@ -47,6 +47,7 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -56,6 +57,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -194,6 +196,21 @@ class AppMigrationWorkflowTest {
     assertEquals(MigrationStatus.PREFLIGHT_ERROR, result.status());
     assertTrue(result.checks().get(0).contains("destination region is the source region"));
     verifyNoMoreInteractions(harness.region, harness.data);
+  }
+
+  @Test
+  void statusAnswersRightAfterStartBeforeAnyStepHasRun() {
+    harness.start();
+
+    AppMigrationWorkflow workflow = harness.begin();
+    Migration first = workflow.status();
+
+    assertEquals(id(workflow), first.id());
+    assertEquals(APP, first.app());
+    assertEquals(SOURCE, first.source());
+    assertEquals(DESTINATION, first.destination());
+    assertTrue(first.startedAt() != null, "started at is known from the start");
+    harness.awaitStatus(workflow, MigrationStatus.PREFLIGHT_SUCCESS);
   }
 
   // ---- abort after each step -----------------------------------------------------------------
@@ -678,7 +695,16 @@ class AppMigrationWorkflowTest {
     Migration aborted = untyped(workflow).getResult(Migration.class);
 
     assertEquals(MigrationStatus.ABORTED, aborted.status());
-    assertTrue(aborted.abortReason().contains("idle limit"), aborted.abortReason());
+    assertEquals(
+        "no step was run for 7 days (the idle limit), so the migration was aborted to unfreeze"
+            + " the source app",
+        aborted.abortReason());
+    assertEquals(
+        List.of(
+            "idle guard: abort if no step is run within 7 days",
+            "idle guard: abort if no step is run within 7 days"),
+        timerSummaries(id),
+        "Temporal Web shows what each timer waits for");
     InOrder calls = inOrder(harness.region, harness.data);
     verifyPreflight(calls, id);
     verifyPrepare(calls, id);
@@ -780,6 +806,9 @@ class AppMigrationWorkflowTest {
             WorkflowFailedException.class, () -> untyped(workflow).getResult(Migration.class));
 
     assertInstanceOf(CanceledFailure.class, failure.getCause());
+    Migration aborted = workflow.status();
+    assertEquals(MigrationStatus.ABORTED, aborted.status());
+    assertEquals("the workflow was cancelled", aborted.abortReason());
     InOrder calls = inOrder(harness.region, harness.data);
     verifyPreflight(calls, id);
     verifyPrepare(calls, id);
@@ -787,7 +816,132 @@ class AppMigrationWorkflowTest {
     verifyNoMoreInteractions(harness.region, harness.data);
   }
 
+  @Test
+  void workflowCancelledDuringAStepLetsItEndThenCompensatesAndAnswersTheStep() throws Exception {
+    CountDownLatch creating = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    doAnswer(
+            invocation -> {
+              creating.countDown();
+              assertTrue(release.await(30, TimeUnit.SECONDS));
+              return StepResult.of("created");
+            })
+        .when(harness.region)
+        .createApp(any());
+    harness.start();
+    AppMigrationWorkflow workflow = harness.created();
+    String id = id(workflow);
+
+    WorkflowUpdateHandle<Migration> prepare =
+        untyped(workflow).startUpdate("prepare", WorkflowUpdateStage.ACCEPTED, Migration.class);
+    assertTrue(creating.await(30, TimeUnit.SECONDS));
+    untyped(workflow).cancel();
+    // The in-JVM test server refuses to cancel an activity that completed meanwhile (the real
+    // server accepts it), so the running action ends only once its cancellation is recorded.
+    awaitEvent(id, EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED);
+    release.countDown();
+
+    WorkflowFailedException failure =
+        assertThrows(
+            WorkflowFailedException.class, () -> untyped(workflow).getResult(Migration.class));
+    assertInstanceOf(CanceledFailure.class, failure.getCause());
+    Migration answered = prepare.getResult();
+    assertEquals(MigrationStatus.ABORTED, answered.status(), "the step's caller got its answer");
+    assertEquals("the workflow was cancelled", answered.abortReason());
+    InOrder calls = inOrder(harness.region, harness.data);
+    verifyPreflight(calls, id);
+    calls.verify(harness.region).freezeSource(src(id));
+    calls.verify(harness.region).createApp(move(id));
+    calls.verify(harness.region).deleteApp(dst(id));
+    calls.verify(harness.region).unfreezeSource(src(id));
+    verify(harness.region, never()).copyConfig(any());
+    verifyNoMoreInteractions(harness.region, harness.data);
+  }
+
+  @Test
+  void cancelArrivingWhileAnUndoRetriesLetsItSucceedAndRunsEveryRemainingUndoInReverse()
+      throws Exception {
+    AtomicInteger attempts = new AtomicInteger();
+    CountDownLatch retrying = new CountDownLatch(1);
+    CountDownLatch cancelSent = new CountDownLatch(1);
+    doAnswer(
+            inv -> {
+              int attempt = attempts.incrementAndGet();
+              if (attempt == 2) {
+                retrying.countDown();
+                assertTrue(cancelSent.await(30, TimeUnit.SECONDS));
+              }
+              if (attempt <= 2) {
+                throw new IllegalStateException("osc-fr1 answered 502");
+              }
+              return StepResult.of("deleted");
+            })
+        .when(harness.region)
+        .deleteApp(any());
+    harness.start();
+    AppMigrationWorkflow workflow = harness.created();
+    String id = id(workflow);
+    workflow.prepare();
+
+    WorkflowUpdateHandle<Migration> abort =
+        untyped(workflow).startUpdate("abort", WorkflowUpdateStage.ACCEPTED, Migration.class);
+    assertTrue(retrying.await(30, TimeUnit.SECONDS), "the undo failed once and is retried");
+    untyped(workflow).cancel();
+    cancelSent.countDown();
+
+    WorkflowFailedException failure =
+        assertThrows(
+            WorkflowFailedException.class, () -> untyped(workflow).getResult(Migration.class));
+    assertInstanceOf(CanceledFailure.class, failure.getCause());
+    Migration aborted = abort.getResult();
+    assertEquals(MigrationStatus.ABORTED, aborted.status());
+    assertEquals("asked by the user", aborted.abortReason());
+    assertTrue(aborted.errors().isEmpty(), "every undo ended well: " + aborted.errors());
+    assertTrue(
+        aborted.steps().stream()
+            .filter(s -> s.phase() == Phase.ABORT)
+            .allMatch(s -> s.status() == StepStatus.DONE),
+        aborted.steps()::toString);
+    InOrder calls = inOrder(harness.region, harness.data);
+    verifyPreflight(calls, id);
+    verifyPrepare(calls, id);
+    List<ConfigKind> kinds = List.of(ConfigKind.values());
+    for (int i = kinds.size() - 1; i >= 0; i--) {
+      calls.verify(harness.region).removeConfig(config(id, kinds.get(i)));
+    }
+    calls.verify(harness.region, times(3)).deleteApp(dst(id));
+    calls.verify(harness.region).unfreezeSource(src(id));
+    verifyNoMoreInteractions(harness.region, harness.data);
+    harness.saveHistory(workflow, "cancel-while-undo-retries");
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
+
+  private void awaitEvent(String workflowId, EventType type) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      if (harness.client().fetchHistory(workflowId).getHistory().getEventsList().stream()
+          .anyMatch(e -> e.getEventType() == type)) {
+        return;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("no " + type + " in the history of " + workflowId);
+  }
+
+  private List<String> timerSummaries(String workflowId) {
+    return harness.client().fetchHistory(workflowId).getHistory().getEventsList().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_STARTED)
+        .map(
+            e ->
+                DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+                    e.getUserMetadata().getSummary(), String.class, String.class))
+        .toList();
+  }
 
   private static void awaitStepDone(AppMigrationWorkflow workflow, String prefix) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

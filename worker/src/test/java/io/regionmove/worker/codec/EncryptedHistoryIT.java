@@ -13,7 +13,7 @@ import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationRequest;
 import io.regionmove.model.MigrationSettings;
 import io.regionmove.model.MigrationStatus;
-import io.regionmove.worker.RegionmoveTestStack;
+import io.regionmove.testkit.RegionmoveTestStack;
 import io.regionmove.worker.RegionmoveWorker;
 import io.regionmove.worker.TemporalClients;
 import io.regionmove.workflows.AppMigrationLockWorkflow;
@@ -37,6 +37,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A whole migration with payload encryption on the worker and the client: what Temporal stores
@@ -48,13 +49,13 @@ class EncryptedHistoryIT {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-  private static RegionmoveTestStack stack;
+  @RegisterExtension static final RegionmoveTestStack stack = RegionmoveTestStack.onDevServer();
+
   private static WorkflowClient encrypted;
   private static RegionmoveWorker worker;
 
   @BeforeAll
-  static void startStack() {
-    stack = RegionmoveTestStack.startOnDevServer();
+  static void startEncryptingWorker() {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     encrypted =
@@ -68,15 +69,12 @@ class EncryptedHistoryIT {
   }
 
   @AfterAll
-  static void stopStack() {
+  static void stopEncryptingWorker() {
     if (worker != null) {
       worker.close();
     }
     if (encrypted != null) {
       encrypted.getWorkflowServiceStubs().shutdownNow();
-    }
-    if (stack != null) {
-      stack.close();
     }
   }
 

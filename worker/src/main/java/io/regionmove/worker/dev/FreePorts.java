@@ -1,21 +1,21 @@
-package io.regionmove.web;
+package io.regionmove.worker.dev;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-final class Ports {
+/** A loopback port free at the time of asking: for the dev stack, its dev server and the tests. */
+public final class FreePorts {
 
-  /** A loopback port free right now. */
-  static int free() {
+  private FreePorts() {}
+
+  public static int find() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("No free port: " + e.getMessage(), e);
     }
   }
-
-  private Ports() {}
 }

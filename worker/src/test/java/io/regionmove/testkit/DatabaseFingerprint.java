@@ -1,4 +1,4 @@
-package io.regionmove.web;
+package io.regionmove.testkit;
 
 import io.regionmove.sandbox.postgres.PostgresServer;
 import java.sql.Connection;
@@ -15,17 +15,18 @@ import java.util.TreeMap;
  * Per-table row counts and checksums of a database, computed apart from the code under test: the
  * MD5 of every row's text form, in a stable order.
  */
-final class DatabaseFingerprint {
+public final class DatabaseFingerprint {
 
-  record Table(long rows, String md5) {}
+  /** One table's fingerprint. */
+  public record Table(long rows, String md5) {}
 
   private DatabaseFingerprint() {}
 
   /**
    * Table name (schema-qualified) → fingerprint, for every ordinary table outside the system
-   * schemas.
+   * schemas of the database at {@code postgresqlUrl}.
    */
-  static Map<String, Table> of(String postgresqlUrl) {
+  public static Map<String, Table> of(String postgresqlUrl) {
     try (Connection c = connect(postgresqlUrl)) {
       List<String> tables = new ArrayList<>();
       try (Statement s = c.createStatement();
@@ -59,27 +60,8 @@ final class DatabaseFingerprint {
     }
   }
 
-  /**
-   * Appends {@code count} rows to the sample app's events table, server-side, so that a copy takes
-   * seconds.
-   */
-  static void addEvents(String postgresqlUrl, int count) {
-    try (Connection c = connect(postgresqlUrl);
-        Statement s = c.createStatement()) {
-      s.execute(
-          "INSERT INTO events (id, kind, payload, score, happened_at)"
-              + " SELECT 1000000 + n, 'bulk-' || (n % 7),"
-              + " jsonb_build_object('n', n, 'text', md5(n::text), 'ok', n % 2 = 0),"
-              + " n * 0.25, timestamp '2024-01-01' + n * interval '1 second'"
-              + " FROM generate_series(1, "
-              + count
-              + ") AS n");
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot add events: " + e.getMessage(), e);
-    }
-  }
-
-  private static Connection connect(String postgresqlUrl) throws SQLException {
+  /** A JDBC connection to the database at {@code postgresqlUrl} (a sandbox addon URL). */
+  static Connection connect(String postgresqlUrl) throws SQLException {
     PostgresServer server = PostgresServer.fromUrl(postgresqlUrl);
     return DriverManager.getConnection(
         server.jdbcUrl(PostgresServer.databaseOf(postgresqlUrl)), server.user(), server.password());

@@ -1,0 +1,500 @@
+package io.regionmove.testkit;
+
+import io.regionmove.activities.config.RegionConfig;
+import io.regionmove.activities.config.Regions;
+import io.regionmove.activities.data.DirectoryBackupStore;
+import io.regionmove.model.Migration;
+import io.regionmove.model.MigrationRequest;
+import io.regionmove.model.MigrationSettings;
+import io.regionmove.model.MigrationStatus;
+import io.regionmove.sandbox.AddonProvider;
+import io.regionmove.sandbox.SampleApp;
+import io.regionmove.sandbox.SandboxOptions;
+import io.regionmove.sandbox.SandboxRegion;
+import io.regionmove.sandbox.postgres.LocalPostgres;
+import io.regionmove.sandbox.postgres.PostgresServer;
+import io.regionmove.worker.RegionmoveWorker;
+import io.regionmove.worker.TemporalClients;
+import io.regionmove.worker.TemporalUnreachableException;
+import io.regionmove.worker.WorkerMain;
+import io.regionmove.worker.dev.FreePorts;
+import io.regionmove.worker.dev.TemporalDevServer;
+import io.regionmove.workflows.AppMigrationWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.interceptors.WorkerInterceptor;
+import io.temporal.testserver.TestServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything a migration needs, on loopback, for one test class: a Temporal server on free ports,
+ * two sandbox regions ({@value #SOURCE}, {@value #DESTINATION}) each with its own test PostgreSQL
+ * cluster, their regions file, a backup directory and a client. No worker runs until a test starts
+ * one, in this JVM ({@link #startWorker()}) or in its own ({@link #startWorkerProcess}).
+ *
+ * <p>A JUnit extension: {@code @RegisterExtension static final RegionmoveTestStack stack =
+ * RegionmoveTestStack.onDevServer();} starts it before the class's {@code @BeforeAll} methods and
+ * closes it after its {@code @AfterAll} ones. Its directory ({@code target/<TestClass>-…}: the
+ * regions' state, backups, the logs of the workers and of Temporal) is deleted then, unless a test
+ * failed or {@value #KEEP_PROPERTY} is true. Without PostgreSQL or, on a dev server, the Temporal
+ * CLI, starting fails: the tests fail, they do not skip.
+ */
+public final class RegionmoveTestStack
+    implements AutoCloseable, BeforeAllCallback, AfterAllCallback, TestWatcher {
+
+  public static final String SOURCE = "agora-fr1";
+  public static final String DESTINATION = "osc-fr1";
+  public static final String NAMESPACE = TemporalClients.DEFAULT_NAMESPACE;
+
+  /** Set to true to keep the stack's directory after the tests even when they all passed. */
+  public static final String KEEP_PROPERTY = "regionmove.it.keep";
+
+  /** Short, so a killed worker's data activity is retried within seconds. */
+  public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(4);
+
+  /** The settings of a migration whose killed data activities are retried within seconds. */
+  public static final MigrationSettings QUICK_RETRIES =
+      new MigrationSettings(null, null, HEARTBEAT_TIMEOUT);
+
+  private static final Duration TEMPORAL_START_TIMEOUT = Duration.ofSeconds(90);
+  private static final Logger log = LoggerFactory.getLogger(RegionmoveTestStack.class);
+
+  /** Which Temporal server the stack runs. */
+  public enum Temporal {
+    /** The SDK's test server in this JVM (real time): the quickest. */
+    TEST_SERVER,
+    /**
+     * {@code temporal server start-dev}, in memory and headless: for tests that kill workers, since
+     * only a real server moves a dead worker's sticky workflow tasks back to the shared queue.
+     */
+    DEV_SERVER,
+    /**
+     * {@code temporal server start-dev} as {@code regionmove dev} runs it: state in a SQLite file
+     * (it survives {@link #killTemporal()} and {@link #restartTemporal()}) and Temporal Web.
+     */
+    PERSISTENT_DEV_SERVER
+  }
+
+  private final Temporal temporal;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final AtomicInteger workerProcesses = new AtomicInteger();
+
+  private boolean failed;
+  private Path dir;
+  private TemporalDevServer devServer;
+  private String temporalAddress;
+  private WorkflowClient client;
+  private final Map<String, PostgresServer> postgres = new HashMap<>();
+  private SandboxRegion source;
+  private SandboxRegion destination;
+  private Regions regions;
+  private Path regionsFile;
+  private Path backupDir;
+
+  private RegionmoveTestStack(Temporal temporal) {
+    this.temporal = temporal;
+  }
+
+  /** A stack on Temporal's Java test server, in this JVM. */
+  public static RegionmoveTestStack onTestServer() {
+    return new RegionmoveTestStack(Temporal.TEST_SERVER);
+  }
+
+  /** A stack on {@code temporal server start-dev}, in memory, headless. */
+  public static RegionmoveTestStack onDevServer() {
+    return new RegionmoveTestStack(Temporal.DEV_SERVER);
+  }
+
+  /** A stack on {@code temporal server start-dev} with a SQLite file and Temporal Web. */
+  public static RegionmoveTestStack onPersistentDevServer() {
+    return new RegionmoveTestStack(Temporal.PERSISTENT_DEV_SERVER);
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------
+
+  /**
+   * Starts the stack in {@code target/<name>-…}; a JUnit extension does it on its own.
+   *
+   * @return this stack
+   */
+  public RegionmoveTestStack start(String name) {
+    if (dir != null) {
+      throw new IllegalStateException("the stack is already started in " + dir);
+    }
+    try {
+      startAll(name);
+      return this;
+    } catch (RuntimeException | Error e) {
+      failed = true;
+      close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    start(context.getRequiredTestClass().getSimpleName());
+  }
+
+  @Override
+  public void testFailed(ExtensionContext context, Throwable cause) {
+    failed = true;
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (context.getExecutionException().isPresent()) {
+      failed = true;
+    }
+    close();
+  }
+
+  private void startAll(String name) {
+    dir = TestDirectory.create(name);
+    try {
+      backupDir = Files.createDirectories(dir.resolve("backups"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    postgres.put(SOURCE, LocalPostgres.forTests(SOURCE));
+    postgres.put(DESTINATION, LocalPostgres.forTests(DESTINATION));
+    startTemporal();
+    resources.add(() -> client.getWorkflowServiceStubs().shutdownNow());
+
+    source = startRegion(SOURCE);
+    destination = startRegion(DESTINATION);
+    regions = Regions.of(config(source), config(destination));
+    regionsFile = dir.resolve("regions.json");
+    regions.write(regionsFile);
+    log.info(
+        "Test stack: Temporal ({}) on {}, {} on {}, {} on {}, state in {}",
+        temporal,
+        temporalAddress,
+        SOURCE,
+        source.apiUrl(),
+        DESTINATION,
+        destination.apiUrl(),
+        dir);
+  }
+
+  private void startTemporal() {
+    if (temporal == Temporal.TEST_SERVER) {
+      int port = FreePorts.find();
+      resources.add(TestServer.createPortBoundServer(port));
+      temporalAddress = "127.0.0.1:" + port;
+      client = TemporalClients.connect(temporalAddress, NAMESPACE);
+      TemporalClients.registerSearchAttributes(client);
+      return;
+    }
+    boolean persistent = temporal == Temporal.PERSISTENT_DEV_SERVER;
+    devServer =
+        TemporalDevServer.start(
+            TemporalDevServer.requireCli(),
+            new TemporalDevServer.Options(
+                FreePorts.find(),
+                persistent ? FreePorts.find() : 0,
+                persistent ? dir.resolve("temporal.db") : null,
+                dir.resolve("temporal.log")));
+    resources.add(devServer);
+    temporalAddress = devServer.address();
+    client = awaitDevServer();
+  }
+
+  private WorkflowClient awaitDevServer() {
+    try {
+      return devServer.awaitReady(TEMPORAL_START_TIMEOUT);
+    } catch (TemporalUnreachableException e) {
+      throw new IllegalStateException(e.getMessage() + "\n" + devServer.log(), e);
+    }
+  }
+
+  private SandboxRegion startRegion(String name) {
+    SandboxRegion region =
+        SandboxRegion.start(
+            SandboxOptions.defaults(name, 0, dir.resolve("regions"), postgres.get(name))
+                .withToken(randomToken()));
+    resources.add(region);
+    return region;
+  }
+
+  private static RegionConfig config(SandboxRegion region) {
+    return new RegionConfig(
+        region.name(),
+        region.apiUrl(),
+        region.token(),
+        "http://" + region.name() + ".localhost:" + region.port());
+  }
+
+  /**
+   * Closes workers first, then the regions, then Temporal (last started, first closed), then
+   * deletes the stack's directory unless a test failed or {@value #KEEP_PROPERTY} is true.
+   */
+  @Override
+  public void close() {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        log.warn("closing {} failed: {}", resources.get(i), e.toString());
+      }
+    }
+    resources.clear();
+    if (dir == null) {
+      return;
+    }
+    if (failed || Boolean.getBoolean(KEEP_PROPERTY)) {
+      System.err.println("The test stack's directory (logs, state) is kept: " + dir);
+    } else {
+      TestDirectory.delete(dir);
+    }
+  }
+
+  // ---- Temporal -----------------------------------------------------------------------------
+
+  /** The dev server, to kill it or open Temporal Web; fails on the Java test server. */
+  public TemporalDevServer temporalServer() {
+    if (devServer == null) {
+      throw new IllegalStateException("this stack runs Temporal's test server, not the dev server");
+    }
+    return devServer;
+  }
+
+  /** SIGKILLs the dev server; {@link #restartTemporal()} brings it back. */
+  public void killTemporal() {
+    temporalServer().kill();
+  }
+
+  /**
+   * Starts the persistent dev server again on its SQLite file and ports, and reconnects {@link
+   * #client()} (workers in this JVM keep their old client).
+   */
+  public void restartTemporal() {
+    if (temporal != Temporal.PERSISTENT_DEV_SERVER) {
+      throw new IllegalStateException("only a persistent dev server keeps its state on restart");
+    }
+    client.getWorkflowServiceStubs().shutdownNow();
+    devServer.launch();
+    client = awaitDevServer();
+  }
+
+  // ---- workers ------------------------------------------------------------------------------
+
+  /** A worker in this JVM for every region; closed with the stack. */
+  public RegionmoveWorker startWorker() {
+    return startWorker(List.of());
+  }
+
+  /** A worker in this JVM whose activities pass through {@code interceptors}. */
+  public RegionmoveWorker startWorker(List<WorkerInterceptor> interceptors) {
+    RegionmoveWorker worker =
+        RegionmoveWorker.start(
+            client, regions, new RegionmoveWorker.Options(Set.of(), backupDir, interceptors));
+    resources.add(worker);
+    return worker;
+  }
+
+  /** {@link WorkerMain} in its own JVM; see {@link #startWorkerProcess(WorkerProcess.Launch)}. */
+  public WorkerProcess startWorkerProcess() {
+    return startWorkerProcess(WorkerProcess.Launch.mainClass(WorkerMain.class));
+  }
+
+  /**
+   * A worker in its own JVM, polling every queue of both regions, configured for this stack through
+   * its environment, with its own {@code REGIONMOVE_HOME} ({@code worker-N}) and log file ({@code
+   * worker-N.log}); stopped with the stack. It is starting when this returns: {@link
+   * WorkerProcess#awaitStarted} waits for it.
+   */
+  public WorkerProcess startWorkerProcess(WorkerProcess.Launch launch) {
+    String name = "worker-" + workerProcesses.incrementAndGet();
+    Path home = dir.resolve(name);
+    try {
+      Files.createDirectories(home);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    WorkerProcess worker =
+        WorkerProcess.start(
+            launch,
+            Map.of(
+                Regions.ENV,
+                regionsFile.toString(),
+                DirectoryBackupStore.ROOT_VARIABLE,
+                backupDir.toString(),
+                "REGIONMOVE_HOME",
+                home.toString(),
+                "TEMPORAL_ADDRESS",
+                temporalAddress,
+                "TEMPORAL_NAMESPACE",
+                NAMESPACE),
+            dir.resolve(name + ".log"));
+    resources.add(worker);
+    return worker;
+  }
+
+  // ---- apps and migrations ------------------------------------------------------------------
+
+  /** Seeds the sample app {@code app} with {@code rows} rows in the source region. */
+  public void seedSourceApp(String app, int rows) {
+    SampleApp.seed(source.apiUrl(), source.token(), app, rows);
+  }
+
+  /**
+   * Starts a migration of {@code app} from the source to the destination, with {@link
+   * #QUICK_RETRIES}; returns its typed stub.
+   */
+  public AppMigrationWorkflow startMigration(String app) {
+    String id = UUID.randomUUID().toString();
+    MigrationRequest request =
+        new MigrationRequest(id, app, app, SOURCE, DESTINATION, QUICK_RETRIES);
+    AppMigrationWorkflow stub =
+        client.newWorkflowStub(
+            AppMigrationWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(AppMigrationWorkflow.workflowId(id))
+                .setTaskQueue(AppMigrationWorkflow.TASK_QUEUE)
+                .build());
+    WorkflowClient.start(stub::run, request);
+    return stub;
+  }
+
+  /** Polls the {@code status} query until {@code done} holds; fails after {@code timeout}. */
+  public static Migration awaitStatus(
+      AppMigrationWorkflow stub, Predicate<Migration> done, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    Migration last = null;
+    while (Instant.now().isBefore(deadline)) {
+      last = stub.status();
+      if (done.test(last)) {
+        return last;
+      }
+      sleep(Duration.ofMillis(200));
+    }
+    throw new AssertionError("timed out after " + timeout + "; last status: " + last);
+  }
+
+  /** Waits for preflight to end and fails unless it passed. */
+  public static Migration awaitPreflightSuccess(AppMigrationWorkflow stub) {
+    Migration m =
+        awaitStatus(
+            stub,
+            s -> s.status() != MigrationStatus.CREATED && s.status() != MigrationStatus.RUNNING,
+            Duration.ofSeconds(60));
+    if (m.status() != MigrationStatus.PREFLIGHT_SUCCESS) {
+      throw new AssertionError(
+          "preflight did not pass: " + m.status() + " " + m.checks() + " " + m.errors());
+    }
+    return m;
+  }
+
+  // ---- regions and traces -------------------------------------------------------------------
+
+  /**
+   * Stops the region named {@code name} and starts it again on the same port, token and state,
+   * offering {@code providers}: a region that changed its offer while a migration waited.
+   */
+  public SandboxRegion restartRegion(String name, List<AddonProvider> providers) {
+    SandboxRegion old = name.equals(SOURCE) ? source : destination;
+    int port = old.port();
+    resources.remove(old);
+    old.close();
+    SandboxRegion region =
+        SandboxRegion.start(
+            SandboxOptions.defaults(name, port, dir.resolve("regions"), postgres.get(name))
+                .withToken(old.token())
+                .withProviders(providers));
+    resources.add(region);
+    if (name.equals(SOURCE)) {
+      source = region;
+    } else {
+      destination = region;
+    }
+    return region;
+  }
+
+  /** The pg_dump and pg_restore processes started by this JVM (its workers) that still run. */
+  public static List<String> runningPostgresTools() {
+    return ProcessHandle.current()
+        .descendants()
+        .filter(ProcessHandle::isAlive)
+        .map(p -> p.info().commandLine().orElse(p.info().command().orElse("")))
+        .filter(c -> c.contains("pg_dump") || c.contains("pg_restore"))
+        .toList();
+  }
+
+  // ---- accessors ----------------------------------------------------------------------------
+
+  /** The client of the stack's Temporal server (no codec). */
+  public WorkflowClient client() {
+    return client;
+  }
+
+  /** {@code host:port} of the Temporal frontend. */
+  public String temporalAddress() {
+    return temporalAddress;
+  }
+
+  public SandboxRegion source() {
+    return source;
+  }
+
+  public SandboxRegion destination() {
+    return destination;
+  }
+
+  public Regions regions() {
+    return regions;
+  }
+
+  public Path regionsFile() {
+    return regionsFile;
+  }
+
+  public Path backupDir() {
+    return backupDir;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** The PostgreSQL server of the region's addons: each region has its own, as real ones do. */
+  public PostgresServer postgres(String region) {
+    return postgres.get(region);
+  }
+
+  public static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String randomToken() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+}

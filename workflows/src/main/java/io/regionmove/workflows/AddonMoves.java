@@ -1,0 +1,148 @@
+package io.regionmove.workflows;
+
+import io.regionmove.activities.AddonInput;
+import io.regionmove.activities.BackupResult;
+import io.regionmove.activities.RestoreInput;
+import io.regionmove.activities.StepResult;
+import io.regionmove.activities.VerifyResult;
+import io.regionmove.model.Addon;
+import io.regionmove.model.MigrationRequest;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The addons' part of the data step (SPEC §2, §8): every addon at the same time is provisioned in
+ * the destination; one that holds data is then backed up, restored and verified. Each action
+ * registers its undo first, like every other action of the saga.
+ */
+final class AddonMoves {
+
+  private final MigrationRequest request;
+  private final MigrationCalls calls;
+  private final Progress progress;
+  private final Compensations compensations;
+
+  AddonMoves(
+      MigrationRequest request,
+      MigrationCalls calls,
+      Progress progress,
+      Compensations compensations) {
+    this.request = request;
+    this.calls = calls;
+    this.progress = progress;
+    this.compensations = compensations;
+  }
+
+  /** Moves every addon at the same time and waits for all of them; throws the first failure. */
+  void moveAll(List<Addon> addons) {
+    List<Promise<Void>> moves = new ArrayList<>();
+    for (Addon addon : addons) {
+      moves.add(Async.procedure(this::move, addon));
+    }
+    // Wait for every addon, not just the first failure, so nothing still runs when we report.
+    RuntimeException first = null;
+    for (Promise<Void> move : moves) {
+      try {
+        move.get();
+      } catch (ActivityFailure | CanceledFailure e) {
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  private void move(Addon addon) {
+    String dst = request.destination();
+    String src = request.source();
+    AddonInput input = new AddonInput(calls.move(), addon);
+    String label = addon.provider() + " addon " + addon.id();
+    compensations.register(
+        "deprovision-" + addon.id(),
+        "Deprovision " + label + " in " + dst,
+        () -> calls.undo(dst, "deprovision " + label).deprovisionAddon(input));
+    progress.step(
+        "Provision %s %s (version %s) in %s"
+            .formatted(addon.provider(), addon.plan(), addon.version(), dst),
+        () -> calls.region(dst, "provision " + label).provisionAddon(input));
+    if (!addon.holdsData()) {
+      return;
+    }
+    compensations.register(
+        "delete-backup-" + addon.id(),
+        "Delete backup of " + label,
+        () -> calls.dataUndo(src, "delete backup of " + label).deleteBackup(input));
+    if (Workflow.getVersion(
+            AppMigrationWorkflowImpl.RESTORE_WHILE_BACKING_UP, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      BackupResult backup =
+          progress.step(
+              "Back up " + label,
+              () -> calls.data(src, "back up " + label).backupAddon(input),
+              BackupResult::logs);
+      progress.step(
+          "Restore " + label + " in " + dst,
+          () ->
+              calls
+                  .data(dst, "restore " + label)
+                  .restoreAddon(new RestoreInput(input, backup.backupId())));
+    } else {
+      backUpAndRestoreTogether(input, label);
+    }
+    progress.step(
+        "Verify " + label + " (row counts and checksums)",
+        () -> calls.data(dst, "verify " + label).verifyAddon(input),
+        VerifyResult::logs);
+  }
+
+  /**
+   * Backs the addon up and restores it at the same time: the restore follows the archive as pg_dump
+   * writes it, so the source is down for about one restore rather than a dump plus a restore. The
+   * backup is still the durable checkpoint: a restore retried once it is complete restores it like
+   * any other. If the backup fails, the restore following it is stopped.
+   */
+  private void backUpAndRestoreTogether(AddonInput input, String label) {
+    String src = request.source();
+    String dst = request.destination();
+    Promise<BackupResult> backup =
+        Async.function(
+            () ->
+                progress.step(
+                    "Back up " + label,
+                    () -> calls.data(src, "back up " + label).backupAddon(input),
+                    BackupResult::logs));
+    List<Promise<StepResult>> restore = new ArrayList<>(1);
+    CancellationScope restoreScope =
+        Workflow.newCancellationScope(
+            () ->
+                restore.add(
+                    Async.function(
+                        () ->
+                            progress.step(
+                                "Restore " + label + " in " + dst + " while it is backed up",
+                                () ->
+                                    calls
+                                        .data(dst, "restore " + label + " while backing up")
+                                        .restoreAddon(RestoreInput.whileBackingUp(input))))));
+    restoreScope.run();
+    try {
+      backup.get();
+    } catch (ActivityFailure | CanceledFailure e) {
+      restoreScope.cancel();
+      try {
+        restore.get(0).get();
+      } catch (ActivityFailure | CanceledFailure stopped) {
+        // stopped because the backup failed; the backup's failure is the one to report
+      }
+      throw e;
+    }
+    restore.get(0).get();
+  }
+}

@@ -1,0 +1,160 @@
+package io.regionmove.workflows;
+
+import io.regionmove.model.MigrationStatus;
+import io.regionmove.model.Phase;
+
+/**
+ * Where the migration is in its lifecycle (SPEC §2), which user step may run now, and the sentence
+ * that refuses the others. It knows nothing of Temporal: the workflow moves it and publishes the
+ * status; update validators and signal handlers ask it before anything reaches history.
+ *
+ * <p>Each accepted step takes a ticket; when a phase ends, every ticket handed out before is
+ * answered, so an update waits for exactly the phase it asked for (or for the abort that stopped
+ * it).
+ */
+final class StepGate {
+
+  private MigrationStatus status = MigrationStatus.CREATED;
+  private Phase phase = Phase.PREFLIGHT;
+  private Phase failedPhase;
+
+  /** A step the user asked for and that has not started yet. */
+  private Phase requested;
+
+  private boolean abortRequested;
+  private int accepted;
+  private int ended;
+
+  MigrationStatus status() {
+    return status;
+  }
+
+  Phase phase() {
+    return phase;
+  }
+
+  /** The step that failed and may be run again, while the migration is in error. */
+  Phase failedPhase() {
+    return failedPhase;
+  }
+
+  boolean abortRequested() {
+    return abortRequested;
+  }
+
+  boolean hasRequest() {
+    return requested != null;
+  }
+
+  /** Why {@code asked} cannot run now, or null when it can. */
+  String refusal(Phase asked) {
+    if (asked == Phase.ABORT) {
+      // Asked again while aborting (a client retrying, two operators): the same abort, and the
+      // answer is the same once it is done.
+      return status.isTerminal() ? "cannot abort: the migration is " + status : null;
+    }
+    String cannot = "cannot run " + asked + ": ";
+    if (status.isTerminal()) {
+      return cannot + "the migration is " + status;
+    }
+    if (abortRequested) {
+      return cannot + "the migration is aborting";
+    }
+    if (requested != null
+        || status == MigrationStatus.RUNNING
+        || status == MigrationStatus.CREATED) {
+      Phase busy = requested != null ? requested : phase;
+      return cannot + "the " + busy + " step is still running; wait for it to end";
+    }
+    if (status == MigrationStatus.ERROR) {
+      return asked == failedPhase
+          ? null
+          : cannot + "the " + failedPhase + " step failed; run " + failedPhase + " again or abort";
+    }
+    boolean allowed =
+        switch (asked) {
+          case PREPARE -> status == MigrationStatus.PREFLIGHT_SUCCESS;
+          case DATA -> status == MigrationStatus.PREPARED;
+          case FINALIZE ->
+              status == MigrationStatus.PREPARED || status == MigrationStatus.DATA_MIGRATED;
+          default -> false;
+        };
+    if (allowed) {
+      return null;
+    }
+    String hint =
+        switch (status) {
+          case PREFLIGHT_SUCCESS -> "; run prepare first";
+          case DATA_MIGRATED -> "; run finalize next";
+          default -> "";
+        };
+    return cannot + "the migration is " + status + hint;
+  }
+
+  /** Queues a user step that {@link #refusal} allowed; returns its ticket. */
+  int accept(Phase asked) {
+    if (asked == Phase.ABORT || asked == Phase.PREFLIGHT || asked == Phase.CLEANUP) {
+      throw new IllegalArgumentException("not a step the user queues: " + asked);
+    }
+    requested = asked;
+    return ++accepted;
+  }
+
+  /** Hands the queued step to the workflow, which runs it next. */
+  Phase takeRequest() {
+    Phase next = requested;
+    requested = null;
+    return next;
+  }
+
+  /** Records that abort was asked; true the first time. */
+  boolean requestAbort() {
+    boolean first = !abortRequested;
+    abortRequested = true;
+    return first;
+  }
+
+  /** Whether the step of {@code ticket} has ended, or the abort that stopped it has. */
+  boolean isAnswered(int ticket) {
+    return ended >= ticket && (!abortRequested || status.isTerminal());
+  }
+
+  void start(Phase next) {
+    phase = next;
+    status = MigrationStatus.RUNNING;
+  }
+
+  /** The running phase ended well; the migration moves on to {@code reached}, terminal or not. */
+  void succeed(MigrationStatus reached) {
+    failedPhase = null;
+    status = reached;
+  }
+
+  /** The running phase failed for good: the user runs it again or aborts. */
+  void fail(Phase failed) {
+    failedPhase = failed;
+    status = MigrationStatus.ERROR;
+  }
+
+  void startAborting() {
+    phase = Phase.ABORT;
+    status = MigrationStatus.ABORTING;
+  }
+
+  void startCleanup() {
+    phase = Phase.CLEANUP;
+  }
+
+  /** Ends in a terminal status other than by a phase's success (abort, refused lock). */
+  void end(MigrationStatus terminal) {
+    if (!terminal.isTerminal()) {
+      throw new IllegalArgumentException("not a terminal status: " + terminal);
+    }
+    status = terminal;
+  }
+
+  /** The running phase (or the abort) has ended: answers every ticket handed out so far. */
+  void answerAll() {
+    ended = accepted;
+  }
+}
