@@ -18,6 +18,7 @@ import io.regionmove.model.MigrationStatus;
 import io.regionmove.model.Phase;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
@@ -51,6 +52,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   private final Progress progress;
   private final MigrationCalls calls;
   private final AddonMoves addons;
+  private final LiveDataMoves live;
   private final Preflight preflight;
   private final AppLock lock;
   private final IdleGuard idleGuard;
@@ -63,6 +65,12 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   private Formation sourceFormation;
   private boolean dataMigrated;
 
+  /** The data step asked last is live mode's ({@code data-live}) rather than stop and copy. */
+  private boolean liveRequested;
+
+  /** Live mode reached {@code data-replicating}: finalize is the cutover. */
+  private boolean replicating;
+
   /** Runs before any handler, so {@code status} and the validators answer from the first task. */
   @WorkflowInit
   public AppMigrationWorkflowImpl(MigrationRequest request) {
@@ -70,6 +78,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     this.progress = new Progress(request, gate);
     this.calls = new MigrationCalls(request);
     this.addons = new AddonMoves(request, calls, progress, compensations);
+    this.live = new LiveDataMoves(request, calls, progress, compensations);
     this.preflight = new Preflight(request, calls, progress);
     this.lock = new AppLock(request);
     this.idleGuard = new IdleGuard(request.settings().idleLimit());
@@ -150,10 +159,15 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
                     ? MigrationStatus.PREFLIGHT_SUCCESS
                     : MigrationStatus.PREFLIGHT_ERROR;
             case PREPARE -> MigrationStatus.PREPARED;
-            case DATA -> MigrationStatus.DATA_MIGRATED;
+            case DATA ->
+                liveRequested ? MigrationStatus.DATA_REPLICATING : MigrationStatus.DATA_MIGRATED;
             default -> MigrationStatus.DONE;
           });
-    } catch (ActivityFailure | CanceledFailure e) {
+      if (gate.status() == MigrationStatus.DATA_REPLICATING) {
+        replicating = true;
+        live.watch();
+      }
+    } catch (TemporalFailure e) {
       if (CancellationScope.current().isCancelRequested()) {
         throw new CanceledFailure("the workflow was cancelled during " + next);
       }
@@ -209,8 +223,19 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     }
   }
 
-  /** Stops the source, then moves every addon at the same time (see {@link AddonMoves}). */
+  /**
+   * Stops the source, then moves every addon at the same time (see {@link AddonMoves}); in live
+   * mode, replicates them while the source keeps running (see {@link LiveDataMoves}).
+   */
   private void migrateData() {
+    if (liveRequested) {
+      live.start(source.addons());
+      return;
+    }
+    if (live.replicating()) {
+      // A live attempt failed and stop and copy runs instead: its replication goes first.
+      live.abandon();
+    }
     stopSource();
     addons.moveAll(source.addons());
     dataMigrated = true;
@@ -219,6 +244,11 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   private void finalizeMove() {
     String src = request.source();
     String dst = request.destination();
+    if (replicating && !dataMigrated) {
+      live.stopWatching();
+      live.cutOver(this::stopSource);
+      dataMigrated = true;
+    }
     if (!dataMigrated) {
       stopSource();
     }
@@ -309,6 +339,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     if (phaseScope != null) {
       phaseScope.cancel("abort " + why);
     }
+    live.cancelWatching();
   }
 
   /**
@@ -319,6 +350,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     progress.errors().clear();
     gate.startAborting();
     progress.publishStatus();
+    live.stopWatching();
     log.info("Aborting migration {}: {}", request.migrationId(), progress.abortReason());
     for (Compensations.Compensation compensation : compensations.inReverse()) {
       try {
@@ -369,11 +401,23 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
 
   @Override
   public Migration data() {
+    liveRequested = false;
     return runRequested(Phase.DATA);
   }
 
   @Override
   public void validateData() {
+    rejectUnlessAllowed(Phase.DATA);
+  }
+
+  @Override
+  public Migration dataLive() {
+    liveRequested = true;
+    return runRequested(Phase.DATA);
+  }
+
+  @Override
+  public void validateDataLive() {
     rejectUnlessAllowed(Phase.DATA);
   }
 
@@ -406,6 +450,17 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
 
   @Override
   public void dataSignal() {
+    if (gate.refusal(Phase.DATA) == null) {
+      liveRequested = false;
+    }
+    signal(Phase.DATA);
+  }
+
+  @Override
+  public void dataLiveSignal() {
+    if (gate.refusal(Phase.DATA) == null) {
+      liveRequested = true;
+    }
     signal(Phase.DATA);
   }
 

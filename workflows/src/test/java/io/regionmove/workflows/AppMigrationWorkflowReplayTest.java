@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * migrations already running fails here and must go behind {@code Workflow.getVersion}.
  *
  * <p>The histories are written to {@code workflows/target/histories/} by {@link
- * AppMigrationWorkflowTest}; copy them here only when a change is meant to be incompatible.
+ * AppMigrationWorkflowTest} and {@link LiveMigrationWorkflowTest}; copy them here only when a
+ * change is meant to be incompatible, or when a new path is recorded.
  */
 class AppMigrationWorkflowReplayTest {
 
@@ -31,7 +32,11 @@ class AppMigrationWorkflowReplayTest {
         "abort-after-data-restore-while-backing-up",
         // recorded after abort and cancel were made one detached path: the workflow is cancelled
         // while an undo retries, the undo ends, the others run, the abort update is answered
-        "cancel-while-undo-retries"
+        "cancel-while-undo-retries",
+        // recorded when live data mode came (data-live, data-replicating, the cutover): by
+        // LiveMigrationWorkflowTest
+        "live-happy-path",
+        "live-abort-while-replicating"
       })
   void recordedHistoryReplays(String name) throws Exception {
     WorkflowExecutionHistory history =

@@ -8,6 +8,7 @@ import static org.mockito.Mockito.withSettings;
 import io.regionmove.activities.BackupResult;
 import io.regionmove.activities.CheckResult;
 import io.regionmove.activities.DataActivities;
+import io.regionmove.activities.LiveDataActivities;
 import io.regionmove.activities.RedirectResult;
 import io.regionmove.activities.RegionActivities;
 import io.regionmove.activities.SourceCheck;
@@ -64,6 +65,7 @@ final class MigrationHarness {
   final TestWorkflowEnvironment env;
   final RegionActivities region;
   final DataActivities data;
+  final LiveDataActivities live;
 
   MigrationHarness(TestWorkflowEnvironment env) {
     this.env = env;
@@ -77,6 +79,10 @@ final class MigrationHarness {
             RegionActivities.class, withSettings().withoutAnnotations().defaultAnswer(stepResults));
     this.data =
         mock(DataActivities.class, withSettings().withoutAnnotations().defaultAnswer(stepResults));
+    this.live =
+        mock(
+            LiveDataActivities.class,
+            withSettings().withoutAnnotations().defaultAnswer(stepResults));
     when(region.checkSource(any()))
         .thenReturn(
             new SourceCheck(
@@ -103,7 +109,7 @@ final class MigrationHarness {
         AppMigrationWorkflowImpl.class, AppMigrationLockWorkflowImpl.class);
     for (String name : List.of(SOURCE, DESTINATION)) {
       Worker worker = env.newWorker(AppMigrationWorkflow.regionTaskQueue(name));
-      worker.registerActivitiesImplementations(region, data);
+      worker.registerActivitiesImplementations(region, data, live);
     }
     env.start();
     return this;

@@ -48,6 +48,12 @@ class StepGateTest {
           running(gate, Phase.DATA);
           gate.succeed(MigrationStatus.DATA_MIGRATED);
         });
+    STATES.put(
+        "data-replicating",
+        gate -> {
+          running(gate, Phase.DATA);
+          gate.succeed(MigrationStatus.DATA_REPLICATING);
+        });
     STATES.put("finalize-running", gate -> running(gate, Phase.FINALIZE));
     STATES.put(
         "done",
@@ -122,6 +128,10 @@ class StepGateTest {
           data-migrated     | data     | cannot run data: the migration is data-migrated; run finalize next
           data-migrated     | finalize | allowed
           data-migrated     | abort    | allowed
+          data-replicating  | prepare  | cannot run prepare: the migration is data-replicating; run finalize to cut over, or abort
+          data-replicating  | data     | cannot run data: the migration is data-replicating; run finalize to cut over, or abort
+          data-replicating  | finalize | allowed
+          data-replicating  | abort    | allowed
           finalize-running  | prepare  | cannot run prepare: the finalize step is still running; wait for it to end
           finalize-running  | data     | cannot run data: the finalize step is still running; wait for it to end
           finalize-running  | finalize | cannot run finalize: the finalize step is still running; wait for it to end
