@@ -36,6 +36,7 @@ final class MigrationActions {
   private static final Logger log = LoggerFactory.getLogger(MigrationActions.class);
   static final Duration POLL = Duration.ofMillis(300);
   private static final Duration PREFLIGHT_TIMEOUT = Duration.ofMinutes(15);
+  private static final Duration LAG_WAIT = Duration.ofSeconds(5);
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
@@ -170,6 +171,19 @@ final class MigrationActions {
         console.println("To finalize the migration launch:");
         console.println("  " + NextCommands.run(m, "finalize"));
       }
+      case DATA_REPLICATING -> {
+        console.println(
+            "Data is being replicated to the '"
+                + m.destination()
+                + "' region; the app keeps running in '"
+                + m.source()
+                + "'.");
+        console.println("Replication lag: " + currentLag(m));
+        console.println("Follow the lag with:");
+        console.println("  " + NextCommands.follow(m.source(), m.app(), m.id()));
+        console.println("To cut over (the app stops accepting writes for about a second) launch:");
+        console.println("  " + NextCommands.run(m, "finalize"));
+      }
       case DONE -> {
         console.println("Your application is now available at: " + m.url());
         for (CnameChange cname : m.cnames()) {
@@ -193,10 +207,7 @@ final class MigrationActions {
         console.println("The migration failed because of the following errors:");
         m.errors().forEach(e -> console.println("  - " + e));
         console.println("Fix the cause, then run the step again:");
-        console.println(
-            "  "
-                + NextCommands.run(
-                    m, m.failedPhase() == null ? "prepare" : m.failedPhase().wireName()));
+        console.println("  " + NextCommands.rerun(m));
         console.println("or abort the migration:");
         console.println("  " + NextCommands.abort(m));
       }
@@ -227,9 +238,11 @@ final class MigrationActions {
     }
     ProgressPrinter progress = new ProgressPrinter(console, 0);
     showProgress(progress, m, id);
+    // While data is replicated the lag shows live, until the cutover or an abort (or Ctrl-C).
     while (m.status() == MigrationStatus.CREATED
         || m.status() == MigrationStatus.RUNNING
-        || m.status() == MigrationStatus.ABORTING) {
+        || m.status() == MigrationStatus.ABORTING
+        || m.status() == MigrationStatus.DATA_REPLICATING) {
       sleep(POLL);
       m = client.status(id);
       showProgress(progress, m, id);
@@ -268,7 +281,7 @@ final class MigrationActions {
 
   static int exitCodeOf(Migration m) {
     return switch (m.status()) {
-      case PREFLIGHT_SUCCESS, PREPARED, DATA_MIGRATED, DONE -> ExitCodes.OK;
+      case PREFLIGHT_SUCCESS, PREPARED, DATA_MIGRATED, DATA_REPLICATING, DONE -> ExitCodes.OK;
       case ABORTED -> m.errors().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
       default -> ExitCodes.FAILED;
     };
@@ -315,6 +328,38 @@ final class MigrationActions {
       }
     }
     progress.update(m, pending);
+  }
+
+  /**
+   * The replication lag the lag watch last heartbeated (it sends its first one at once), else the
+   * one the start of the replication logged.
+   */
+  private String currentLag(Migration m) {
+    long deadline = System.nanoTime() + LAG_WAIT.toNanos();
+    while (true) {
+      try {
+        List<String> lags =
+            client.pendingActivities(m.id()).stream()
+                .filter(a -> ProgressPrinter.isLag(a.details()))
+                .map(a -> ProgressPrinter.describe(a))
+                .toList();
+        if (!lags.isEmpty()) {
+          return String.join("; ", lags);
+        }
+      } catch (RuntimeException e) {
+        log.debug("Cannot read the lag of migration {}: {}", m.id(), e.toString());
+        break;
+      }
+      if (System.nanoTime() > deadline) {
+        break;
+      }
+      sleep(POLL);
+    }
+    return m.steps().stream()
+        .flatMap(s -> s.logs().stream())
+        .filter(l -> l.startsWith("Replication of addon"))
+        .reduce((a, b) -> b)
+        .orElse("not measured yet; migration-follow shows it");
   }
 
   void printJson(Object value) {

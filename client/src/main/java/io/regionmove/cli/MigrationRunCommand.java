@@ -2,6 +2,7 @@ package io.regionmove.cli;
 
 import io.regionmove.client.MigrationClient;
 import io.regionmove.client.MigrationClient.Step;
+import io.regionmove.model.MigrationStatus;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -13,7 +14,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "migration-run",
     mixinStandardHelpOptions = true,
-    description = "Runs one step of a migration: --prepare, --data or --finalize.")
+    description =
+        "Runs one step of a migration: --prepare, --data (--live to replicate while the app"
+            + " runs) or --finalize.")
 final class MigrationRunCommand implements Callable<Integer> {
 
   static final class Which {
@@ -47,6 +50,13 @@ final class MigrationRunCommand implements Callable<Integer> {
       description = "Do not ask for confirmation.")
   boolean yes;
 
+  @Option(
+      names = "--live",
+      description =
+          "With --data: replicate the PostgreSQL databases while the app keeps running;"
+              + " --finalize then cuts over in about a second.")
+  boolean live;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Which which;
 
@@ -57,7 +67,11 @@ final class MigrationRunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Step step = which.step();
+    if (live && !which.data) {
+      throw new CliException(
+          ExitCodes.USAGE, "--live goes with --data only: migration-run --data --live " + id);
+    }
+    Step step = live ? Step.DATA_LIVE : which.step();
     InputChecks.migrationId(id);
     try (Session session = root.session()) {
       MigrationClient client = session.migrations();
@@ -77,7 +91,9 @@ final class MigrationRunCommand implements Callable<Integer> {
                     + " → "
                     + m.destination()
                     + "):");
-        operations(step).forEach(o -> session.console().println("  - " + o));
+        boolean cutover = step == Step.FINALIZE && m.status() == MigrationStatus.DATA_REPLICATING;
+        (cutover ? cutoverOperations() : operations(step))
+            .forEach(o -> session.console().println("  - " + o));
         if (!session.console().confirm("Continue?")) {
           throw new CliException(ExitCodes.FAILED, "Cancelled; nothing was done.");
         }
@@ -85,6 +101,16 @@ final class MigrationRunCommand implements Callable<Integer> {
       MigrationActions actions = new MigrationActions(client, session.console(), root.json);
       return actions.report(actions.run(id, step));
     }
+  }
+
+  /** What finalize does after {@code --data --live}. */
+  static List<String> cutoverOperations() {
+    return List.of(
+        "check every table at a consistent point while the source app still runs",
+        "stop the source app and make its databases refuse writes",
+        "apply the last writes, check what changed since, set sequences, copy large objects",
+        "drop the subscription, the replication slots and the publication",
+        "start the destination app and redirect the old URL to it");
   }
 
   static List<String> operations(Step step) {
@@ -99,6 +125,13 @@ final class MigrationRunCommand implements Callable<Integer> {
               "stop the source app (its formation is remembered)",
               "provision each addon in the destination",
               "back up each PostgreSQL database, restore it in the destination and verify row counts and checksums");
+      case DATA_LIVE ->
+          List.of(
+              "check that each PostgreSQL database can be replicated (wal_level, slots, keys,"
+                  + " unlogged tables, large objects)",
+              "provision each addon in the destination; the source app keeps running",
+              "copy each database at a replication slot's snapshot, then replicate every later"
+                  + " write until you finalize");
       case FINALIZE ->
           List.of(
               "stop the source app if it still runs",
