@@ -9,6 +9,7 @@ import io.regionmove.model.CnameChange;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationSettings;
 import io.regionmove.model.MigrationStatus;
+import io.regionmove.model.ScheduledStep;
 import io.regionmove.model.StepStatus;
 import io.regionmove.regionapi.Json;
 import io.temporal.client.WorkflowQueryException;
@@ -35,6 +36,7 @@ final class MigrationActions {
 
   private static final Logger log = LoggerFactory.getLogger(MigrationActions.class);
   static final Duration POLL = Duration.ofMillis(300);
+  private static final String WEBHOOK_ACTIVITY = "NotifyStatusChange";
   private static final Duration PREFLIGHT_TIMEOUT = Duration.ofMinutes(15);
   private static final Duration LAG_WAIT = Duration.ofSeconds(5);
   private static final DateTimeFormatter TIME =
@@ -52,11 +54,25 @@ final class MigrationActions {
 
   /** Starts a migration, shows its preflight and says whether it can go ahead. */
   Migration create(String app, String source, String destination, String newName) {
-    String id = client.create(app, source, destination, newName, settingsFromEnvironment());
+    return create(app, source, destination, newName, List.of());
+  }
+
+  /** As {@link #create(String, String, String, String)}, telling {@code webhooks} of changes. */
+  Migration create(
+      String app, String source, String destination, String newName, List<String> webhooks) {
+    String id =
+        client.create(app, source, destination, newName, settingsFromEnvironment(), webhooks);
     if (!json) {
       console.println("Migration ID: " + id);
       console.println("Migrating app: " + app);
       console.println("Destination: " + destination);
+      if (!webhooks.isEmpty()) {
+        console.println(
+            "Status changes are POSTed to "
+                + webhooks.size()
+                + (webhooks.size() == 1 ? " webhook" : " webhooks")
+                + ", signed with the workers' REGIONMOVE_NOTIFY_SECRET.");
+      }
     }
     ProgressPrinter progress = new ProgressPrinter(console, 0);
     Migration migration =
@@ -146,6 +162,27 @@ final class MigrationActions {
     }
   }
 
+  /**
+   * Schedules a step (SPEC §10 {@code --at}) and returns at once: {@code <Step> scheduled at
+   * <time>} and the commands to follow it, run it now or abort; the exit code.
+   */
+  int schedule(String id, Step step, Instant at) {
+    Migration m = client.schedule(id, step, at);
+    if (json) {
+      printJson(m);
+      return ExitCodes.OK;
+    }
+    Instant when = m.scheduled() == null ? at : m.scheduled().at();
+    console.println(capitalized(step.wireName()) + " scheduled at " + when);
+    console.println("Follow it with:");
+    console.println("  " + NextCommands.follow(m.source(), m.app(), m.id()));
+    console.println("Run it now instead (scheduling again replaces the time):");
+    console.println("  " + NextCommands.run(m, step.wireName()));
+    console.println("Or abort the migration, which cancels it:");
+    console.println("  " + NextCommands.abort(m));
+    return ExitCodes.OK;
+  }
+
   /** Prints what a step ended with and what comes next; the exit code. */
   int report(Migration m) {
     if (json) {
@@ -220,6 +257,13 @@ final class MigrationActions {
         console.println("  " + NextCommands.follow(m.source(), m.app(), m.id()));
       }
     }
+    if (m.scheduled() != null && !m.status().isTerminal()) {
+      console.println(
+          capitalized(m.scheduled().step().wireName())
+              + " is scheduled at "
+              + m.scheduled().at()
+              + "; the command above runs it now instead.");
+    }
     int code = exitCodeOf(m);
     if (code != ExitCodes.OK) {
       console.error(errorSentence(m));
@@ -238,17 +282,30 @@ final class MigrationActions {
     }
     ProgressPrinter progress = new ProgressPrinter(console, 0);
     showProgress(progress, m, id);
-    // While data is replicated the lag shows live, until the cutover or an abort (or Ctrl-C).
+    ScheduledStep waitingFor = showScheduled(null, m);
+    // A scheduled step is followed until it has run: it is what comes next; while data is
+    // replicated the lag shows live, until the cutover or an abort (or Ctrl-C).
     while (m.status() == MigrationStatus.CREATED
         || m.status() == MigrationStatus.RUNNING
         || m.status() == MigrationStatus.ABORTING
-        || m.status() == MigrationStatus.DATA_REPLICATING) {
+        || m.status() == MigrationStatus.DATA_REPLICATING
+        || m.scheduled() != null) {
       sleep(POLL);
       m = client.status(id);
       showProgress(progress, m, id);
+      waitingFor = showScheduled(waitingFor, m);
     }
     progress.finish();
     return report(m);
+  }
+
+  /** Plain output says once what a followed migration waits for (a terminal shows its line). */
+  private ScheduledStep showScheduled(ScheduledStep shown, Migration m) {
+    ScheduledStep now = m.scheduled();
+    if (now != null && !now.equals(shown) && !json && !console.isTerminal()) {
+      console.println("  waiting until " + now.at() + " to run " + now.step());
+    }
+    return now;
   }
 
   /** The table of an app's migrations; the exit code. */
@@ -274,7 +331,9 @@ final class MigrationActions {
               m.destination(),
               time(m.startedAt()),
               time(m.finishedAt()),
-              m.status()));
+              m.scheduled() == null
+                  ? m.status().wireName()
+                  : m.status() + " (" + m.scheduled().step() + " at " + m.scheduled().at() + ")"));
     }
     return ExitCodes.OK;
   }
@@ -321,7 +380,11 @@ final class MigrationActions {
     List<PendingActivity> pending = List.of();
     if (m.steps().stream().anyMatch(s -> s.status() == StepStatus.RUNNING)) {
       try {
-        pending = client.pendingActivities(id);
+        // Webhook deliveries are no step's work: they would be paired with the wrong line.
+        pending =
+            client.pendingActivities(id).stream()
+                .filter(p -> !WEBHOOK_ACTIVITY.equals(p.type()))
+                .toList();
       } catch (RuntimeException e) {
         // Progress is a nicety: the step lines go on without it, and the next poll tries again.
         log.debug("Cannot read the pending activities of migration {}: {}", id, e.toString());
@@ -369,6 +432,10 @@ final class MigrationActions {
       throw new IllegalStateException(
           "Cannot print the migration as JSON: " + e.getOriginalMessage(), e);
     }
+  }
+
+  private static String capitalized(String word) {
+    return Character.toUpperCase(word.charAt(0)) + word.substring(1);
   }
 
   private static String time(Instant instant) {

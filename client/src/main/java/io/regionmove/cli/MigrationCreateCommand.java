@@ -2,6 +2,7 @@ package io.regionmove.cli;
 
 import io.regionmove.activities.config.Regions;
 import io.regionmove.model.Migration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,6 +30,15 @@ final class MigrationCreateCommand implements Callable<Integer> {
       description = "The app's name in the destination (default: the same).")
   String newName;
 
+  @Option(
+      names = "--notify",
+      paramLabel = "URL",
+      description =
+          "A webhook (http or https) told of every status change, signed with the workers'"
+              + " REGIONMOVE_NOTIFY_SECRET; repeatable (default: REGIONMOVE_NOTIFY_URLS,"
+              + " comma-separated).")
+  List<String> notify;
+
   @Override
   public Integer call() {
     String region = root.requireRegion();
@@ -37,6 +47,7 @@ final class MigrationCreateCommand implements Callable<Integer> {
     if (newName != null) {
       InputChecks.app("--new-name", newName);
     }
+    List<String> webhooks = NotifyUrls.resolve(notify, System.getenv(NotifyUrls.ENV));
     if (destination.equals(region)) {
       throw new CliException(
           ExitCodes.FAILED,
@@ -56,7 +67,7 @@ final class MigrationCreateCommand implements Callable<Integer> {
           });
       MigrationActions actions =
           new MigrationActions(session.migrations(), root.console(), root.json);
-      Migration migration = actions.create(app, region, destination, newName);
+      Migration migration = actions.create(app, region, destination, newName, webhooks);
       return actions.reportCreate(migration);
     }
   }

@@ -3,6 +3,7 @@ package io.regionmove.cli;
 import io.regionmove.client.MigrationClient;
 import io.regionmove.client.MigrationClient.Step;
 import io.regionmove.model.MigrationStatus;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -16,7 +17,7 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     description =
         "Runs one step of a migration: --prepare, --data (--live to replicate while the app"
-            + " runs) or --finalize.")
+            + " runs) or --finalize; --at schedules --data or --finalize instead.")
 final class MigrationRunCommand implements Callable<Integer> {
 
   static final class Which {
@@ -60,6 +61,16 @@ final class MigrationRunCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Which which;
 
+  @Option(
+      names = "--at",
+      paramLabel = "TIME",
+      description =
+          "Schedule --data or --finalize instead of running it now: an ISO-8601 instant"
+              + " (2026-12-01T02:00:00Z) or a delay (+30s, +15m, +2h, +1d), within 30 days."
+              + " Returns at once; scheduling again replaces it, the same command without --at"
+              + " runs it now, abort cancels it.")
+  String at;
+
   @Parameters(
       paramLabel = "MIGRATION_ID",
       description = "The migration id that migration-create printed.")
@@ -73,6 +84,20 @@ final class MigrationRunCommand implements Callable<Integer> {
     }
     Step step = live ? Step.DATA_LIVE : which.step();
     InputChecks.migrationId(id);
+    Instant when = null;
+    if (at != null) {
+      if (step == Step.DATA_LIVE) {
+        throw new CliException(
+            ExitCodes.USAGE,
+            "--at schedules the stop-and-copy --data or --finalize; run --data --live without it"
+                + " (its --finalize, the cutover, can be scheduled).");
+      }
+      if (step == Step.PREPARE) {
+        throw new CliException(
+            ExitCodes.USAGE, "--at schedules --data or --finalize only; run --prepare without it.");
+      }
+      when = StepTime.parse(at, Instant.now());
+    }
     try (Session session = root.session()) {
       MigrationClient client = session.migrations();
       if (session.console().isTerminal() && !root.yes && !yes && !root.json) {
@@ -80,7 +105,7 @@ final class MigrationRunCommand implements Callable<Integer> {
         session
             .console()
             .println(
-                "This will run the "
+                (when == null ? "This will run the " : "This will schedule, at " + when + ", the ")
                     + step.wireName()
                     + " step of migration "
                     + id
@@ -99,6 +124,9 @@ final class MigrationRunCommand implements Callable<Integer> {
         }
       }
       MigrationActions actions = new MigrationActions(client, session.console(), root.json);
+      if (when != null) {
+        return actions.schedule(id, step, when);
+      }
       return actions.report(actions.run(id, step));
     }
   }

@@ -7,6 +7,8 @@ import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationRequest;
 import io.regionmove.model.MigrationSettings;
 import io.regionmove.model.MigrationStatus;
+import io.regionmove.model.Phase;
+import io.regionmove.model.ScheduledStep;
 import io.regionmove.workflows.AppMigrationLockWorkflow;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.regionmove.workflows.MigrationSearchAttributes;
@@ -119,9 +121,23 @@ public final class MigrationClient {
    */
   public String create(
       String app, String source, String destination, String newName, MigrationSettings settings) {
+    return create(app, source, destination, newName, settings, List.of());
+  }
+
+  /**
+   * Starts a migration whose status changes are POSTed to {@code notifyUrls} (SPEC §10), and
+   * returns its id.
+   */
+  public String create(
+      String app,
+      String source,
+      String destination,
+      String newName,
+      MigrationSettings settings,
+      List<String> notifyUrls) {
     String id = UUID.randomUUID().toString();
     MigrationRequest request =
-        new MigrationRequest(id, app, newName, source, destination, settings);
+        new MigrationRequest(id, app, newName, source, destination, settings, notifyUrls);
     WorkflowOptions options =
         WorkflowOptions.newBuilder()
             .setWorkflowId(AppMigrationWorkflow.workflowId(id))
@@ -219,6 +235,22 @@ public final class MigrationClient {
           e);
     }
     return () -> call(id, handle::getResult);
+  }
+
+  /**
+   * Schedules {@code step} ({@link Step#DATA} or {@link Step#FINALIZE}) to run at {@code at},
+   * replacing the step scheduled before; returns at once. A step that may not run now is refused
+   * with a {@link MigrationRejectedException}, as when it is run at once.
+   */
+  public Migration schedule(String id, Step step, Instant at) {
+    ScheduledStep asked = new ScheduledStep(Phase.fromWireName(step.wireName()), at);
+    try {
+      return call(id, () -> stub(id).schedule(asked));
+    } catch (MigrationNotFoundException e) {
+      Migration closed = status(id);
+      throw new MigrationRejectedException(
+          "Cannot schedule " + step.wireName() + ": the migration is " + closed.status() + ".", e);
+    }
   }
 
   public Migration prepare(String id) {

@@ -5,6 +5,7 @@ import io.regionmove.activities.data.DataActivitiesImpl;
 import io.regionmove.activities.data.DirectoryBackupStore;
 import io.regionmove.activities.data.live.LiveDataActivitiesImpl;
 import io.regionmove.activities.data.live.LiveOptions;
+import io.regionmove.activities.notify.WebhookNotifications;
 import io.regionmove.activities.region.RegionActivitiesImpl;
 import io.regionmove.activities.region.RegionAddonDatabases;
 import io.regionmove.regionapi.RegionClient;
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running regionmove worker: one {@link WorkerFactory} polling the migrations task queue (the
- * migration and lock workflows) and, for each region it serves, that region's activity task queue
- * (region, data and live data activities).
+ * migration and lock workflows, the webhook notifications) and, for each region it serves, that
+ * region's activity task queue (region, data and live data activities).
  *
  * <p>The activities of a region's queue may reach every configured region (a preflight on the
  * source checks the destination), so they are built over all of {@link Regions}; {@link
@@ -122,6 +123,14 @@ public final class RegionmoveWorker implements AutoCloseable {
     Worker migrations = factory.newWorker(AppMigrationWorkflow.TASK_QUEUE);
     migrations.registerWorkflowImplementationTypes(
         AppMigrationWorkflowImpl.class, AppMigrationLockWorkflowImpl.class);
+    WebhookNotifications notifications = WebhookNotifications.fromEnvironment();
+    migrations.registerActivitiesImplementations(notifications);
+    if (!notifications.hasSecret()) {
+      log.warn(
+          "{} is not set: webhooks of migrations created with --notify are not sent (they are only"
+              + " sent signed) until a worker has it",
+          WebhookNotifications.SECRET_ENV);
+    }
     for (String region : served) {
       Worker worker = factory.newWorker(AppMigrationWorkflow.regionTaskQueue(region));
       worker.registerActivitiesImplementations(regionActivities, dataActivities, liveActivities);

@@ -14,5 +14,7 @@ public enum FailureType {
   /** A backup is missing or damaged. */
   BACKUP_INVALID,
   /** The request cannot be carried out as stated. */
-  INVALID_REQUEST
+  INVALID_REQUEST,
+  /** A webhook answered a status change with a final refusal (4xx other than 408 and 429). */
+  NOTIFICATION_REJECTED
 }

@@ -11,6 +11,7 @@ import java.util.List;
  * @param errors one sentence per failed step of the last phase
  * @param checks the failed preflight checks, one sentence each
  * @param url the destination app's URL once finalized
+ * @param scheduled the step waiting for its time ({@code migration-run --at}), or null
  */
 public record Migration(
     String id,
@@ -28,7 +29,46 @@ public record Migration(
     List<CnameChange> cnames,
     String abortReason,
     Instant startedAt,
-    Instant finishedAt) {
+    Instant finishedAt,
+    ScheduledStep scheduled) {
+
+  /** A migration with no step scheduled. */
+  public Migration(
+      String id,
+      String app,
+      String newName,
+      String source,
+      String destination,
+      MigrationStatus status,
+      Phase phase,
+      Phase failedPhase,
+      List<Step> steps,
+      List<String> errors,
+      List<String> checks,
+      String url,
+      List<CnameChange> cnames,
+      String abortReason,
+      Instant startedAt,
+      Instant finishedAt) {
+    this(
+        id,
+        app,
+        newName,
+        source,
+        destination,
+        status,
+        phase,
+        failedPhase,
+        steps,
+        errors,
+        checks,
+        url,
+        cnames,
+        abortReason,
+        startedAt,
+        finishedAt,
+        null);
+  }
 
   public Migration {
     steps = steps == null ? List.of() : List.copyOf(steps);

@@ -14,7 +14,10 @@ import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
 
 /**
  * The addons' part of the data step (SPEC §2, §8): every addon at the same time is provisioned in
@@ -23,10 +26,15 @@ import java.util.List;
  */
 final class AddonMoves {
 
+  private static final Logger log = Workflow.getLogger(AddonMoves.class);
+
   private final MigrationRequest request;
   private final MigrationCalls calls;
   private final Progress progress;
   private final Compensations compensations;
+
+  /** The addons backed up by this migration, by addon id: their backups are deleted at its end. */
+  private final Map<String, AddonInput> backedUp = new LinkedHashMap<>();
 
   AddonMoves(
       MigrationRequest request,
@@ -75,6 +83,7 @@ final class AddonMoves {
     if (!addon.holdsData()) {
       return;
     }
+    backedUp.put(addon.id(), input);
     compensations.register(
         "delete-backup-" + addon.id(),
         "Delete backup of " + label,
@@ -100,6 +109,31 @@ final class AddonMoves {
         "Verify " + label + " (row counts and checksums)",
         () -> calls.data(dst, "verify " + label).verifyAddon(input),
         VerifyResult::logs);
+  }
+
+  /** Whether this migration made backups, which {@link #deleteBackups} deletes. */
+  boolean hasBackups() {
+    return !backedUp.isEmpty();
+  }
+
+  /**
+   * Deletes every backup this migration made, once it has ended for good (SPEC §10: done and its
+   * redirect window over, or rolled back; abort deletes them as undo actions). A backup that cannot
+   * be deleted is shown in the errors; the others are still deleted.
+   */
+  void deleteBackups() {
+    String src = request.source();
+    for (AddonInput input : backedUp.values()) {
+      String label = input.addon().provider() + " addon " + input.addon().id();
+      try {
+        progress.step(
+            "Delete backup of " + label,
+            () -> calls.dataUndo(src, "delete backup of " + label).deleteBackup(input));
+      } catch (ActivityFailure e) {
+        progress.errors().add("delete backup of " + label + ": " + Wording.describe(e));
+        log.error("Backup of {} not deleted: {}", label, Wording.describe(e));
+      }
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package io.regionmove.workflows;
 
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationRequest;
+import io.regionmove.model.ScheduledStep;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
@@ -18,6 +19,11 @@ import io.temporal.workflow.WorkflowMethod;
  * has ended, and a Signal of the same name for Temporal Web and {@code temporal workflow signal} (a
  * signal in the wrong state is logged and ignored). {@code abort} undoes exactly what was done, in
  * reverse order, even while a step runs.
+ *
+ * <p>{@code schedule} (an Update and a Signal) sets {@code data} or {@code finalize} to run at a
+ * time within 30 days (SPEC §10): it returns at once; the step waits on a durable timer, replaces
+ * the step scheduled before, is cancelled by abort or by running that step now, and is dropped,
+ * shown in its line, if it is not allowed when its time comes.
  */
 @WorkflowInterface
 public interface AppMigrationWorkflow {
@@ -75,6 +81,12 @@ public interface AppMigrationWorkflow {
   @UpdateValidatorMethod(updateName = "abort")
   void validateAbort();
 
+  @UpdateMethod(name = "schedule")
+  Migration schedule(ScheduledStep step);
+
+  @UpdateValidatorMethod(updateName = "schedule")
+  void validateSchedule(ScheduledStep step);
+
   @SignalMethod(name = "prepare")
   void prepareSignal();
 
@@ -89,4 +101,7 @@ public interface AppMigrationWorkflow {
 
   @SignalMethod(name = "abort")
   void abortSignal();
+
+  @SignalMethod(name = "schedule")
+  void scheduleSignal(ScheduledStep step);
 }

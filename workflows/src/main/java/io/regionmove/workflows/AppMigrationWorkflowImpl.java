@@ -16,6 +16,8 @@ import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationRequest;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.model.Phase;
+import io.regionmove.model.ScheduledStep;
+import io.regionmove.model.StepStatus;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -44,12 +46,17 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
    */
   public static final String RESTORE_WHILE_BACKING_UP = "restore-while-backing-up";
 
+  /** Change id: the backups are deleted after the redirect window (version 1; SPEC §10). */
+  public static final String DELETE_BACKUPS_WHEN_DONE = "delete-backups-when-done";
+
   private static final Logger log = Workflow.getLogger(AppMigrationWorkflowImpl.class);
 
   private final MigrationRequest request;
   private final StepGate gate = new StepGate();
   private final Compensations compensations = new Compensations();
+  private final Notifier notifier;
   private final Progress progress;
+  private final StepSchedule schedule;
   private final MigrationCalls calls;
   private final AddonMoves addons;
   private final LiveDataMoves live;
@@ -75,7 +82,9 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   @WorkflowInit
   public AppMigrationWorkflowImpl(MigrationRequest request) {
     this.request = request;
-    this.progress = new Progress(request, gate);
+    this.notifier = new Notifier(request);
+    this.progress = new Progress(request, gate, notifier);
+    this.schedule = new StepSchedule(progress);
     this.calls = new MigrationCalls(request);
     this.addons = new AddonMoves(request, calls, progress, compensations);
     this.live = new LiveDataMoves(request, calls, progress, compensations);
@@ -100,6 +109,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     } catch (CanceledFailure e) {
       requestAbort("the workflow was cancelled");
     }
+    schedule.cancel(StepStatus.DONE, "cancelled: the migration is " + gate.status());
     if (gate.abortRequested() && !gate.status().isTerminal()) {
       // The one abort path. Detached, so that a cancel arriving while an undo runs or retries does
       // not cancel it: compensations run even when the workflow is cancelled (SPEC §2).
@@ -111,6 +121,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     // No update is left without its answer; detached, as Workflow.await throws once cancelled.
     Workflow.newDetachedCancellationScope(() -> Workflow.await(Workflow::isEveryHandlerFinished))
         .run();
+    notifier.awaitDeliveries();
     if (CancellationScope.current().isCancelRequested()) {
       // Cancelled, even if by then the abort had been asked another way: it ends cancelled.
       throw new CanceledFailure("the workflow was cancelled; its undo actions have run");
@@ -124,13 +135,50 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
       runPhase(Phase.PREFLIGHT);
     }
     while (!gate.status().isTerminal() && !gate.abortRequested()) {
-      if (!gate.hasRequest()
-          && !idleGuard.awaitWithinLimit(() -> gate.hasRequest() || gate.abortRequested())) {
+      if (gate.hasRequest()) {
+        runPhase(gate.takeRequest());
+      } else if (schedule.isPending()) {
+        awaitScheduledStep();
+      } else if (!idleGuard.awaitWithinLimit(
+          () -> gate.hasRequest() || gate.abortRequested() || schedule.isPending())) {
         requestAbort(idleGuard.reason());
         log.warn("Migration {} idle: {}", request.migrationId(), progress.abortReason());
-      } else if (!gate.abortRequested()) {
-        runPhase(gate.takeRequest());
       }
+    }
+  }
+
+  /**
+   * Waits for the scheduled step's time, then queues it if the gate allows it now, else drops it. A
+   * step run or aborted meanwhile goes first. The idle guard rests while a step is scheduled: a
+   * schedule (at most 30 days ahead) is the user's activity, and the guard starts again once the
+   * scheduled step has run or been dropped.
+   */
+  private void awaitScheduledStep() {
+    Workflow.await(
+        () ->
+            schedule.isDue()
+                || !schedule.isPending()
+                || gate.hasRequest()
+                || gate.abortRequested()
+                || CancellationScope.current().isCancelRequested());
+    if (CancellationScope.current().isCancelRequested()) {
+      throw new CanceledFailure("the workflow was cancelled while a step was scheduled");
+    }
+    if (gate.hasRequest() || gate.abortRequested() || !schedule.isDue()) {
+      return;
+    }
+    Phase due = schedule.pending().step();
+    String refusal = gate.refusal(due);
+    if (refusal == null) {
+      log.info("Scheduled {} starts", due);
+      if (due == Phase.DATA) {
+        // A scheduled data step is stop and copy (live mode is run by hand).
+        liveRequested = false;
+      }
+      gate.accept(schedule.start());
+    } else {
+      log.warn("Scheduled {} dropped: {}", due, refusal);
+      schedule.drop(refusal);
     }
   }
 
@@ -327,6 +375,10 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
       progress.errors().add("cleanup after the redirect window: " + describe(e));
       log.error("Cleanup failed: {}", describe(e));
     }
+    if (addons.hasBackups()
+        && Workflow.getVersion(DELETE_BACKUPS_WHEN_DONE, Workflow.DEFAULT_VERSION, 1) == 1) {
+      addons.deleteBackups();
+    }
   }
 
   // ---- abort --------------------------------------------------------------------------------
@@ -336,6 +388,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     if (gate.requestAbort()) {
       progress.abortReason(why);
     }
+    schedule.cancel(StepStatus.ERROR, "cancelled by abort");
     if (phaseScope != null) {
       phaseScope.cancel("abort " + why);
     }
@@ -444,6 +497,36 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   }
 
   @Override
+  public Migration schedule(ScheduledStep asked) {
+    schedule.schedule(asked);
+    return status();
+  }
+
+  @Override
+  public void validateSchedule(ScheduledStep asked) {
+    String refusal = scheduleRefusal(asked);
+    if (refusal != null) {
+      throw new IllegalStateException(refusal);
+    }
+  }
+
+  @Override
+  public void scheduleSignal(ScheduledStep asked) {
+    String refusal = scheduleRefusal(asked);
+    if (refusal != null) {
+      log.warn("Signal 'schedule' ignored: {}", refusal);
+    } else {
+      schedule.schedule(asked);
+    }
+  }
+
+  /** A step may be scheduled when it could run now, for a time in the next 30 days. */
+  private String scheduleRefusal(ScheduledStep asked) {
+    String refusal = StepSchedule.timeRefusal(asked);
+    return refusal != null ? refusal : gate.refusal(asked.step());
+  }
+
+  @Override
   public void prepareSignal() {
     signal(Phase.PREPARE);
   }
@@ -481,12 +564,14 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     } else if (asked == Phase.ABORT) {
       requestAbort("asked by signal");
     } else {
+      schedule.runningNow(asked);
       gate.accept(asked);
     }
   }
 
   /** A step interrupted by abort answers once the abort has ended, so its caller sees "aborted". */
   private Migration runRequested(Phase asked) {
+    schedule.runningNow(asked);
     int ticket = gate.accept(asked);
     Workflow.await(() -> gate.isAnswered(ticket));
     return status();

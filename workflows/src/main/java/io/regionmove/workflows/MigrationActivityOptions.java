@@ -40,6 +40,16 @@ public final class MigrationActivityOptions {
           .setMaximumInterval(Duration.ofMinutes(5))
           .build();
 
+  /** How long a webhook delivery is retried before the status change is given up. */
+  static final Duration NOTIFICATION_SCHEDULE_TO_CLOSE = Duration.ofHours(24);
+
+  private static final RetryOptions NOTIFICATION_RETRY =
+      RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(2))
+          .setBackoffCoefficient(2.0)
+          .setMaximumInterval(Duration.ofMinutes(3))
+          .build();
+
   private MigrationActivityOptions() {}
 
   /** A short forward action: an API call or two. */
@@ -117,6 +127,20 @@ public final class MigrationActivityOptions {
         .setStartToCloseTimeout(Duration.ofMinutes(10))
         .setScheduleToCloseTimeout(COMPENSATION_SCHEDULE_TO_CLOSE)
         .setRetryOptions(COMPENSATION_RETRY)
+        .setSummary(summary)
+        .build();
+  }
+
+  /**
+   * A webhook delivery, on the migrations queue: retried for a day, at least every few minutes, so
+   * an endpoint that comes back gets every change soon after; never cancelled by the migration.
+   */
+  public static ActivityOptions notification(String summary) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(AppMigrationWorkflow.TASK_QUEUE)
+        .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setScheduleToCloseTimeout(NOTIFICATION_SCHEDULE_TO_CLOSE)
+        .setRetryOptions(NOTIFICATION_RETRY)
         .setSummary(summary)
         .build();
   }

@@ -6,6 +6,8 @@ import io.regionmove.model.CnameChange;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationRequest;
 import io.regionmove.model.MigrationStatus;
+import io.regionmove.model.Phase;
+import io.regionmove.model.ScheduledStep;
 import io.regionmove.model.Step;
 import io.regionmove.model.StepStatus;
 import io.temporal.failure.ActivityFailure;
@@ -26,6 +28,7 @@ final class Progress {
 
   private final MigrationRequest request;
   private final StepGate gate;
+  private final Notifier notifier;
   private final List<Step> steps = new ArrayList<>();
   private final List<String> errors = new ArrayList<>();
   private final List<String> checks = new ArrayList<>();
@@ -34,10 +37,12 @@ final class Progress {
   private Instant finishedAt;
   private String url;
   private String abortReason;
+  private ScheduledStep scheduled;
 
-  Progress(MigrationRequest request, StepGate gate) {
+  Progress(MigrationRequest request, StepGate gate, Notifier notifier) {
     this.request = request;
     this.gate = gate;
+    this.notifier = notifier;
     this.startedAt = now();
   }
 
@@ -73,6 +78,12 @@ final class Progress {
     abortReason = why;
   }
 
+  /** The step waiting for its time, or null; shown in the status and Temporal Web's details. */
+  void scheduled(ScheduledStep step) {
+    scheduled = step;
+    showDetails();
+  }
+
   void finished() {
     finishedAt = now();
   }
@@ -95,10 +106,14 @@ final class Progress {
         cnames,
         abortReason,
         startedAt,
-        finishedAt);
+        finishedAt,
+        scheduled);
   }
 
-  /** Shows the gate's status in the search attributes and in Temporal Web's current details. */
+  /**
+   * Shows the gate's status in the search attributes and in Temporal Web's current details, and
+   * tells the webhooks when it changed.
+   */
   void publishStatus() {
     MigrationStatus status = gate.status();
     Workflow.upsertTypedSearchAttributes(
@@ -106,9 +121,37 @@ final class Progress {
         MigrationSearchAttributes.SOURCE.valueSet(request.source()),
         MigrationSearchAttributes.DESTINATION.valueSet(request.destination()),
         MigrationSearchAttributes.STATUS.valueSet(status.wireName()));
+    showDetails();
+    notifier.statusChanged(status, gate.phase());
+  }
+
+  private void showDetails() {
     Workflow.setCurrentDetails(
-        "**%s** — %s: %s → %s"
-            .formatted(status.wireName(), request.app(), request.source(), request.destination()));
+        "**%s** — %s: %s → %s%s"
+            .formatted(
+                gate.status().wireName(),
+                request.app(),
+                request.source(),
+                request.destination(),
+                scheduled == null
+                    ? ""
+                    : "; " + scheduled.step() + " scheduled at " + scheduled.at()));
+  }
+
+  /** Adds a running line of {@code phase} that is not an activity call; returns its index. */
+  int addLine(Phase phase, String name) {
+    int index = steps.size();
+    steps.add(new Step(index + 1, phase, name, StepStatus.RUNNING, List.of(), now(), null));
+    return index;
+  }
+
+  /** Ends a line added by {@link #addLine}. */
+  void endLine(int index, StepStatus status, String log) {
+    Step step = steps.get(index);
+    steps.set(
+        index,
+        new Step(
+            step.id(), step.phase(), step.name(), status, List.of(log), step.startedAt(), now()));
   }
 
   StepResult step(String name, Supplier<StepResult> action) {

@@ -36,7 +36,12 @@ class AppMigrationWorkflowReplayTest {
         // recorded when live data mode came (data-live, data-replicating, the cutover): by
         // LiveMigrationWorkflowTest
         "live-happy-path",
-        "live-abort-while-replicating"
+        "live-abort-while-replicating",
+        // recorded after steps could be scheduled (the schedule update and its durable timer),
+        // webhooks notified and backups deleted after the redirect window (SPEC §10): a finalize
+        // scheduled, replaced, then run when due, every change delivered after retries
+        "scheduled-finalize-with-notifications",
+        "abort-during-scheduled-wait"
       })
   void recordedHistoryReplays(String name) throws Exception {
     WorkflowExecutionHistory history =

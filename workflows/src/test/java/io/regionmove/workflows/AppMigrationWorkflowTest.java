@@ -115,9 +115,11 @@ class AppMigrationWorkflowTest {
 
     harness.env.sleep(Duration.ofDays(30).plusHours(1));
     Migration closed = untyped(workflow).getResult(Migration.class);
-    InOrder cleanup = inOrder(harness.region);
+    InOrder cleanup = inOrder(harness.region, harness.data);
     cleanup.verify(harness.region).removeRedirect(src(id));
     cleanup.verify(harness.region).deleteSourceApp(move(id));
+    // The backup made by the data step is not kept for ever (SPEC §10).
+    cleanup.verify(harness.data).deleteBackup(addon(id, DATABASE));
     verifyNoMoreInteractions(harness.region, harness.data);
     assertEquals(MigrationStatus.DONE, closed.status());
     assertEquals(Phase.CLEANUP, closed.phase());

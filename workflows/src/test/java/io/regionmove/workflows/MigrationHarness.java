@@ -9,6 +9,8 @@ import io.regionmove.activities.BackupResult;
 import io.regionmove.activities.CheckResult;
 import io.regionmove.activities.DataActivities;
 import io.regionmove.activities.LiveDataActivities;
+import io.regionmove.activities.NotificationActivities;
+import io.regionmove.activities.NotifyResult;
 import io.regionmove.activities.RedirectResult;
 import io.regionmove.activities.RegionActivities;
 import io.regionmove.activities.SourceCheck;
@@ -66,6 +68,7 @@ final class MigrationHarness {
   final RegionActivities region;
   final DataActivities data;
   final LiveDataActivities live;
+  final NotificationActivities notifications;
 
   MigrationHarness(TestWorkflowEnvironment env) {
     this.env = env;
@@ -83,6 +86,8 @@ final class MigrationHarness {
         mock(
             LiveDataActivities.class,
             withSettings().withoutAnnotations().defaultAnswer(stepResults));
+    this.notifications = mock(NotificationActivities.class, withSettings().withoutAnnotations());
+    when(notifications.notifyStatusChange(any())).thenReturn(new NotifyResult(204));
     when(region.checkSource(any()))
         .thenReturn(
             new SourceCheck(
@@ -107,6 +112,7 @@ final class MigrationHarness {
     Worker migrations = env.newWorker(AppMigrationWorkflow.TASK_QUEUE);
     migrations.registerWorkflowImplementationTypes(
         AppMigrationWorkflowImpl.class, AppMigrationLockWorkflowImpl.class);
+    migrations.registerActivitiesImplementations(notifications);
     for (String name : List.of(SOURCE, DESTINATION)) {
       Worker worker = env.newWorker(AppMigrationWorkflow.regionTaskQueue(name));
       worker.registerActivitiesImplementations(region, data, live);
@@ -125,7 +131,13 @@ final class MigrationHarness {
 
   AppMigrationWorkflow begin(
       String app, String source, String destination, MigrationSettings settings) {
-    String id = UUID.randomUUID().toString();
+    return begin(
+        new MigrationRequest(
+            UUID.randomUUID().toString(), app, null, source, destination, settings));
+  }
+
+  AppMigrationWorkflow begin(MigrationRequest request) {
+    String id = request.migrationId();
     AppMigrationWorkflow workflow =
         client()
             .newWorkflowStub(
@@ -134,8 +146,7 @@ final class MigrationHarness {
                     .setWorkflowId(AppMigrationWorkflow.workflowId(id))
                     .setTaskQueue(AppMigrationWorkflow.TASK_QUEUE)
                     .build());
-    WorkflowClient.start(
-        workflow::run, new MigrationRequest(id, app, null, source, destination, settings));
+    WorkflowClient.start(workflow::run, request);
     return workflow;
   }
 
