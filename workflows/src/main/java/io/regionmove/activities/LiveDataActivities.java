@@ -81,19 +81,18 @@ public interface LiveDataActivities {
   LiveCheckResult verifyBeforeCutover(AddonInput input);
 
   /**
-   * Source region: makes the addon's database refuse writes ({@code default_transaction_read_only})
-   * and ends the app's sessions.
-   */
-  StepResult freezeSourceDatabase(AddonInput input);
-
-  /** Source region, undo of {@link #freezeSourceDatabase}: writes are accepted again. */
-  StepResult unfreezeSourceDatabase(AddonInput input);
-
-  /**
-   * Destination region, with the source refusing writes: writes a marker on the source and waits
-   * until the destination has applied it (every committed write is then there), checks the rows
-   * changed since the last check, sets every sequence at or above the source's, copies the large
-   * objects. A difference is a non-retryable {@code VERIFICATION_FAILED}.
+   * Destination region, the frozen window of a cutover (the source app stopped): makes the source
+   * addon's database refuse writes ({@code default_transaction_read_only}, the app's sessions
+   * ended), writes a marker on the source and waits until the destination has applied it (every
+   * committed write is then there), checks the rows changed since the last check, sets every
+   * sequence at or above the source's, copies the large objects. A difference is a non-retryable
+   * {@code VERIFICATION_FAILED}; the source stays frozen until the undo.
    */
   CutoverResult catchUp(CutoverInput input);
+
+  /**
+   * Source region, undo of {@link #catchUp}'s freeze: the database accepts writes again (sessions
+   * opened while it refused them are ended, so they come back writable).
+   */
+  StepResult unfreezeSourceDatabase(AddonInput input);
 }

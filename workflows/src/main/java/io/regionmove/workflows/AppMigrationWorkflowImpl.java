@@ -329,6 +329,9 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     String host = URI.create(redirect.url()).getHost();
     progress.cnames().clear();
     source.customDomains().forEach(domain -> progress.cnames().add(new CnameChange(domain, host)));
+    if (replicating) {
+      live.finish();
+    }
   }
 
   /** Remembers the source formation once, then stops the source; undo restarts it with it. */

@@ -125,15 +125,20 @@ final class LiveDataMoves {
 
   /**
    * The cutover up to the destination app's start: the full check at a consistent point while the
-   * source still accepts writes, then the source stopped ({@code stopSource}) and its databases
-   * frozen, the destination caught up and checked for what changed since, the replication dropped.
+   * source still accepts writes, then the source stopped ({@code stopSource}), its databases
+   * frozen, the destination caught up and checked for what changed since. The replication is
+   * dropped by {@link #finish} once the destination app runs: the source refuses writes by then, so
+   * nothing is left to replicate, and the drops stay out of the time the app cannot write.
    */
   void cutOver(Runnable stopSource) {
     Map<String, String> slots = new HashMap<>();
     forEach(replicated, addon -> slots.put(addon.id(), checkBeforeCutover(addon)));
     stopSource.run();
-    forEach(replicated, this::freeze);
     forEach(replicated, addon -> catchUp(addon, slots.get(addon.id())));
+  }
+
+  /** After the cutover: drops the subscriptions, then the source's publications and slots. */
+  void finish() {
     forEach(replicated, this::dropReplication);
   }
 
@@ -246,7 +251,7 @@ final class LiveDataMoves {
     return result.verificationSlot();
   }
 
-  private void freeze(Addon addon) {
+  private void catchUp(Addon addon, String verificationSlot) {
     String src = request.source();
     String label = label(addon);
     AddonInput input = input(addon);
@@ -255,21 +260,14 @@ final class LiveDataMoves {
         "Let the database of " + label + " accept writes again",
         () -> calls.liveUndo(src, "unfreeze database of " + label).unfreezeSourceDatabase(input));
     progress.step(
-        "Make the database of " + label + " refuse writes",
-        () -> calls.liveForward(src, "freeze database of " + label).freezeSourceDatabase(input));
-  }
-
-  private void catchUp(Addon addon, String verificationSlot) {
-    String label = label(addon);
-    progress.step(
-        "Catch up "
+        "Make the database of "
             + label
-            + ": every committed write, the rows changed since the check,"
-            + " sequences, large objects",
+            + " refuse writes, then catch up: every committed write, the rows changed since the"
+            + " check, sequences, large objects",
         () ->
             calls
                 .live(request.destination(), "catch up " + label)
-                .catchUp(new CutoverInput(input(addon), verificationSlot)),
+                .catchUp(new CutoverInput(input, verificationSlot)),
         CutoverResult::logs);
   }
 

@@ -133,12 +133,11 @@ class LiveMigrationWorkflowTest {
     order.verify(harness.live).watchReplication(any());
     order.verify(harness.live).verifyBeforeCutover(any());
     order.verify(harness.region).stopApp(source());
-    order.verify(harness.live).freezeSourceDatabase(any());
     order.verify(harness.live).catchUp(argThat(c -> "rm_x_v0".equals(c.verificationSlot())));
-    order.verify(harness.live).stopReplication(any());
-    order.verify(harness.live).stopReplicationSource(any());
     order.verify(harness.region).startApp(argThat(s -> s.app().region().equals(DESTINATION)));
     order.verify(harness.region).redirectSource(any());
+    order.verify(harness.live).stopReplication(any());
+    order.verify(harness.live).stopReplicationSource(any());
     verify(harness.live, never()).checkLiveSource(argThat(a -> a.addon().equals(LOGS)));
     Step watch =
         done.steps().stream()
@@ -171,7 +170,7 @@ class LiveMigrationWorkflowTest {
     order.verify(harness.region).deprovisionAddon(argThat(a -> a.addon().equals(DATABASE)));
     order.verify(harness.region).unfreezeSource(any());
     verify(harness.region, never()).stopApp(any());
-    verify(harness.live, never()).freezeSourceDatabase(any());
+    verify(harness.live, never()).catchUp(any());
     verify(harness.region, never()).startApp(any());
     harness.saveHistory(workflow, "live-abort-while-replicating");
   }
@@ -215,7 +214,7 @@ class LiveMigrationWorkflowTest {
         failed.errors().stream().anyMatch(e -> e.contains("public.orders")),
         failed.errors().toString());
     verify(harness.region, never()).stopApp(any());
-    verify(harness.live, never()).freezeSourceDatabase(any());
+    verify(harness.live, never()).catchUp(any());
 
     Migration aborted = workflow.abort();
     assertEquals(MigrationStatus.ABORTED, aborted.status());

@@ -6,6 +6,7 @@ import io.regionmove.activities.AddonInput;
 import io.regionmove.activities.CutoverInput;
 import io.regionmove.activities.CutoverResult;
 import io.regionmove.activities.StepResult;
+import io.regionmove.activities.data.DataProgress;
 import io.regionmove.activities.data.Heartbeat;
 import io.regionmove.activities.data.postgres.PostgresUrl;
 import io.regionmove.activities.data.postgres.TableName;
@@ -45,26 +46,14 @@ final class Cutover {
     this.executor = executor;
   }
 
-  StepResult freeze(AddonInput input) {
-    String addonId = input.addon().id();
-    return guard(
-        () -> {
-          PostgresUrl url = regions.sourceUrl(input);
-          try (Connection c = Sql.connect(url)) {
-            Sql.execute(
-                c,
-                "alter database "
-                    + TableName.quote(url.database())
-                    + " set default_transaction_read_only = on");
-            int ended = endClientSessions(c);
-            return StepResult.of(
-                "The database of addon "
-                    + addonId
-                    + " refuses writes; "
-                    + ended
-                    + " sessions of the app were ended.");
-          }
-        });
+  /** Makes the source database refuse writes and ends the app's sessions; how many ended. */
+  private static int freeze(Connection source, PostgresUrl url) throws SQLException {
+    Sql.execute(
+        source,
+        "alter database "
+            + TableName.quote(url.database())
+            + " set default_transaction_read_only = on");
+    return endClientSessions(source);
   }
 
   StepResult unfreeze(AddonInput input) {
@@ -104,16 +93,32 @@ final class Cutover {
     String addonId = input.addon().id();
     return guard(
         () -> {
-          long started = System.nanoTime();
           RegionClient destination = regions.destination(input);
           RegionAddon made = regions.requireDestinationAddon(input);
           String app = input.move().newName();
           List<String> logs = new ArrayList<>();
-          try (Connection source = Sql.connect(regions.sourceUrl(input));
+          PostgresUrl sourceUrl = regions.sourceUrl(input);
+          try (Connection source = Sql.connect(sourceUrl);
               Connection target = Sql.connect(regions.destinationUrl(input))) {
             ConsistentCheck.requireHealthy(addonId, destination, app, made, source, target);
+            long frozenAt = System.nanoTime();
+            int ended = freeze(source, sourceUrl);
             String token = Marker.write(source);
-            Marker.await(target, token, Duration.ofMillis(5), options.catchUpTimeout(), () -> {});
+            long checkEvery = Duration.ofSeconds(1).toNanos();
+            long[] nextCheck = {System.nanoTime() + checkEvery};
+            Marker.await(
+                target,
+                token,
+                Duration.ofMillis(5),
+                options.catchUpTimeout(),
+                () -> {
+                  heartbeat.beatIfDue(() -> new DataProgress(addonId, "catching up", 0, 0, 0));
+                  if (System.nanoTime() > nextCheck[0]) {
+                    // A subscription stopped by an error would never bring the marker.
+                    nextCheck[0] = System.nanoTime() + checkEvery;
+                    requireEnabled(addonId, destination, app, made);
+                  }
+                });
             long caughtUp = System.nanoTime();
             Map<TableName, LiveTable> tables = new LinkedHashMap<>();
             LiveCatalog.tables(source).forEach(t -> tables.put(t.name(), t));
@@ -143,20 +148,35 @@ final class Cutover {
             logs.add(
                 String.format(
                     Locale.ROOT,
-                    "Addon %s caught up in %.0f ms; %,d changed rows equal on both sides (%.0f ms);"
+                    "The database of addon %s refuses writes (%d sessions of the app ended); caught"
+                        + " up in %.0f ms; %,d changed rows equal on both sides (%.0f ms);"
                         + " %d sequences at or above the source's; %d large objects copied"
                         + " (%.0f ms in all)",
                     addonId,
-                    (caughtUp - started) / 1e6,
+                    ended,
+                    (caughtUp - frozenAt) / 1e6,
                     outcome.rows(),
                     (checked - caughtUp) / 1e6,
                     sequences,
                     largeObjects,
-                    (System.nanoTime() - started) / 1e6));
+                    (System.nanoTime() - frozenAt) / 1e6));
             log.info("{}", logs.get(0));
             return new CutoverResult(outcome.rows(), sequences, largeObjects, logs);
           }
         });
+  }
+
+  private static void requireEnabled(
+      String addonId, RegionClient destination, String app, RegionAddon made) {
+    boolean enabled =
+        destination.findReplication(app, made.id()).map(r -> r.enabled()).orElse(false);
+    if (!enabled) {
+      throw LiveFailures.refused(
+          "The replication of addon "
+              + addonId
+              + " stopped during the cutover: abort the migration (the source will accept writes"
+              + " again).");
+    }
   }
 
   /** Sets each destination sequence at or above the source's last value. */

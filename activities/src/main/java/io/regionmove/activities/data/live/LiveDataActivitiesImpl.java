@@ -103,11 +103,6 @@ public final class LiveDataActivitiesImpl implements LiveDataActivities {
   }
 
   @Override
-  public StepResult freezeSourceDatabase(AddonInput input) {
-    return cutover.freeze(postgresql(input));
-  }
-
-  @Override
   public StepResult unfreezeSourceDatabase(AddonInput input) {
     return cutover.unfreeze(postgresql(input));
   }
