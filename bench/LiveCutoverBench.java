@@ -133,6 +133,9 @@ public class LiveCutoverBench {
       if (step.phase() == Phase.FINALIZE || step.phase() == Phase.DATA) {
         long ms = Duration.between(step.startedAt(), step.finishedAt()).toMillis();
         steps.add(ms + " ms " + step.name());
+        if (step.name().startsWith("Check ") || step.name().startsWith("Make the database")) {
+          step.logs().forEach(l -> steps.add("    " + l));
+        }
       }
       for (String log : step.logs()) {
         Matcher m = copied.matcher(log);
@@ -191,6 +194,7 @@ public class LiveCutoverBench {
     private final AtomicLong historyId = new AtomicLong(-1);
     private volatile boolean running = true;
     private final int branches;
+    private int failures;
 
     Writer(SandboxRegion source, SandboxRegion destination, String app, int tps) throws SQLException {
       this.source = source;
@@ -262,6 +266,9 @@ public class LiveCutoverBench {
             acks.add(new long[] {System.nanoTime(), serving.equals(SOURCE) ? 0 : 1, hid});
           }
         } catch (SQLException e) {
+          if (failures++ < 3) {
+            System.err.println("writer: " + serving + ": " + e.getMessage());
+          }
           close(c);
           c = null;
           connectedTo = null;

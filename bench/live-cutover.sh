@@ -35,7 +35,7 @@ CP="$ROOT/worker/target/test-classes:$ROOT/worker/target/classes:$(cat "$WORK/cl
 
 echo "== SIZE_GB=$SIZE_GB TPS=$TPS RUNS=$RUNS ($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 OUT="$WORK/out.txt"
-java -Xmx1g -Dlogback.configurationFile="$ROOT/bench/logback-bench.xml" -cp "$CP" \
+java -Xmx1g -Djdk.httpclient.allowRestrictedHeaders=host -Dlogback.configurationFile="$ROOT/bench/logback-bench.xml" -cp "$CP" \
   "$ROOT/bench/LiveCutoverBench.java" "$SIZE_GB" "$TPS" "$RUNS" "$BIN" | tee "$OUT"
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -164,7 +164,8 @@ class LiveMigrationIT {
     assertEquals(MigrationStatus.DATA_REPLICATING, migration.dataLive().status());
     WorkflowStub untyped = WorkflowStub.fromTyped(migration);
 
-    // The destination app's start comes right after the frozen window: hold it there.
+    // The destination app's start comes right after the frozen window and the source's stop:
+    // hold it there.
     gate.hold("StartApp");
     WorkflowUpdateHandle<Migration> finalize;
     Migration aborted;

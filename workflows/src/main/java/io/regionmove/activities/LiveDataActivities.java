@@ -81,12 +81,12 @@ public interface LiveDataActivities {
   LiveCheckResult verifyBeforeCutover(AddonInput input);
 
   /**
-   * Destination region, the frozen window of a cutover (the source app stopped): makes the source
-   * addon's database refuse writes ({@code default_transaction_read_only}, the app's sessions
-   * ended), writes a marker on the source and waits until the destination has applied it (every
-   * committed write is then there), checks the rows changed since the last check, sets every
-   * sequence at or above the source's, copies the large objects. A difference is a non-retryable
-   * {@code VERIFICATION_FAILED}; the source stays frozen until the undo.
+   * Destination region, the frozen window of a cutover (the source app is stopped right after):
+   * makes the source addon's database refuse writes ({@code default_transaction_read_only}, the
+   * app's sessions ended), writes a marker on the source and waits until the destination has
+   * applied it (every committed write is then there), checks the rows changed since the last check,
+   * sets every sequence at or above the source's, copies the large objects. A difference is a
+   * non-retryable {@code VERIFICATION_FAILED}; the source stays frozen until the undo.
    */
   CutoverResult catchUp(CutoverInput input);
 

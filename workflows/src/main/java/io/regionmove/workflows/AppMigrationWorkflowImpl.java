@@ -294,7 +294,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     String dst = request.destination();
     if (replicating && !dataMigrated) {
       live.stopWatching();
-      live.cutOver(this::stopSource);
+      live.cutOver(this::rememberFormation, this::stopSource);
       dataMigrated = true;
     }
     if (!dataMigrated) {
@@ -337,13 +337,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   /** Remembers the source formation once, then stops the source; undo restarts it with it. */
   private void stopSource() {
     String src = request.source();
-    if (sourceFormation == null) {
-      sourceFormation =
-          progress.step(
-              "Read formation of " + request.app(),
-              () -> calls.region(src, "read source formation").readFormation(sourceApp),
-              f -> List.of(describe(f)));
-    }
+    rememberFormation();
     Formation formation = sourceFormation;
     compensations.register(
         "restart-source",
@@ -355,6 +349,18 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     progress.step(
         "Stop source app " + request.app(),
         () -> calls.region(src, "stop source app").stopApp(sourceApp));
+  }
+
+  /** Reads the source's formation the first time, for the undo that restarts it. */
+  private void rememberFormation() {
+    if (sourceFormation == null) {
+      sourceFormation =
+          progress.step(
+              "Read formation of " + request.app(),
+              () ->
+                  calls.region(request.source(), "read source formation").readFormation(sourceApp),
+              f -> List.of(describe(f)));
+    }
   }
 
   /** After done: keep the redirect for its window, then remove it and delete the old app. */

@@ -125,16 +125,22 @@ final class LiveDataMoves {
 
   /**
    * The cutover up to the destination app's start: the full check at a consistent point while the
-   * source still accepts writes, then the source stopped ({@code stopSource}), its databases
-   * frozen, the destination caught up and checked for what changed since. The replication is
-   * dropped by {@link #finish} once the destination app runs: the source refuses writes by then, so
-   * nothing is left to replicate, and the drops stay out of the time the app cannot write.
+   * source still accepts writes; then the source's databases frozen and the destination caught up
+   * and checked for what changed since, and the source app stopped ({@code stopSource}). Writes
+   * stop being accepted at the freeze: what the catch-up needs (the regions' answers, sessions, the
+   * subscription's health) is ready before it, and the app is stopped after it, so a catch-up that
+   * finds a difference leaves the source app running. The replication is dropped by {@link #finish}
+   * once the destination app runs: the source refuses writes by then, so nothing is left to
+   * replicate, and the drops stay out of the time writes are refused.
+   *
+   * @param beforeFreeze reads what an undo of {@code stopSource} needs, while writes go on
    */
-  void cutOver(Runnable stopSource) {
+  void cutOver(Runnable beforeFreeze, Runnable stopSource) {
     Map<String, String> slots = new HashMap<>();
     forEach(replicated, addon -> slots.put(addon.id(), checkBeforeCutover(addon)));
-    stopSource.run();
+    beforeFreeze.run();
     forEach(replicated, addon -> catchUp(addon, slots.get(addon.id())));
+    stopSource.run();
   }
 
   /** After the cutover: drops the subscriptions, then the source's publications and slots. */

@@ -132,8 +132,9 @@ class LiveMigrationWorkflowTest {
     order.verify(harness.live).startReplication(any());
     order.verify(harness.live).watchReplication(any());
     order.verify(harness.live).verifyBeforeCutover(any());
-    order.verify(harness.region).stopApp(source());
+    order.verify(harness.region).readFormation(any());
     order.verify(harness.live).catchUp(argThat(c -> "rm_x_v0".equals(c.verificationSlot())));
+    order.verify(harness.region).stopApp(source());
     order.verify(harness.region).startApp(argThat(s -> s.app().region().equals(DESTINATION)));
     order.verify(harness.region).redirectSource(any());
     order.verify(harness.live).stopReplication(any());
@@ -176,7 +177,8 @@ class LiveMigrationWorkflowTest {
   }
 
   @Test
-  void abortDuringTheCutoverUnfreezesRestartsAndDropsTheReplication() throws Exception {
+  void abortDuringTheFrozenWindowUnfreezesAndDropsTheReplicationTheAppNeverStopped()
+      throws Exception {
     CountDownLatch catchingUp = new CountDownLatch(1);
     when(harness.live.catchUp(any())).thenAnswer(heartbeatUntilCancelled(catchingUp));
     AppMigrationWorkflow workflow = replicating();
@@ -190,11 +192,12 @@ class LiveMigrationWorkflowTest {
     assertEquals(MigrationStatus.ABORTED, finalize.getResult(30, TimeUnit.SECONDS).status());
     InOrder order = inOrder(harness.region, harness.live);
     order.verify(harness.live).unfreezeSourceDatabase(any());
-    order.verify(harness.region).startApp(sourceStart());
     order.verify(harness.live).stopReplication(any());
     order.verify(harness.live).stopReplicationSource(any());
     order.verify(harness.region).deprovisionAddon(argThat(a -> a.addon().equals(DATABASE)));
     verify(harness.region, never()).redirectSource(any());
+    verify(harness.region, never()).stopApp(any());
+    verify(harness.region, never()).startApp(sourceStart());
   }
 
   @Test

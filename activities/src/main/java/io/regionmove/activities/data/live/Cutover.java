@@ -123,6 +123,7 @@ final class Cutover {
             Map<TableName, LiveTable> tables = new LinkedHashMap<>();
             LiveCatalog.tables(source).forEach(t -> tables.put(t.name(), t));
             ChangedRows changed = ChangedRows.read(source, in.verificationSlot(), null, tables);
+            long read = System.nanoTime();
             if (!changed.unknownTables().isEmpty()) {
               throw LiveFailures.differs(
                   "Tables were added to addon "
@@ -149,14 +150,15 @@ final class Cutover {
                 String.format(
                     Locale.ROOT,
                     "The database of addon %s refuses writes (%d sessions of the app ended); caught"
-                        + " up in %.0f ms; %,d changed rows equal on both sides (%.0f ms);"
-                        + " %d sequences at or above the source's; %d large objects copied"
-                        + " (%.0f ms in all)",
+                        + " up in %.0f ms; %,d changed rows (read in %.0f ms) equal on both sides"
+                        + " (%.0f ms); %d sequences at or above the source's; %d large objects"
+                        + " copied (%.0f ms in all)",
                     addonId,
                     ended,
                     (caughtUp - frozenAt) / 1e6,
                     outcome.rows(),
-                    (checked - caughtUp) / 1e6,
+                    (read - caughtUp) / 1e6,
+                    (checked - read) / 1e6,
                     sequences,
                     largeObjects,
                     (System.nanoTime() - frozenAt) / 1e6));

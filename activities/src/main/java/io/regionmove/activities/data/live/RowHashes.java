@@ -68,37 +68,51 @@ final class RowHashes {
     return hashes;
   }
 
+  /**
+   * One query for a batch of keys: a lateral lookup per key, so each row is found through the key's
+   * index whatever the table's size.
+   */
   private static void lookUp(
       Connection c, LiveTable table, List<List<String>> keys, Map<List<String>, Long> into)
       throws SQLException {
     List<String> columns = table.keyColumns();
     StringBuilder select = new StringBuilder("select ");
-    StringBuilder tuple = new StringBuilder("(");
     StringBuilder arrays = new StringBuilder();
+    StringBuilder names = new StringBuilder();
+    StringBuilder match = new StringBuilder();
     for (int i = 0; i < columns.size(); i++) {
-      String column = ROW + "." + TableName.quote(columns.get(i));
-      select.append(column).append("::text, ");
-      tuple.append(i == 0 ? "" : ", ").append(column);
+      String column = TableName.quote(columns.get(i));
+      select.append(ROW).append(".").append(column).append("::text, ");
       arrays
           .append(i == 0 ? "" : ", ")
           .append("?::text[]::")
           .append(table.keyTypes().get(i))
           .append("[]");
+      names.append(i == 0 ? "" : ", ").append("k").append(i);
+      match
+          .append(i == 0 ? "" : " and ")
+          .append(ROW)
+          .append(".")
+          .append(column)
+          .append(" = \"regionmove key\".k")
+          .append(i);
     }
-    tuple.append(")");
     String sql =
         select
             + "hashtextextended("
             + ROW
-            + "::text, 0) from "
+            + "::text, 0) from unnest("
+            + arrays
+            + ") as \"regionmove key\"("
+            + names
+            + ") cross join lateral (select * from "
             + table.name().sql()
             + " as "
             + ROW
             + " where "
-            + tuple
-            + " in (select * from unnest("
-            + arrays
-            + "))";
+            + match
+            + ") as "
+            + ROW;
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < columns.size(); i++) {
         String[] values = new String[keys.size()];
