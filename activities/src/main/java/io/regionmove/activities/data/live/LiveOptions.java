@@ -32,8 +32,8 @@ public record LiveOptions(
         16L << 20,
         Duration.ofMinutes(10),
         Duration.ofMinutes(10),
-        4,
-        2_000,
+        5,
+        800,
         64L << 20);
   }
 
