@@ -79,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
     try (DevStack stack =
         DevStack.start(
             new DevStack.Options(
-                dir, temporalPort, uiPort, apiPortBase, embeddedTemporal, APP, rows),
+                dir, temporalPort, uiPort, apiPortBase, embeddedTemporal, APP, rows, false),
             console)) {
       stack.describe(console);
       code = migrate(stack, console);

@@ -27,7 +27,9 @@ final class DevCommand implements Callable<Integer> {
       names = "--temporal-port",
       paramLabel = "PORT",
       defaultValue = "7233",
-      description = "Temporal's gRPC port, 0 for a free one (default: ${DEFAULT-VALUE}).")
+      description =
+          "Temporal's gRPC port, 0 for a free one (default: ${DEFAULT-VALUE}); unused when"
+              + " TEMPORAL_ADDRESS names a server.")
   int temporalPort;
 
   @Option(
@@ -69,7 +71,8 @@ final class DevCommand implements Callable<Integer> {
                 apiPortBase,
                 embeddedTemporal,
                 "my-app",
-                rows),
+                rows,
+                useTemporalAddress()),
             console);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -85,5 +88,13 @@ final class DevCommand implements Callable<Integer> {
     console.println("regionmove dev is ready; press Ctrl-C to stop.");
     stopped.await();
     return ExitCodes.OK;
+  }
+
+  /**
+   * With TEMPORAL_ADDRESS set, dev uses that server (a cluster, Temporal Cloud) instead of its own.
+   */
+  private static boolean useTemporalAddress() {
+    String address = System.getenv("TEMPORAL_ADDRESS");
+    return address != null && !address.isBlank();
   }
 }

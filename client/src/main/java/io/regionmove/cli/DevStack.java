@@ -38,6 +38,8 @@ final class DevStack implements AutoCloseable {
    * @param temporalPort 0 for a free port
    * @param uiPort Temporal Web's port; 0 for a free one
    * @param apiPortBase the first region's port, the second's is the next; 0 for free ports
+   * @param externalTemporal use the server the SDK's environment names ({@code TEMPORAL_ADDRESS})
+   *     instead of starting one; the two ports and {@code embeddedTemporal} are then unused
    */
   record Options(
       Path home,
@@ -46,7 +48,8 @@ final class DevStack implements AutoCloseable {
       int apiPortBase,
       boolean embeddedTemporal,
       String sampleApp,
-      int rows) {}
+      int rows,
+      boolean externalTemporal) {}
 
   private static final Logger log = LoggerFactory.getLogger(DevStack.class);
 
@@ -80,10 +83,15 @@ final class DevStack implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create " + home + ": " + e.getMessage(), e);
     }
-    int temporalPort = options.temporalPort() == 0 ? FreePorts.find() : options.temporalPort();
-    int uiPort = options.uiPort() == 0 ? FreePorts.find() : options.uiPort();
-    console.println("Starting Temporal on 127.0.0.1:" + temporalPort + " ...");
-    temporal = DevTemporal.start(home, temporalPort, uiPort, options.embeddedTemporal());
+    if (options.externalTemporal()) {
+      console.println("Connecting to the Temporal server named by TEMPORAL_ADDRESS ...");
+      temporal = DevTemporal.external();
+    } else {
+      int temporalPort = options.temporalPort() == 0 ? FreePorts.find() : options.temporalPort();
+      int uiPort = options.uiPort() == 0 ? FreePorts.find() : options.uiPort();
+      console.println("Starting Temporal on 127.0.0.1:" + temporalPort + " ...");
+      temporal = DevTemporal.start(home, temporalPort, uiPort, options.embeddedTemporal());
+    }
     started.push(temporal);
 
     String pgUrl = System.getenv(LocalPostgres.PG_URL_ENV);
@@ -193,6 +201,8 @@ final class DevStack implements AutoCloseable {
             + ")");
     if (temporal.hasWeb()) {
       console.println("  Temporal Web:  " + temporal.webUrl());
+    } else if (options.externalTemporal()) {
+      console.println("  Temporal Web:  the one serving that server, if any (dev starts none)");
     } else {
       console.println(
           "  Temporal Web:  not available with the in-JVM test server; install the temporal CLI"

@@ -1,5 +1,6 @@
 package io.regionmove.cli;
 
+import io.grpc.StatusRuntimeException;
 import io.regionmove.worker.TemporalClients;
 import io.regionmove.worker.TemporalUnreachableException;
 import io.regionmove.worker.dev.TemporalDevServer;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Temporal server of the dev stack: the {@code temporal} CLI's dev server as a child process
  * (Temporal Web included, state in {@code <home>/temporal.db}) when the CLI is installed, else the
- * SDK's in-memory test server bound to the port (no Web UI, no visibility queries).
+ * SDK's in-memory test server bound to the port (no Web UI, no visibility queries); or, with {@code
+ * TEMPORAL_ADDRESS} set, a server started elsewhere (a cluster, Temporal Cloud).
  */
 final class DevTemporal implements AutoCloseable {
 
@@ -60,20 +62,47 @@ final class DevTemporal implements AutoCloseable {
     }
   }
 
+  /**
+   * The server the SDK's environment configuration names ({@code TEMPORAL_ADDRESS}, TLS and API key
+   * variables), started elsewhere: nothing is started here. Registers regionmove's search
+   * attributes when they are missing.
+   */
+  static DevTemporal external() {
+    WorkflowClient client = TemporalClients.fromEnvironment();
+    String address = client.getWorkflowServiceStubs().getOptions().getTarget();
+    try {
+      TemporalClients.registerSearchAttributes(client);
+    } catch (StatusRuntimeException e) {
+      client.getWorkflowServiceStubs().shutdownNow();
+      throw new CliException(
+          ExitCodes.UNREACHABLE,
+          "Cannot register the search attributes on the Temporal server at "
+              + address
+              + " ("
+              + e.getStatus().getCode()
+              + "); register them with `temporal operator search-attribute create`.",
+          e);
+    }
+    return new DevTemporal(address, null, null, client);
+  }
+
   String address() {
     return address;
   }
 
-  /** Temporal Web's URL, or null with the in-JVM test server. */
+  /** Temporal Web's URL, or null with the in-JVM test server or an external server. */
   String webUrl() {
     return devServer == null ? null : devServer.webUrl().orElse(null);
   }
 
   /** Which server runs, for the dev stack's summary (tests check it says the Temporal CLI). */
   String description() {
-    return devServer != null
-        ? "Temporal CLI dev server, pid " + devServer.pid()
-        : "in-JVM Temporal test server: no Temporal Web, no visibility queries";
+    if (devServer != null) {
+      return "Temporal CLI dev server, pid " + devServer.pid();
+    }
+    return testServer != null
+        ? "in-JVM Temporal test server: no Temporal Web, no visibility queries"
+        : "the server named by TEMPORAL_ADDRESS, not started by regionmove dev";
   }
 
   boolean hasWeb() {

@@ -57,11 +57,23 @@ final class InputChecks {
     return value;
   }
 
+  static String batchId(String value) {
+    if (value == null
+        || !value.startsWith("batch-")
+        || !UUID.matcher(value.substring("batch-".length())).matches()) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          shown(value)
+              + " is not a batch id; use the id (batch- and a UUID) that migration-batch printed.");
+    }
+    return value;
+  }
+
   /**
    * The value quoted, cut to a readable length, control characters shown as '?' so stderr stays one
    * line.
    */
-  private static String shown(String value) {
+  static String shown(String value) {
     if (value == null) {
       return "''";
     }

@@ -1,14 +1,19 @@
 package io.regionmove.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.regionmove.client.MigrationClient;
 import io.regionmove.client.MigrationClient.PendingActivity;
 import io.regionmove.client.MigrationClient.Step;
 import io.regionmove.client.MigrationClient.StepHandle;
+import io.regionmove.model.Addon;
 import io.regionmove.model.CnameChange;
+import io.regionmove.model.DataHandling;
 import io.regionmove.model.Migration;
+import io.regionmove.model.MigrationPlan;
 import io.regionmove.model.MigrationSettings;
 import io.regionmove.model.MigrationStatus;
+import io.regionmove.model.Phase;
 import io.regionmove.model.ScheduledStep;
 import io.regionmove.model.StepStatus;
 import io.regionmove.regionapi.Json;
@@ -17,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -60,8 +66,20 @@ final class MigrationActions {
   /** As {@link #create(String, String, String, String)}, telling {@code webhooks} of changes. */
   Migration create(
       String app, String source, String destination, String newName, List<String> webhooks) {
+    return create(app, source, destination, newName, webhooks, List.of());
+  }
+
+  /** Telling {@code webhooks} of changes; the user moves the data of addons {@code manualData}. */
+  Migration create(
+      String app,
+      String source,
+      String destination,
+      String newName,
+      List<String> webhooks,
+      List<String> manualData) {
     String id =
-        client.create(app, source, destination, newName, settingsFromEnvironment(), webhooks);
+        client.create(
+            app, source, destination, newName, settingsFromEnvironment(), webhooks, manualData);
     if (!json) {
       console.println("Migration ID: " + id);
       console.println("Migrating app: " + app);
@@ -75,8 +93,12 @@ final class MigrationActions {
       }
     }
     ProgressPrinter progress = new ProgressPrinter(console, 0);
-    Migration migration =
-        client.awaitPreflight(id, m -> showProgress(progress, m), PREFLIGHT_TIMEOUT);
+    Migration migration;
+    try (InterruptNotice notice =
+        new InterruptNotice(
+            console, progress, "the preflight", NextCommands.follow(source, app, id))) {
+      migration = client.awaitPreflight(id, m -> showProgress(progress, m), PREFLIGHT_TIMEOUT);
+    }
     progress.update(migration);
     progress.finish();
     return migration;
@@ -102,6 +124,7 @@ final class MigrationActions {
     if (!json) {
       console.println("The migration cannot go ahead:");
       m.checks().forEach(c -> console.println("  - " + c));
+      printManualDataHint(m);
       running.ifPresent(
           r -> {
             console.println("Running migration: " + r);
@@ -112,23 +135,99 @@ final class MigrationActions {
           });
     }
     if (running.isPresent()) {
-      console.error(
-          "App "
-              + m.app()
-              + " in "
-              + m.source()
-              + " already has a migration in progress ("
-              + running.get()
-              + "); finish or abort it first.");
+      console.error(inProgress(m.app(), m.source(), running.get()));
     } else {
-      String first = m.checks().isEmpty() ? "the preflight checks failed" : m.checks().get(0);
-      String more =
-          m.checks().size() > 1
-              ? " (and " + (m.checks().size() - 1) + " more check(s) listed above)"
-              : "";
-      console.error("The migration cannot go ahead: " + stripDot(first) + more + ".");
+      console.error(cannotGoAhead(m.checks()));
     }
     return ExitCodes.FAILED;
+  }
+
+  /**
+   * Runs a dry run (SPEC §10): every preflight check, then the plan, then {@value
+   * DryRunReport#NOTHING_CREATED}; the exit code (0 when the app can be migrated). A migration of
+   * the app in progress is one more failed check, as it would refuse a create.
+   */
+  int dryRun(
+      String app,
+      String source,
+      String destination,
+      String newName,
+      List<String> manualData,
+      boolean live) {
+    if (!json) {
+      console.println(
+          "Dry run of the migration of app "
+              + app
+              + " from "
+              + source
+              + " to "
+              + destination
+              + (live ? " with live data mode" : "")
+              + ":");
+    }
+    MigrationPlan plan;
+    try {
+      plan =
+          client.dryRun(
+              app, source, destination, newName, manualData, live, settingsFromEnvironment());
+    } catch (IllegalStateException e) {
+      throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
+    }
+    Migration preflight = plan.preflight();
+    List<String> failed = new ArrayList<>(preflight.checks());
+    client
+        .runningMigrationOf(app, source)
+        .ifPresent(running -> failed.add(inProgress(app, source, running)));
+    if (json) {
+      ObjectNode shown = Json.mapper().valueToTree(plan);
+      if (failed.size() > preflight.checks().size()) {
+        shown.put("canMigrate", false);
+        ((ObjectNode) shown.get("preflight"))
+            .withArrayProperty("checks")
+            .add(failed.get(failed.size() - 1));
+      }
+      printJson(shown);
+    } else {
+      ProgressPrinter progress = new ProgressPrinter(console, 0);
+      progress.update(preflight);
+      progress.finish();
+      if (plan.move() != null) {
+        new DryRunReport(console).printPlan(preflight, plan.move());
+      }
+      if (failed.isEmpty()) {
+        console.println("Your app can be migrated to the " + destination + " zone.");
+        console.println("To create the migration launch:");
+        console.println("  " + NextCommands.create(preflight));
+      } else {
+        console.println("The migration cannot go ahead:");
+        failed.forEach(c -> console.println("  - " + c));
+        printManualDataHint(preflight);
+      }
+      console.println(DryRunReport.NOTHING_CREATED);
+    }
+    if (failed.isEmpty()) {
+      return ExitCodes.OK;
+    }
+    console.error(cannotGoAhead(failed));
+    return ExitCodes.FAILED;
+  }
+
+  /** The sentence of a refused create: the first failed check, and how many more there are. */
+  private static String cannotGoAhead(List<String> checks) {
+    String first = checks.isEmpty() ? "the preflight checks failed" : checks.get(0);
+    String more =
+        checks.size() > 1 ? " (and " + (checks.size() - 1) + " more check(s) listed above)" : "";
+    return "The migration cannot go ahead: " + stripDot(first) + more + ".";
+  }
+
+  private static String inProgress(String app, String source, String running) {
+    return "App "
+        + app
+        + " in "
+        + source
+        + " already has a migration in progress ("
+        + running
+        + "); finish or abort it first.";
   }
 
   /**
@@ -140,6 +239,18 @@ final class MigrationActions {
     ProgressPrinter progress = new ProgressPrinter(console, before.steps().size());
     StepHandle handle = client.startStep(id, step);
     CompletableFuture<Migration> result = CompletableFuture.supplyAsync(handle::await);
+    try (InterruptNotice notice =
+        new InterruptNotice(
+            console,
+            progress,
+            "the " + step.wireName() + " step",
+            NextCommands.follow(before.source(), before.app(), id))) {
+      return await(id, result, progress);
+    }
+  }
+
+  private Migration await(
+      String id, CompletableFuture<Migration> result, ProgressPrinter progress) {
     while (true) {
       try {
         Migration done = result.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
@@ -198,13 +309,29 @@ final class MigrationActions {
       case PREPARED -> {
         console.println(
             "Application on region '" + m.destination() + "' has been prepared, you can now:");
-        console.println("- migrate the data (optional):");
+        console.println(
+            "- Let us migrate your data to '"
+                + m.destination()
+                + "' newly created databases with:");
         console.println("  " + NextCommands.run(m, "data"));
-        console.println("- or finalize the migration:");
+        console.println("- Handle data migration manually, then finalizing the migration with:");
         console.println("  " + NextCommands.run(m, "finalize"));
       }
       case DATA_MIGRATED -> {
-        console.println("Data has been migrated to the '" + m.destination() + "' region");
+        if (m.addonsMovedByHand().isEmpty()) {
+          console.println("Data has been migrated to the '" + m.destination() + "' region");
+        } else {
+          boolean othersMoved =
+              m.addons().stream()
+                  .anyMatch(a -> a.handlingWith(m.manualData()) == DataHandling.ENGINE);
+          console.println(
+              (othersMoved
+                      ? "The data of the other addons has been migrated to the '"
+                      : "No addon data was moved by regionmove to the '")
+                  + m.destination()
+                  + "' region; these addons were provisioned empty:");
+          printMovedByHand(m);
+        }
         console.println("To finalize the migration launch:");
         console.println("  " + NextCommands.run(m, "finalize"));
       }
@@ -227,6 +354,11 @@ final class MigrationActions {
           console.println(
               "CNAME record of " + cname.domain() + " should be changed to " + cname.host());
         }
+        printMovedByHand(m);
+        if (m.phase() == Phase.FINALIZE) {
+          console.println("Until the redirect window ends, you can roll back with:");
+          console.println("  " + NextCommands.rollback(m));
+        }
       }
       case ABORTED -> {
         if (!m.errors().isEmpty()) {
@@ -240,19 +372,32 @@ final class MigrationActions {
         console.println("You can retry it with:");
         console.println("  " + NextCommands.create(m));
       }
+      case ROLLED_BACK -> {
+        if (!m.errors().isEmpty()) {
+          console.println("Some backups could not be deleted:");
+          m.errors().forEach(e -> console.println("  - " + e));
+        }
+        console.println(rolledBackLine(m));
+      }
       case ERROR -> {
         console.println("The migration failed because of the following errors:");
         m.errors().forEach(e -> console.println("  - " + e));
-        console.println("Fix the cause, then run the step again:");
-        console.println("  " + NextCommands.rerun(m));
-        console.println("or abort the migration:");
-        console.println("  " + NextCommands.abort(m));
+        if (m.failedPhase() == Phase.ROLLBACK) {
+          console.println(
+              "Fix the cause, then run the rollback again (a rollback cannot be aborted):");
+          console.println("  " + NextCommands.rollback(m));
+        } else {
+          console.println("Fix the cause, then run the step again:");
+          console.println("  " + NextCommands.rerun(m));
+          console.println("or abort the migration:");
+          console.println("  " + NextCommands.abort(m));
+        }
       }
       case PREFLIGHT_ERROR -> {
         console.println("The migration cannot go ahead:");
         m.checks().forEach(c -> console.println("  - " + c));
       }
-      case CREATED, RUNNING, ABORTING -> {
+      case CREATED, RUNNING, ABORTING, ROLLING_BACK -> {
         console.println("The migration is " + m.status() + "; follow it with:");
         console.println("  " + NextCommands.follow(m.source(), m.app(), m.id()));
       }
@@ -271,6 +416,39 @@ final class MigrationActions {
     return code;
   }
 
+  /**
+   * After the failed checks of a refused create: the command that creates the migration with the
+   * refused addons' data moved by hand.
+   */
+  private void printManualDataHint(Migration m) {
+    List<String> refused = m.addonsRefused().stream().map(Addon::id).toList();
+    if (refused.isEmpty()) {
+      return;
+    }
+    console.println(
+        "To move "
+            + (refused.size() == 1 ? "that addon's data" : "those addons' data")
+            + " by hand (the destination "
+            + (refused.size() == 1 ? "addon is" : "addons are")
+            + " provisioned empty), create the migration with:");
+    console.println("  " + NextCommands.create(m, refused));
+  }
+
+  /** One reminder per addon whose data the user moves by hand (SPEC §8). */
+  private void printMovedByHand(Migration m) {
+    for (Addon addon : m.addonsMovedByHand()) {
+      console.println(
+          "Move the data of addon "
+              + addon.provider()
+              + " "
+              + addon.id()
+              + " by hand: "
+              + (addon.handling() == DataHandling.MANUAL
+                  ? "regionmove could not."
+                  : "you chose to with --manual-data."));
+    }
+  }
+
   /** Shows the whole migration, then follows it while a step runs; the exit code. */
   int follow(String id) {
     Migration m = client.status(id);
@@ -283,17 +461,22 @@ final class MigrationActions {
     ProgressPrinter progress = new ProgressPrinter(console, 0);
     showProgress(progress, m, id);
     ScheduledStep waitingFor = showScheduled(null, m);
-    // A scheduled step is followed until it has run: it is what comes next; while data is
-    // replicated the lag shows live, until the cutover or an abort (or Ctrl-C).
-    while (m.status() == MigrationStatus.CREATED
-        || m.status() == MigrationStatus.RUNNING
-        || m.status() == MigrationStatus.ABORTING
-        || m.status() == MigrationStatus.DATA_REPLICATING
-        || m.scheduled() != null) {
-      sleep(POLL);
-      m = client.status(id);
-      showProgress(progress, m, id);
-      waitingFor = showScheduled(waitingFor, m);
+    try (InterruptNotice notice =
+        new InterruptNotice(
+            console, progress, "the migration", NextCommands.follow(m.source(), m.app(), id))) {
+      // A scheduled step is followed until it has run: it is what comes next; while data is
+      // replicated the lag shows live, until the cutover or an abort (or Ctrl-C).
+      while (m.status() == MigrationStatus.CREATED
+          || m.status() == MigrationStatus.RUNNING
+          || m.status() == MigrationStatus.ABORTING
+          || m.status() == MigrationStatus.ROLLING_BACK
+          || m.status() == MigrationStatus.DATA_REPLICATING
+          || m.scheduled() != null) {
+        sleep(POLL);
+        m = client.status(id);
+        showProgress(progress, m, id);
+        waitingFor = showScheduled(waitingFor, m);
+      }
     }
     progress.finish();
     return report(m);
@@ -338,9 +521,25 @@ final class MigrationActions {
     return ExitCodes.OK;
   }
 
+  /**
+   * The line a rollback ends with (README "Rolling back"): {@code The migration '<id>' has been
+   * rolled back: <app> runs again in '<source>' at <url>}.
+   */
+  static String rolledBackLine(Migration m) {
+    return "The migration '"
+        + m.id()
+        + "' has been rolled back: "
+        + m.app()
+        + " runs again in '"
+        + m.source()
+        + "' at "
+        + m.url();
+  }
+
   static int exitCodeOf(Migration m) {
     return switch (m.status()) {
-      case PREFLIGHT_SUCCESS, PREPARED, DATA_MIGRATED, DATA_REPLICATING, DONE -> ExitCodes.OK;
+      case PREFLIGHT_SUCCESS, PREPARED, DATA_MIGRATED, DATA_REPLICATING, DONE, ROLLED_BACK ->
+          ExitCodes.OK;
       case ABORTED -> m.errors().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
       default -> ExitCodes.FAILED;
     };

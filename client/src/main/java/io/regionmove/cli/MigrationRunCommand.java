@@ -152,7 +152,8 @@ final class MigrationRunCommand implements Callable<Integer> {
           List.of(
               "stop the source app (its formation is remembered)",
               "provision each addon in the destination",
-              "back up each PostgreSQL database, restore it in the destination and verify row counts and checksums");
+              "back up the data of each addon regionmove moves (PostgreSQL, Redis), restore it in the destination and verify it (row counts and checksums)",
+              "leave empty the addons whose data you move by hand (--manual-data)");
       case DATA_LIVE ->
           List.of(
               "check that each PostgreSQL database can be replicated (wal_level, slots, keys,"
@@ -169,6 +170,14 @@ final class MigrationRunCommand implements Callable<Integer> {
           List.of(
               "undo every step done so far, last first",
               "restart and unfreeze the source app, delete the destination app and its addons");
+      case ROLLBACK ->
+          List.of(
+              "stop the destination app",
+              "copy each database moved by the data step back into the source addon (its content"
+                  + " is replaced by the destination's) and verify row counts and checksums",
+              "remove the redirect, unfreeze the source app and start it with its formation",
+              "delete the destination app and its addons, then the migration's backups",
+              "a rollback cannot be aborted once started");
     };
   }
 }

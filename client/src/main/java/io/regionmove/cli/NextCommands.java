@@ -2,6 +2,9 @@ package io.regionmove.cli;
 
 import io.regionmove.model.Migration;
 import io.regionmove.model.Phase;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The commands a person pastes next, built from the migration so they name the right app and
@@ -45,13 +48,30 @@ final class NextCommands {
     return base(m) + " migration-abort " + m.id();
   }
 
+  static String rollback(Migration m) {
+    return base(m) + " migration-rollback " + m.id();
+  }
+
   static String follow(String region, String app, String id) {
     return base(region, app) + " migration-follow " + id;
   }
 
+  /** The migration-create command of {@code m}, with its {@code --manual-data} ids. */
   static String create(Migration m) {
+    return create(m, List.of());
+  }
+
+  /**
+   * The migration-create command of {@code m}, moving the data of {@code moreManual} by hand too.
+   */
+  static String create(Migration m, List<String> moreManual) {
     String rename =
         m.newName() != null && !m.newName().equals(m.app()) ? " --new-name " + m.newName() : "";
-    return base(m) + " migration-create --to " + m.destination() + rename;
+    Set<String> manual = new LinkedHashSet<>(m.manualData());
+    manual.addAll(moreManual);
+    StringBuilder command =
+        new StringBuilder(base(m) + " migration-create --to " + m.destination() + rename);
+    manual.forEach(id -> command.append(" --manual-data ").append(id));
+    return command.toString();
   }
 }

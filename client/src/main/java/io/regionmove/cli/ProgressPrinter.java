@@ -54,6 +54,7 @@ final class ProgressPrinter {
   private int plainHeader = -1;
   private int tick;
   private int blockLines;
+  private boolean stopped;
 
   /** Shows the steps from index {@code firstStep} on (the ones this command causes). */
   ProgressPrinter(Console console, int firstStep) {
@@ -71,7 +72,10 @@ final class ProgressPrinter {
   }
 
   /** Shows the steps, and under the running ones the progress of {@code pending} activities. */
-  void update(Migration migration, List<PendingActivity> pending) {
+  synchronized void update(Migration migration, List<PendingActivity> pending) {
+    if (stopped) {
+      return;
+    }
     List<Step> steps = migration.steps();
     List<Step> running = new ArrayList<>();
     for (int i = firstStep; i < steps.size(); i++) {
@@ -97,8 +101,14 @@ final class ProgressPrinter {
   }
 
   /** Removes the spinner lines, if any, before other output. */
-  void finish() {
+  synchronized void finish() {
     clearBlock();
+  }
+
+  /** Removes the spinner lines and shows nothing more (the command is being interrupted). */
+  synchronized void stop() {
+    clearBlock();
+    stopped = true;
   }
 
   /**

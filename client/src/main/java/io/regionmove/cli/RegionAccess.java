@@ -1,6 +1,7 @@
 package io.regionmove.cli;
 
 import io.regionmove.activities.config.RegionConfig;
+import io.regionmove.regionapi.RegionAddon;
 import io.regionmove.regionapi.RegionApiException;
 import io.regionmove.regionapi.RegionClient;
 import io.regionmove.regionapi.RegionUnavailableException;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -47,6 +49,13 @@ final class RegionAccess {
 
   boolean appExists(String app) {
     return call(() -> client.findApp(app)).isPresent();
+  }
+
+  /** The app's addons; empty when the app does not exist. */
+  Optional<List<RegionAddon>> addons(String app) {
+    return call(
+        () ->
+            client.findApp(app).isEmpty() ? Optional.empty() : Optional.of(client.listAddons(app)));
   }
 
   /** The connection URL of the app's first postgresql addon, if it has one. */

@@ -5,15 +5,20 @@ import io.grpc.StatusRuntimeException;
 import io.regionmove.client.MigrationNotFoundException;
 import io.regionmove.client.MigrationRejectedException;
 import io.regionmove.sandbox.SandboxCommand;
+import io.regionmove.worker.TemporalClients;
 import io.regionmove.worker.TemporalUnreachableException;
 import io.regionmove.worker.WorkerCommand;
 import io.regionmove.worker.codec.EncryptionConfigException;
+import io.temporal.client.WorkflowClient;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** The {@code regionmove} executable (SPEC §3). */
@@ -22,23 +27,36 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "regionmove 0.1.0",
     description =
-        "Moves an app from one region to another, step by step, as a durable Temporal workflow.",
-    subcommands = {
-      MigrationCreateCommand.class,
-      MigrationRunCommand.class,
-      MigrationAbortCommand.class,
-      MigrationsCommand.class,
-      MigrationFollowCommand.class,
-      MigrationHistoryCommand.class,
-      WorkerCommand.class,
-      DevCommand.class,
-      DemoCommand.class,
-      SandboxCommand.class,
-      SandboxSeedCommand.class,
-      CodecServerCommand.class,
-      AutoComplete.GenerateCompletion.class
-    })
+        "Moves an app from one region to another, step by step, as a durable Temporal workflow.")
 public final class RegionmoveCli {
+
+  /**
+   * The subcommands, in the order {@code --help} lists them. Only the ones named on the command
+   * line are built (picocli reads their options and makes their objects); the others are a name and
+   * a description for the help and the suggestions, so a short command does not pay for the
+   * worker's or the dev stack's classes.
+   */
+  static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          MigrationCreateCommand.class,
+          MigrationRunCommand.class,
+          MigrationAbortCommand.class,
+          MigrationRollbackCommand.class,
+          MigrationsCommand.class,
+          MigrationFollowCommand.class,
+          MigrationHistoryCommand.class,
+          MigrationBatchCommand.class,
+          MigrationBatchAbortCommand.class,
+          WorkerCommand.class,
+          DevCommand.class,
+          DemoCommand.class,
+          SandboxCommand.class,
+          SandboxSeedCommand.class,
+          CodecServerCommand.class,
+          AutoComplete.GenerateCompletion.class);
+
+  /** The subcommand that needs every other one built: the completion script lists all options. */
+  private static final String COMPLETION = "generate-completion";
 
   static final String HOME_ENV = "REGIONMOVE_HOME";
   static final String LOG_FILE_PROPERTY = "regionmove.log.file";
@@ -71,7 +89,18 @@ public final class RegionmoveCli {
       description = "Also show the logs on stderr (they always go to the log file).")
   boolean verbose;
 
-  private final Console console = Console.system();
+  private final Console console;
+  private final Supplier<WorkflowClient> temporal;
+
+  RegionmoveCli() {
+    this(Console.system(), TemporalClients::fromEnvironment);
+  }
+
+  /** With the console to print on and where the migration commands get their Temporal client. */
+  RegionmoveCli(Console console, Supplier<WorkflowClient> temporal) {
+    this.console = console;
+    this.temporal = temporal;
+  }
 
   Console console() {
     return console;
@@ -100,7 +129,7 @@ public final class RegionmoveCli {
   }
 
   Session session() {
-    return new Session(home(), console);
+    return new Session(home(), console, temporal);
   }
 
   public static void main(String[] args) {
@@ -109,7 +138,19 @@ public final class RegionmoveCli {
   }
 
   static int run(String... args) {
-    RegionmoveCli root = new RegionmoveCli();
+    return run(new RegionmoveCli(), args);
+  }
+
+  static int run(RegionmoveCli root, String... args) {
+    return commandLine(root, args).execute(args);
+  }
+
+  /** The executable's command line for {@code args}, with every subcommand they name built. */
+  public static CommandLine commandLine(String... args) {
+    return commandLine(new RegionmoveCli(), args);
+  }
+
+  static CommandLine commandLine(RegionmoveCli root, String... args) {
     CommandLine cli =
         new CommandLine(
             root,
@@ -122,6 +163,7 @@ public final class RegionmoveCli {
                     : CommandLine.defaultFactory().create(type);
               }
             });
+    addSubcommands(cli, List.of(args));
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler(
         (e, arguments) -> {
@@ -132,7 +174,25 @@ public final class RegionmoveCli {
           return ExitCodes.USAGE;
         });
     cli.setExecutionExceptionHandler((e, command, parsed) -> handle(root.console, e));
-    return cli.execute(args);
+    return cli;
+  }
+
+  /**
+   * Adds the subcommands: built for real when their name is among {@code args} (all of them for the
+   * completion script), as a name and description otherwise.
+   */
+  static void addSubcommands(CommandLine cli, List<String> args) {
+    boolean all = args.contains(COMPLETION);
+    for (Class<?> type : SUBCOMMANDS) {
+      Command command = type.getAnnotation(Command.class);
+      if (all || args.contains(command.name())) {
+        cli.addSubcommand(command.name(), type);
+      } else {
+        CommandSpec listed = CommandSpec.create().name(command.name());
+        listed.usageMessage().description(command.description());
+        cli.addSubcommand(command.name(), listed);
+      }
+    }
   }
 
   /** One sentence on stderr and the exit code; the stack trace goes to the log file only. */

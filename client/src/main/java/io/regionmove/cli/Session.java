@@ -5,11 +5,11 @@ import io.regionmove.activities.config.Regions;
 import io.regionmove.activities.config.RegionsConfigException;
 import io.regionmove.client.MigrationClient;
 import io.regionmove.client.MigrationIndex;
-import io.regionmove.worker.TemporalClients;
 import io.temporal.client.WorkflowClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What the migration commands share: the Temporal client, the regions file, the console, made on
@@ -19,11 +19,14 @@ final class Session implements AutoCloseable {
 
   private final Path home;
   private final Console console;
+  private final Supplier<WorkflowClient> connect;
   private WorkflowClient workflowClient;
 
-  Session(Path home, Console console) {
+  /** With {@code connect} making the Temporal client on first use. */
+  Session(Path home, Console console, Supplier<WorkflowClient> connect) {
     this.home = home;
     this.console = console;
+    this.connect = connect;
   }
 
   Path home() {
@@ -36,7 +39,7 @@ final class Session implements AutoCloseable {
 
   WorkflowClient temporal() {
     if (workflowClient == null) {
-      workflowClient = TemporalClients.fromEnvironment();
+      workflowClient = connect.get();
     }
     return workflowClient;
   }

@@ -3,7 +3,9 @@ package io.regionmove.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.regionmove.model.DryRunRequest;
 import io.regionmove.model.Migration;
+import io.regionmove.model.MigrationPlan;
 import io.regionmove.model.MigrationRequest;
 import io.regionmove.model.MigrationSettings;
 import io.regionmove.model.MigrationStatus;
@@ -11,6 +13,7 @@ import io.regionmove.model.Phase;
 import io.regionmove.model.ScheduledStep;
 import io.regionmove.workflows.AppMigrationLockWorkflow;
 import io.regionmove.workflows.AppMigrationWorkflow;
+import io.regionmove.workflows.MigrationDryRunWorkflow;
 import io.regionmove.workflows.MigrationSearchAttributes;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.PendingActivityState;
@@ -21,6 +24,7 @@ import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowQueryException;
@@ -33,6 +37,7 @@ import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.failure.TimeoutFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +45,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +75,8 @@ public final class MigrationClient {
     /** The data step in live mode: {@code migration-run --data --live}. */
     DATA_LIVE("data-live"),
     FINALIZE("finalize"),
-    ABORT("abort");
+    ABORT("abort"),
+    ROLLBACK("rollback");
 
     private final String wireName;
 
@@ -102,6 +113,10 @@ public final class MigrationClient {
 
   private static final Logger log = LoggerFactory.getLogger(MigrationClient.class);
   private static final Duration PREFLIGHT_POLL = Duration.ofMillis(300);
+  private static final int MAX_PARALLEL_QUERIES = 8;
+
+  /** A dry run left without a worker ends by itself after this long: nothing is left running. */
+  static final Duration DRY_RUN_TIMEOUT = Duration.ofMinutes(10);
 
   private final WorkflowClient client;
   private final MigrationIndex index;
@@ -135,9 +150,25 @@ public final class MigrationClient {
       String newName,
       MigrationSettings settings,
       List<String> notifyUrls) {
+    return create(app, source, destination, newName, settings, notifyUrls, List.of());
+  }
+
+  /**
+   * Starts a migration whose addons named in {@code manualData} are provisioned empty: the user
+   * moves their data by hand (SPEC §8).
+   */
+  public String create(
+      String app,
+      String source,
+      String destination,
+      String newName,
+      MigrationSettings settings,
+      List<String> notifyUrls,
+      List<String> manualData) {
     String id = UUID.randomUUID().toString();
     MigrationRequest request =
-        new MigrationRequest(id, app, newName, source, destination, settings, notifyUrls);
+        new MigrationRequest(
+            id, app, newName, source, destination, settings, notifyUrls, manualData);
     WorkflowOptions options =
         WorkflowOptions.newBuilder()
             .setWorkflowId(AppMigrationWorkflow.workflowId(id))
@@ -162,6 +193,50 @@ public final class MigrationClient {
     }
     log.info("Started migration {} of {} from {} to {}", id, app, source, destination);
     return id;
+  }
+
+  /**
+   * Runs a dry run of a migration (SPEC §10) and returns its plan once it has ended: every
+   * preflight check, and what the migration would move. It is its own short workflow ({@link
+   * MigrationDryRunWorkflow}, id {@code dryrun-<uuid>}): it takes no lock, is not in the local
+   * index nor listed with the app's migrations, and has ended when this returns.
+   */
+  public MigrationPlan dryRun(
+      String app,
+      String source,
+      String destination,
+      String newName,
+      List<String> manualData,
+      boolean live,
+      MigrationSettings settings) {
+    String id = MigrationDryRunWorkflow.workflowId(UUID.randomUUID().toString());
+    MigrationRequest request =
+        new MigrationRequest(
+            id, app, newName, source, destination, settings, List.of(), manualData);
+    MigrationDryRunWorkflow workflow =
+        client.newWorkflowStub(
+            MigrationDryRunWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(AppMigrationWorkflow.TASK_QUEUE)
+                .setWorkflowExecutionTimeout(DRY_RUN_TIMEOUT)
+                .setStaticSummary("Dry run: migrate " + app + ": " + source + " → " + destination)
+                .build());
+    log.info("Dry run {} of {} from {} to {}", id, app, source, destination);
+    try {
+      return workflow.run(new DryRunRequest(request, live));
+    } catch (WorkflowFailedException e) {
+      if (e.getCause() instanceof TimeoutFailure) {
+        throw new IllegalStateException(
+            "The dry run "
+                + id
+                + " did not end within "
+                + DRY_RUN_TIMEOUT.toMinutes()
+                + " minutes; is a worker running (regionmove worker or regionmove dev)?",
+            e);
+      }
+      throw e;
+    }
   }
 
   /**
@@ -192,14 +267,14 @@ public final class MigrationClient {
         + "- Name in the destination: `"
         + (newName == null ? app : newName)
         + "`\n\n"
-        + "Steps: `prepare`, then `data` or `data-live` (optional), then `finalize`; `abort` at any"
-        + " time. Send them as"
-        + " signals from here, or run `"
+        + "Steps: `prepare`, then `data` or `data-live` (optional), then `finalize`; `abort` at"
+        + " any time before the end; `rollback` once done, within the redirect window. Send them"
+        + " as signals from here, or run `"
         + base
         + " migration-run --prepare "
         + id
-        + "` (and `--data`, `--data --live`,"
-        + " `--finalize`, `migration-abort`).";
+        + "` (and `--data`, `--data --live`, `--finalize`, `migration-abort`,"
+        + " `migration-rollback`).";
   }
 
   /**
@@ -223,18 +298,36 @@ public final class MigrationClient {
                     case FINALIZE ->
                         WorkflowClient.startUpdate(workflow::finalizeMigration, options);
                     case ABORT -> WorkflowClient.startUpdate(workflow::abort, options);
+                    case ROLLBACK -> WorkflowClient.startUpdate(workflow::rollback, options);
                   });
     } catch (MigrationNotFoundException e) {
       // A closed workflow takes no update; say why in the validator's words when it exists.
-      Migration closed = status(id);
-      throw new MigrationRejectedException(
-          (step == Step.ABORT ? "Cannot abort" : "Cannot run " + step.wireName())
-              + ": the migration is "
-              + closed.status()
-              + ".",
-          e);
+      throw new MigrationRejectedException(closedRefusal(step, status(id)), e);
     }
     return () -> call(id, handle::getResult);
+  }
+
+  /** Why a migration whose workflow has closed refuses {@code step}: one sentence. */
+  static String closedRefusal(Step step, Migration closed) {
+    if (step != Step.ROLLBACK) {
+      return (step == Step.ABORT ? "Cannot abort" : "Cannot run " + step.wireName())
+          + ": the migration is "
+          + closed.status()
+          + ".";
+    }
+    if (closed.status() == MigrationStatus.DONE) {
+      return "Cannot roll back: the redirect window of the migration is over and the old app "
+          + closed.app()
+          + " in "
+          + closed.source()
+          + " has been deleted.";
+    }
+    if (closed.status() == MigrationStatus.ROLLED_BACK) {
+      return "Cannot roll back: the migration is already rolled back.";
+    }
+    return "Cannot roll back: the migration is "
+        + closed.status()
+        + "; only a done migration can be rolled back, within its redirect window.";
   }
 
   /**
@@ -272,6 +365,14 @@ public final class MigrationClient {
 
   public Migration abort(String id) {
     return startStep(id, Step.ABORT).await();
+  }
+
+  /**
+   * Rolls a done migration back within its redirect window (SPEC §10); refused with a {@link
+   * MigrationRejectedException} in any other state and once the old app is deleted.
+   */
+  public Migration rollback(String id) {
+    return startStep(id, Step.ROLLBACK).await();
   }
 
   /** The migration as the workflow sees it now. */
@@ -422,18 +523,51 @@ public final class MigrationClient {
       log.debug("The server has no visibility queries; reading the local index {}", index.file());
       ids = index.find(app, source).stream().map(MigrationIndex.Entry::id).toList();
     }
-    List<Migration> migrations = new ArrayList<>();
-    for (String id : ids) {
-      try {
-        migrations.add(status(id));
-      } catch (MigrationNotFoundException e) {
-        log.debug("Migration {} from the index is gone from the server", id);
-      }
-    }
+    List<Migration> migrations = statuses(ids);
     migrations.sort(
         Comparator.comparing(
             Migration::startedAt, Comparator.nullsLast(Comparator.naturalOrder())));
     return migrations;
+  }
+
+  /**
+   * The status of each migration, queried all at once: an app's list costs one round trip, not one
+   * per migration. Migrations gone from the server are left out.
+   */
+  private List<Migration> statuses(List<String> ids) {
+    if (ids.size() <= 1) {
+      return ids.stream()
+          .map(this::statusIfFound)
+          .flatMap(Optional::stream)
+          .collect(Collectors.toCollection(ArrayList::new));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(ids.size(), MAX_PARALLEL_QUERIES));
+    try {
+      List<CompletableFuture<Optional<Migration>>> queries =
+          ids.stream()
+              .map(id -> CompletableFuture.supplyAsync(() -> statusIfFound(id), pool))
+              .toList();
+      List<Migration> migrations = new ArrayList<>();
+      for (CompletableFuture<Optional<Migration>> query : queries) {
+        try {
+          query.join().ifPresent(migrations::add);
+        } catch (CompletionException e) {
+          throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+      }
+      return migrations;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private Optional<Migration> statusIfFound(String id) {
+    try {
+      return Optional.of(status(id));
+    } catch (MigrationNotFoundException e) {
+      log.debug("Migration {} from the index is gone from the server", id);
+      return Optional.empty();
+    }
   }
 
   /** The id of the migration holding the per-app lock of {@code app} in {@code source}, if any. */

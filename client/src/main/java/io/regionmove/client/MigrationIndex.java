@@ -33,7 +33,12 @@ public final class MigrationIndex {
     return file;
   }
 
-  public synchronized void add(Entry entry) {
+  public void add(Entry entry) {
+    addAll(List.of(entry));
+  }
+
+  /** Adds the entries in one write (a batch's migrations). */
+  public synchronized void addAll(List<Entry> added) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
@@ -41,7 +46,7 @@ public final class MigrationIndex {
               FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock ignored = channel.lock()) {
         List<Entry> entries = new ArrayList<>(read());
-        entries.add(entry);
+        entries.addAll(added);
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, Json.pretty().writeValueAsString(entries));
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -21,9 +21,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code java -jar regionmove.jar} as a separate process, as a person would. */
-final class CliProcess {
+public final class CliProcess {
 
-  record Result(int exitCode, String stdout, String stderr) {
+  public record Result(int exitCode, String stdout, String stderr) {
     @Override
     public String toString() {
       return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
@@ -50,7 +50,7 @@ final class CliProcess {
     return pb;
   }
 
-  static Result run(Map<String, String> env, List<String> args) {
+  public static Result run(Map<String, String> env, List<String> args) {
     try {
       Process process = builder(env, args).start();
       process.getOutputStream().close();

@@ -1,6 +1,7 @@
 package io.regionmove.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.regionmove.model.CnameChange;
@@ -34,11 +35,16 @@ class MigrationActionsTest {
   void preparedSuggestsDataThenFinalize() {
     assertEquals(0, actions.report(migration(MigrationStatus.PREPARED, null, List.of())));
     String text = out();
-    assertTrue(text.contains("Application on region 'osc-fr1' has been prepared, you can now:"));
-    assertTrue(
-        text.indexOf("regionmove --region agora-fr1 --app my-app migration-run --data " + ID)
-            < text.indexOf(
-                "regionmove --region agora-fr1 --app my-app migration-run --finalize " + ID));
+    assertEquals(
+        String.join(
+            "\n",
+            "Application on region 'osc-fr1' has been prepared, you can now:",
+            "- Let us migrate your data to 'osc-fr1' newly created databases with:",
+            "  regionmove --region agora-fr1 --app my-app migration-run --data " + ID,
+            "- Handle data migration manually, then finalizing the migration with:",
+            "  regionmove --region agora-fr1 --app my-app migration-run --finalize " + ID,
+            ""),
+        text.replace(System.lineSeparator(), "\n"));
   }
 
   @Test
@@ -164,6 +170,60 @@ class MigrationActionsTest {
   }
 
   @Test
+  void doneOffersTheRollbackUntilTheRedirectWindowEnds() {
+    assertEquals(0, actions.report(finalized(MigrationStatus.DONE, Phase.FINALIZE, null)));
+    assertTrue(out().contains("Until the redirect window ends, you can roll back with:"));
+    assertTrue(
+        out().contains("regionmove --region agora-fr1 --app my-app migration-rollback " + ID));
+  }
+
+  @Test
+  void doneAfterTheRedirectWindowNoLongerOffersTheRollback() {
+    assertEquals(0, actions.report(finalized(MigrationStatus.DONE, Phase.CLEANUP, null)));
+    assertFalse(out().contains("migration-rollback"), out());
+  }
+
+  @Test
+  void rolledBackSaysWhereTheAppRunsAgainAndExits0() {
+    Migration rolledBack =
+        finalized(
+            MigrationStatus.ROLLED_BACK, Phase.ROLLBACK, "http://my-app.agora-fr1.localhost:8701/");
+
+    assertEquals(0, actions.report(rolledBack));
+
+    assertEquals(
+        "The migration '"
+            + ID
+            + "' has been rolled back: my-app runs again in 'agora-fr1' at"
+            + " http://my-app.agora-fr1.localhost:8701/",
+        out().strip());
+    assertEquals("", err());
+  }
+
+  @Test
+  void aFailedRollbackOffersToRunItAgainAndNoAbort() {
+    int code =
+        actions.report(
+            migration(
+                MigrationStatus.ERROR,
+                Phase.ROLLBACK,
+                List.of("Restore postgresql addon ad-1 in agora-fr1: disk full")));
+
+    assertEquals(1, code);
+    assertTrue(out().contains("  - Restore postgresql addon ad-1 in agora-fr1: disk full"));
+    assertTrue(
+        out().contains("regionmove --region agora-fr1 --app my-app migration-rollback " + ID));
+    assertTrue(out().contains("a rollback cannot be aborted"), out());
+    assertFalse(out().contains("migration-abort"), out());
+    assertEquals(
+        "The rollback step of migration "
+            + ID
+            + " failed: Restore postgresql addon ad-1 in"
+            + " agora-fr1: disk full.",
+        err().strip());
+  }
+
+  @Test
   void abortedOffersTheCreateCommandWithTheNewName() {
     Migration aborted =
         new Migration(
@@ -236,6 +296,26 @@ class MigrationActionsTest {
         null,
         Instant.now(),
         null);
+  }
+
+  private static Migration finalized(MigrationStatus status, Phase phase, String url) {
+    return new Migration(
+        ID,
+        "my-app",
+        "my-app",
+        "agora-fr1",
+        "osc-fr1",
+        status,
+        phase,
+        null,
+        List.of(),
+        List.of(),
+        List.of(),
+        url == null ? "http://my-app.osc-fr1.localhost:8702/" : url,
+        List.of(),
+        null,
+        Instant.now(),
+        Instant.now());
   }
 
   private static Migration migration(MigrationStatus status, Phase failed, List<String> errors) {

@@ -56,6 +56,31 @@ final class RegionApi {
     }
   }
 
+  /** Replaces the region's injected faults: {@code error_rate} 1.0 fails every Region API call. */
+  void faults(double errorRate) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(region.apiUrl() + "/_sandbox/faults"))
+            .timeout(TIMEOUT)
+            .header("Authorization", "Bearer " + region.token())
+            .header("Content-Type", "application/json")
+            .PUT(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"faults\":{\"error_rate\":" + errorRate + "}}"))
+            .build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(
+            "PUT /_sandbox/faults of " + region.name() + " answered " + response.statusCode());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("PUT /_sandbox/faults of " + region.name() + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while calling region " + region.name(), e);
+    }
+  }
+
   private static String segment(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }

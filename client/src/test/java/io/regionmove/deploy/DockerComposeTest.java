@@ -24,20 +24,35 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
  * {@code docker-compose.yml}, its scripts under {@code deploy/} and the {@code Dockerfile}, read
- * without Docker: the stack's services and images, the order they start in, the ports a person
- * opens, the search attributes created, and that every regionmove command the compose file runs is
- * one the executable accepts.
+ * without Docker: the stack's services and images (tags of the published patterns, the server
+ * version {@code deploy/temporal-cluster.sh} builds), the server configuration (the template the
+ * cluster script renders), the order services start in, the ports a person opens, the search
+ * attributes created, and that every regionmove command the compose file runs is one the executable
+ * accepts.
  */
 class DockerComposeTest {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final String REGIONMOVE_IMAGE = "regionmove:dev";
+  private static final String CLUSTER_SCRIPT = "deploy/temporal-cluster.sh";
+  private static final String TEMPLATE = "deploy/temporal/config_template.yaml";
+
+  /** temporalio/admin-tools tags since 1.24: server, tctl and temporal CLI versions. */
+  private static final Pattern ADMIN_TOOLS_TAG =
+      Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)-tctl-\\d+\\.\\d+\\.\\d+-cli-\\d+\\.\\d+\\.\\d+");
+
+  /**
+   * The Temporal CLI release CI installs, and the ui-server it bundles (its `temporal --version`
+   * reads "Server 1.29.1, UI 2.42.1"): Temporal Web in compose is the one `regionmove dev` shows.
+   */
+  private static final String CLI_VERSION = "1.5.1";
+
+  private static final String CLI_BUNDLED_UI = "2.42.1";
 
   private static Path root;
   private static JsonNode services;
@@ -50,7 +65,7 @@ class DockerComposeTest {
   }
 
   @Test
-  void theStackHasTemporalOnPostgresqlItsWebUiTheWorkerTwoRegionsAndTheSampleApp() {
+  void theStackHasTemporalOnPostgresqlItsWebUiAWorkerPerRegionTwoRegionsAndTheSampleApp() {
     Set<String> names = new TreeSet<>();
     services.fieldNames().forEachRemaining(names::add);
     assertEquals(
@@ -65,30 +80,98 @@ class DockerComposeTest {
                 "agora-fr1",
                 "osc-fr1",
                 "seed",
-                "worker")),
+                "worker-agora-fr1",
+                "worker-osc-fr1")),
         names);
   }
 
   @Test
-  void temporalRunsFromTheCurrentServerAndAdminToolsImagesNotAutoSetup() {
+  void theServerImageIsTheVersionTheClusterScriptBuilds() throws IOException {
     String server = image("temporal");
     assertTrue(server.startsWith("temporalio/server:"), server);
-    assertTrue(
-        image("temporal-schema").startsWith("temporalio/admin-tools:"), image("temporal-schema"));
-    assertTrue(
-        image("temporal-setup").startsWith("temporalio/admin-tools:"), image("temporal-setup"));
-    assertTrue(image("temporal-ui").startsWith("temporalio/ui:"), image("temporal-ui"));
-    assertTrue(
-        tag(image("temporal-schema")).startsWith(tag(server)),
-        "the schema tools match the server version " + tag(server));
+    assertTrue(tag(server).matches("\\d+\\.\\d+\\.\\d+"), "a release tag: " + server);
+    Matcher version =
+        Pattern.compile("(?m)^TEMPORAL_VERSION=(\\S+)$")
+            .matcher(Files.readString(root.resolve(CLUSTER_SCRIPT)));
+    assertTrue(version.find(), CLUSTER_SCRIPT + " names the version it builds");
+    assertEquals(version.group(1), tag(server));
     services.forEach(
         service ->
             assertFalse(
                 service.path("image").asText().contains("auto-setup"), "auto-setup is deprecated"));
-    assertEquals("postgres12", service("temporal").path("environment").path("DB").asText());
+  }
+
+  @Test
+  void adminToolsHasAFullPublishedTagOfTheServersMinorVersion() {
+    String[] server = tag(image("temporal")).split("\\.");
+    for (String job : List.of("temporal-schema", "temporal-setup")) {
+      String image = image(job);
+      assertTrue(image.startsWith("temporalio/admin-tools:"), image);
+      Matcher tag = ADMIN_TOOLS_TAG.matcher(tag(image));
+      assertTrue(tag.matches(), "server-tctl-cli tag: " + image);
+      assertEquals(server[0] + "." + server[1], tag.group(1) + "." + tag.group(2), image);
+      assertTrue(
+          Integer.parseInt(tag.group(3)) <= Integer.parseInt(server[2]),
+          "the schema tools are not newer than the server: " + image);
+    }
+    assertEquals(image("temporal-schema"), image("temporal-setup"));
+  }
+
+  @Test
+  void temporalWebIsTheUiTheCliBundles() throws IOException {
+    assertTrue(
+        Files.readString(root.resolve(".ci/run"))
+            .contains("github.com/temporalio/cli/cmd/temporal@v" + CLI_VERSION),
+        ".ci/run installs the Temporal CLI " + CLI_VERSION);
+    assertEquals("temporalio/ui:" + CLI_BUNDLED_UI, image("temporal-ui"));
+  }
+
+  @Test
+  void theServerRendersTheTemplateTheClusterScriptRendersForEachNode() throws IOException {
+    JsonNode temporal = service("temporal");
+    assertTrue(strings(temporal.path("volumes")).contains("./deploy:/deploy:ro"));
+    List<String> entrypoint = strings(temporal.path("entrypoint"));
+    assertEquals(List.of("/bin/sh", "/deploy/temporal/docker-node.sh"), entrypoint);
+    String node = Files.readString(root.resolve("deploy/temporal/docker-node.sh"));
+    String cluster = Files.readString(root.resolve(CLUSTER_SCRIPT));
+    assertTrue(
+        node.contains("render-config.sh\" \"$here/config_template.yaml\""),
+        "docker-node.sh renders " + TEMPLATE);
+    assertTrue(
+        cluster.contains("template=\"$here/temporal/config_template.yaml\"")
+            && cluster.contains("sh \"$here/temporal/render-config.sh\" \"$template\""),
+        CLUSTER_SCRIPT + " renders " + TEMPLATE);
+
+    // Every placeholder of the template has a value on both sides.
+    Set<String> placeholders = new TreeSet<>();
+    Matcher placeholder =
+        Pattern.compile("\\$\\{([A-Z_][A-Z0-9_]*)}")
+            .matcher(Files.readString(root.resolve(TEMPLATE)));
+    while (placeholder.find()) {
+      placeholders.add(placeholder.group(1));
+    }
+    assertTrue(placeholders.contains("FRONTEND_GRPC_PORT"), placeholders.toString());
+    Set<String> composeSide = new TreeSet<>();
+    temporal.path("environment").fieldNames().forEachRemaining(composeSide::add);
+    Matcher defaulted = Pattern.compile(":\\s*\"\\$\\{([A-Z_][A-Z0-9_]*)(:=|:\\?)").matcher(node);
+    while (defaulted.find()) {
+      composeSide.add(defaulted.group(1));
+    }
+    Set<String> clusterSide = new TreeSet<>();
+    int renderStart = cluster.indexOf("render_node_config() {");
+    assertTrue(renderStart >= 0, CLUSTER_SCRIPT + " has render_node_config");
+    String render =
+        cluster.substring(renderStart, cluster.indexOf("render-config.sh", renderStart));
+    Matcher assigned = Pattern.compile("\\b([A-Z_][A-Z0-9_]*)=").matcher(render);
+    while (assigned.find()) {
+      clusterSide.add(assigned.group(1));
+    }
+    for (String name : placeholders) {
+      assertTrue(composeSide.contains(name), "docker-compose.yml gives no value to " + name);
+      assertTrue(clusterSide.contains(name), CLUSTER_SCRIPT + " gives no value to " + name);
+    }
     assertEquals(
-        "temporal-postgresql",
-        service("temporal").path("environment").path("POSTGRES_SEEDS").asText());
+        "temporal-postgresql:5432", temporal.path("environment").path("POSTGRES_ADDRESS").asText());
   }
 
   @Test
@@ -111,9 +194,11 @@ class DockerComposeTest {
     assertDependsOn("temporal-ui", "temporal", "service_healthy");
     assertDependsOn("agora-fr1", "regions-postgresql", "service_healthy");
     assertDependsOn("osc-fr1", "regions-postgresql", "service_healthy");
-    assertDependsOn("worker", "temporal-setup", "service_completed_successfully");
-    assertDependsOn("worker", "agora-fr1", "service_started");
-    assertDependsOn("worker", "osc-fr1", "service_started");
+    for (String worker : List.of("worker-agora-fr1", "worker-osc-fr1")) {
+      assertDependsOn(worker, "temporal-setup", "service_completed_successfully");
+      assertDependsOn(worker, "agora-fr1", "service_started");
+      assertDependsOn(worker, "osc-fr1", "service_started");
+    }
     assertDependsOn("seed", "agora-fr1", "service_started");
   }
 
@@ -148,9 +233,9 @@ class DockerComposeTest {
   @Test
   void theSetupJobCreatesExactlyTheWorkflowsSearchAttributesAsKeywords() throws IOException {
     assertEquals(
-        List.of("/bin/sh", "/deploy/temporal-setup.sh"),
+        List.of("/bin/sh", "/deploy/temporal/setup.sh"),
         strings(service("temporal-setup").path("entrypoint")));
-    String script = Files.readString(root.resolve("deploy/temporal-setup.sh"));
+    String script = Files.readString(root.resolve("deploy/temporal/setup.sh"));
     Matcher loop = Pattern.compile("for name in ([A-Za-z ]+); do").matcher(script);
     assertTrue(loop.find(), "temporal-setup.sh loops over the search attribute names");
     Set<String> created = new TreeSet<>(List.of(loop.group(1).trim().split("\\s+")));
@@ -164,7 +249,7 @@ class DockerComposeTest {
 
   @Test
   void theJobsScriptsAreInTheMountedDeployDirectory() {
-    for (String job : List.of("temporal-schema", "temporal-setup")) {
+    for (String job : List.of("temporal-schema", "temporal", "temporal-setup")) {
       assertTrue(
           strings(service(job).path("volumes")).contains("./deploy:/deploy:ro"),
           job + " mounts ./deploy");
@@ -177,24 +262,38 @@ class DockerComposeTest {
   }
 
   @Test
-  void theWorkersRegionsFileLoadsAndNamesTheTwoRegionServices() {
-    JsonNode worker = service("worker");
-    assertTrue(strings(worker.path("volumes")).contains("./deploy:/deploy:ro"));
-    String file = worker.path("environment").path(Regions.ENV).asText();
-    assertTrue(file.startsWith("/deploy/"), file);
-    Regions regions = Regions.load(root.resolve(file.substring(1)));
-    assertEquals(List.of("agora-fr1", "osc-fr1"), regions.names());
-    for (String name : regions.names()) {
-      RegionConfig region = regions.get(name);
-      URI api = URI.create(region.apiUrl());
-      assertEquals(name, api.getHost(), "the worker reaches " + name + " by its service name");
-      List<String> command = strings(service(name).path("command"));
+  void eachRegionHasItsWorkerAndTheRegionsFileNamesTheRegionServices() {
+    Set<String> served = new TreeSet<>();
+    for (String name : List.of("worker-agora-fr1", "worker-osc-fr1")) {
+      JsonNode worker = service(name);
+      assertTrue(strings(worker.path("volumes")).contains("./deploy:/deploy:ro"));
+      assertTrue(
+          strings(worker.path("volumes")).contains("backups:/home/regionmove/backups"),
+          name + " shares the backup volume");
       assertEquals(
-          Integer.toString(api.getPort()), optionValue(command, "--port"), name + "'s port");
-      assertEquals(region.token(), optionValue(command, "--token"), name + "'s token");
-      assertEquals(name, optionValue(command, "--region"));
+          "/home/regionmove/backups",
+          worker.path("environment").path("REGIONMOVE_BACKUP_DIR").asText());
+      String file = worker.path("environment").path(Regions.ENV).asText();
+      assertTrue(file.startsWith("/deploy/"), file);
+      Regions regions = Regions.load(root.resolve(file.substring(1)));
+      assertEquals(List.of("agora-fr1", "osc-fr1"), regions.names());
+      for (String region : regions.names()) {
+        RegionConfig config = regions.get(region);
+        URI api = URI.create(config.apiUrl());
+        assertEquals(
+            region, api.getHost(), "the worker reaches " + region + " by its service name");
+        List<String> command = strings(service(region).path("command"));
+        assertEquals(
+            Integer.toString(api.getPort()), optionValue(command, "--port"), region + "'s port");
+        assertEquals(config.token(), optionValue(command, "--token"), region + "'s token");
+        assertEquals(region, optionValue(command, "--region"));
+      }
+      String region = optionValue(strings(worker.path("command")), "--regions");
+      assertEquals("worker-" + region, name);
+      served.add(region);
+      assertEquals("temporal:7233", worker.path("environment").path("TEMPORAL_ADDRESS").asText());
     }
-    assertEquals("temporal:7233", worker.path("environment").path("TEMPORAL_ADDRESS").asText());
+    assertEquals(Set.of("agora-fr1", "osc-fr1"), served);
   }
 
   @Test
@@ -210,8 +309,8 @@ class DockerComposeTest {
               List<String> command = strings(entry.getValue().path("command"));
               ParseResult parsed;
               try {
-                parsed =
-                    new CommandLine(new RegionmoveCli()).parseArgs(command.toArray(String[]::new));
+                String[] args = command.toArray(String[]::new);
+                parsed = RegionmoveCli.commandLine(args).parseArgs(args);
               } catch (ParameterException e) {
                 fail(
                     entry.getKey()
@@ -225,7 +324,8 @@ class DockerComposeTest {
               assertEquals(command.get(0), parsed.subcommand().commandSpec().name());
               checked.add(entry.getKey());
             });
-    assertEquals(List.of("agora-fr1", "osc-fr1", "seed", "worker"), checked);
+    assertEquals(
+        List.of("agora-fr1", "osc-fr1", "seed", "worker-agora-fr1", "worker-osc-fr1"), checked);
     assertEquals(
         ".",
         service("agora-fr1").path("build").asText(),

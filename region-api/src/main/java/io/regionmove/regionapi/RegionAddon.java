@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 /**
  * An addon of an app. {@code url} (the connection URL, a secret) is only filled by {@link
- * RegionClient#getAddon}; {@code reference} is the idempotency key it was created with.
+ * RegionClient#getAddon}; {@code reference} is the idempotency key it was created with; {@code
+ * holdsData} says whether its provider's addons hold data (null when the region does not say).
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RegionAddon(
@@ -15,7 +16,8 @@ public record RegionAddon(
     String version,
     String status,
     String reference,
-    String url) {
+    String url,
+    Boolean holdsData) {
 
   /** Never prints the URL. */
   @Override
@@ -32,6 +34,8 @@ public record RegionAddon(
         + status
         + ", reference="
         + reference
+        + ", holdsData="
+        + holdsData
         + "]";
   }
 }

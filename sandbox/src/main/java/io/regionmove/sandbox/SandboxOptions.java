@@ -55,13 +55,15 @@ public record SandboxOptions(
 
   /**
    * postgresql plans starter-512 and business-1024 in versions 14 and 15, redis starter-256 in
-   * version 7.
+   * version 7, and mongodb starter-512 in version 7 (metadata only: a provider whose data no engine
+   * moves, SPEC §8).
    */
   public static List<AddonProvider> defaultProviders() {
     return List.of(
         new AddonProvider(
             "postgresql", List.of("starter-512", "business-1024"), List.of("14", "15")),
-        new AddonProvider("redis", List.of("starter-256"), List.of("7")));
+        new AddonProvider("redis", List.of("starter-256"), List.of("7")),
+        new AddonProvider("mongodb", List.of("starter-512"), List.of("7")));
   }
 
   public static SandboxOptions defaults(String region, int port, Path stateDir, PostgresServer pg) {

@@ -22,11 +22,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code worker [--regions a,b]}: runs a worker until the process is stopped (SIGTERM or Ctrl-C
- * shut it down gracefully), then returns 0. Temporal is reached through the SDK's environment
- * configuration, backups go to {@code REGIONMOVE_BACKUP_DIR}. A configuration error is one sentence
- * on stderr and exit code {@value #EXIT_USAGE}; a Temporal server that does not answer, {@value
- * #EXIT_UNREACHABLE}.
+ * {@code worker [--regions a,b | --migrations-only]}: runs a worker until the process is stopped
+ * (SIGTERM or Ctrl-C shut it down gracefully), then returns 0. Temporal is reached through the
+ * SDK's environment configuration, backups go to {@code REGIONMOVE_BACKUP_DIR}. A configuration
+ * error is one sentence on stderr and exit code {@value #EXIT_USAGE}; a Temporal server that does
+ * not answer, {@value #EXIT_UNREACHABLE}.
  */
 @Command(
     name = "worker",
@@ -49,6 +49,13 @@ public final class WorkerCommand implements Callable<Integer> {
       description =
           "The regions whose activity queues to poll (default: every region of the regions file).")
   List<String> regions;
+
+  @Option(
+      names = "--migrations-only",
+      description =
+          "Poll only the migrations task queue (the workflows), no region's activity queue; needs"
+              + " no regions file.")
+  boolean migrationsOnly;
 
   private final Supplier<Regions> regionsFile;
 
@@ -76,9 +83,15 @@ public final class WorkerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
+    if (migrationsOnly && regions != null) {
+      err.println(
+          "--migrations-only and --regions exclude each other: a migrations-only worker polls no"
+              + " region's queue.");
+      return EXIT_USAGE;
+    }
     Regions configured;
     try {
-      configured = regionsFile.get();
+      configured = migrationsOnly ? Regions.of() : regionsFile.get();
     } catch (RegionsConfigException e) {
       err.println(e.getMessage());
       return EXIT_USAGE;
@@ -107,8 +120,13 @@ public final class WorkerCommand implements Callable<Integer> {
     try {
       worker =
           RegionmoveWorker.start(
-              client, configured, new RegionmoveWorker.Options(regionNames(), null));
-    } catch (UnknownRegionException e) {
+              client,
+              configured,
+              migrationsOnly
+                  ? RegionmoveWorker.Options.migrationsQueueOnly()
+                  : new RegionmoveWorker.Options(regionNames(), null));
+    } catch (UnknownRegionException | IllegalArgumentException e) {
+      // A region not in the file; a bad REGIONMOVE_DATA_SECONDS_PER_GB.
       client.getWorkflowServiceStubs().shutdownNow();
       err.println(e.getMessage());
       return EXIT_USAGE;
@@ -126,11 +144,13 @@ public final class WorkerCommand implements Callable<Integer> {
                 "regionmove-worker-stop"));
     PrintWriter out = spec.commandLine().getOut();
     out.println(
-        "Worker running: task queue regionmove-migrations and the activity queues of "
-            + String.join(", ", worker.regions())
-            + " (backups in "
-            + worker.backupDir()
-            + ").");
+        worker.regions().isEmpty()
+            ? "Worker running: task queue regionmove-migrations only (no region's activity queue)."
+            : "Worker running: task queue regionmove-migrations and the activity queues of "
+                + String.join(", ", worker.regions())
+                + " (backups in "
+                + worker.backupDir()
+                + ").");
     out.println("Press Ctrl-C to stop.");
     out.flush();
     stopped.await();

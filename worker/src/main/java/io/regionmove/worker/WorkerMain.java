@@ -4,9 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
 /**
- * Runs {@link WorkerCommand} on its own: {@code WorkerMain [--regions a,b]}, with the regions of
- * the file named by {@code REGIONMOVE_REGIONS}. The CLI runs the same command as {@code regionmove
- * worker}.
+ * Runs {@link WorkerCommand} on its own: {@code WorkerMain [--regions a,b | --migrations-only]},
+ * with the regions of the file named by {@code REGIONMOVE_REGIONS}. The CLI runs the same command
+ * as {@code regionmove worker}.
  */
 public final class WorkerMain {
 

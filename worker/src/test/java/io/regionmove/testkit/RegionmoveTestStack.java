@@ -48,10 +48,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything a migration needs, on loopback, for one test class: a Temporal server on free ports,
- * two sandbox regions ({@value #SOURCE}, {@value #DESTINATION}) each with its own test PostgreSQL
- * cluster, their regions file, a backup directory and a client. No worker runs until a test starts
- * one, in this JVM ({@link #startWorker()}) or in its own ({@link #startWorkerProcess}).
+ * Everything a migration needs, on loopback, for one test class: a Temporal server on free ports
+ * (or one the test provides, such as a cluster: {@link #onServer}), two sandbox regions ({@value
+ * #SOURCE}, {@value #DESTINATION}) each with its own test PostgreSQL cluster, their regions file, a
+ * backup directory and a client. No worker runs until a test starts one, in this JVM ({@link
+ * #startWorker()}) or in its own ({@link #startWorkerProcess}).
  *
  * <p>A JUnit extension: {@code @RegisterExtension static final RegionmoveTestStack stack =
  * RegionmoveTestStack.onDevServer();} starts it before the class's {@code @BeforeAll} methods and
@@ -93,10 +94,29 @@ public final class RegionmoveTestStack
      * {@code temporal server start-dev} as {@code regionmove dev} runs it: state in a SQLite file
      * (it survives {@link #killTemporal()} and {@link #restartTemporal()}) and Temporal Web.
      */
-    PERSISTENT_DEV_SERVER
+    PERSISTENT_DEV_SERVER,
+    /** A server the test provides ({@link #onServer}), such as a cluster of several nodes. */
+    EXTERNAL
+  }
+
+  /**
+   * A Temporal server the test provides, started with the stack in the stack's directory (its logs
+   * are kept with the workers') and closed with it, after the workers and the regions.
+   */
+  public interface ExternalServer extends AutoCloseable {
+
+    /**
+     * Starts the server, its state and logs under {@code dir}.
+     *
+     * @return the SDK's Temporal variables of a client ({@code TEMPORAL_ADDRESS}, {@code
+     *     TEMPORAL_NAMESPACE}, {@code TEMPORAL_TLS_*}): the stack's client and its worker processes
+     *     connect with them
+     */
+    Map<String, String> start(Path dir);
   }
 
   private final Temporal temporal;
+  private final ExternalServer externalServer;
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final AtomicInteger workerProcesses = new AtomicInteger();
 
@@ -104,6 +124,7 @@ public final class RegionmoveTestStack
   private Path dir;
   private TemporalDevServer devServer;
   private String temporalAddress;
+  private Map<String, String> temporalEnvironment;
   private WorkflowClient client;
   private final Map<String, PostgresServer> postgres = new HashMap<>();
   private SandboxRegion source;
@@ -112,23 +133,32 @@ public final class RegionmoveTestStack
   private Path regionsFile;
   private Path backupDir;
 
-  private RegionmoveTestStack(Temporal temporal) {
+  private RegionmoveTestStack(Temporal temporal, ExternalServer externalServer) {
     this.temporal = temporal;
+    this.externalServer = externalServer;
   }
 
   /** A stack on Temporal's Java test server, in this JVM. */
   public static RegionmoveTestStack onTestServer() {
-    return new RegionmoveTestStack(Temporal.TEST_SERVER);
+    return new RegionmoveTestStack(Temporal.TEST_SERVER, null);
   }
 
   /** A stack on {@code temporal server start-dev}, in memory, headless. */
   public static RegionmoveTestStack onDevServer() {
-    return new RegionmoveTestStack(Temporal.DEV_SERVER);
+    return new RegionmoveTestStack(Temporal.DEV_SERVER, null);
   }
 
   /** A stack on {@code temporal server start-dev} with a SQLite file and Temporal Web. */
   public static RegionmoveTestStack onPersistentDevServer() {
-    return new RegionmoveTestStack(Temporal.PERSISTENT_DEV_SERVER);
+    return new RegionmoveTestStack(Temporal.PERSISTENT_DEV_SERVER, null);
+  }
+
+  /**
+   * A stack on {@code server}, which the stack starts first (in {@code <dir>/}) and closes last;
+   * the search attributes are registered on it when missing.
+   */
+  public static RegionmoveTestStack onServer(ExternalServer server) {
+    return new RegionmoveTestStack(Temporal.EXTERNAL, server);
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
@@ -199,10 +229,19 @@ public final class RegionmoveTestStack
   }
 
   private void startTemporal() {
+    if (temporal == Temporal.EXTERNAL) {
+      resources.add(externalServer);
+      temporalEnvironment = Map.copyOf(externalServer.start(dir));
+      client = TemporalClients.fromEnvironment(temporalEnvironment);
+      temporalAddress = client.getWorkflowServiceStubs().getOptions().getTarget();
+      TemporalClients.registerSearchAttributes(client);
+      return;
+    }
     if (temporal == Temporal.TEST_SERVER) {
       int port = FreePorts.find();
       resources.add(TestServer.createPortBoundServer(port));
       temporalAddress = "127.0.0.1:" + port;
+      temporalEnvironment = localEnvironment();
       client = TemporalClients.connect(temporalAddress, NAMESPACE);
       TemporalClients.registerSearchAttributes(client);
       return;
@@ -218,7 +257,13 @@ public final class RegionmoveTestStack
                 dir.resolve("temporal.log")));
     resources.add(devServer);
     temporalAddress = devServer.address();
+    temporalEnvironment = localEnvironment();
     client = awaitDevServer();
+  }
+
+  /** The Temporal variables of a client of a server this stack started. */
+  private Map<String, String> localEnvironment() {
+    return Map.of("TEMPORAL_ADDRESS", temporalAddress, "TEMPORAL_NAMESPACE", NAMESPACE);
   }
 
   private WorkflowClient awaitDevServer() {
@@ -272,10 +317,10 @@ public final class RegionmoveTestStack
 
   // ---- Temporal -----------------------------------------------------------------------------
 
-  /** The dev server, to kill it or open Temporal Web; fails on the Java test server. */
+  /** The dev server, to kill it or open Temporal Web; fails on any other server. */
   public TemporalDevServer temporalServer() {
     if (devServer == null) {
-      throw new IllegalStateException("this stack runs Temporal's test server, not the dev server");
+      throw new IllegalStateException("this stack runs " + temporal + ", not the dev server");
     }
     return devServer;
   }
@@ -320,10 +365,10 @@ public final class RegionmoveTestStack
   }
 
   /**
-   * A worker in its own JVM, polling every queue of both regions, configured for this stack through
-   * its environment, with its own {@code REGIONMOVE_HOME} ({@code worker-N}) and log file ({@code
-   * worker-N.log}); stopped with the stack. It is starting when this returns: {@link
-   * WorkerProcess#awaitStarted} waits for it.
+   * A worker in its own JVM, polling every queue of both regions unless {@code launch}'s arguments
+   * say otherwise, configured for this stack through its environment, with its own {@code
+   * REGIONMOVE_HOME} ({@code worker-N}) and log file ({@code worker-N.log}); stopped with the
+   * stack. It is starting when this returns: {@link WorkerProcess#awaitStarted} waits for it.
    */
   public WorkerProcess startWorkerProcess(WorkerProcess.Launch launch) {
     String name = "worker-" + workerProcesses.incrementAndGet();
@@ -333,21 +378,11 @@ public final class RegionmoveTestStack
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    WorkerProcess worker =
-        WorkerProcess.start(
-            launch,
-            Map.of(
-                Regions.ENV,
-                regionsFile.toString(),
-                DirectoryBackupStore.ROOT_VARIABLE,
-                backupDir.toString(),
-                "REGIONMOVE_HOME",
-                home.toString(),
-                "TEMPORAL_ADDRESS",
-                temporalAddress,
-                "TEMPORAL_NAMESPACE",
-                NAMESPACE),
-            dir.resolve(name + ".log"));
+    Map<String, String> configuration = new HashMap<>(temporalEnvironment);
+    configuration.put(Regions.ENV, regionsFile.toString());
+    configuration.put(DirectoryBackupStore.ROOT_VARIABLE, backupDir.toString());
+    configuration.put("REGIONMOVE_HOME", home.toString());
+    WorkerProcess worker = WorkerProcess.start(launch, configuration, dir.resolve(name + ".log"));
     resources.add(worker);
     return worker;
   }
@@ -452,6 +487,14 @@ public final class RegionmoveTestStack
   /** {@code host:port} of the Temporal frontend. */
   public String temporalAddress() {
     return temporalAddress;
+  }
+
+  /**
+   * The SDK's Temporal variables of a client of the stack's server ({@code TEMPORAL_ADDRESS}, the
+   * namespace, TLS): what its worker processes get, and what a CLI process needs.
+   */
+  public Map<String, String> temporalEnvironment() {
+    return temporalEnvironment;
   }
 
   public SandboxRegion source() {

@@ -76,6 +76,13 @@ public final class WorkerProcess implements AutoCloseable {
           Map.of());
     }
 
+    /** This launch with {@code arguments} after its command (such as {@code --regions R}). */
+    public Launch withArguments(String... arguments) {
+      List<String> more = new ArrayList<>(command);
+      more.addAll(List.of(arguments));
+      return new Launch(more, readyLine, environment);
+    }
+
     /** This launch with {@code name=value} in the worker's environment. */
     public Launch withEnvironment(String name, String value) {
       Map<String, String> more = new HashMap<>(environment);

@@ -1,6 +1,7 @@
 package io.regionmove.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.regionmove.activities.config.RegionsConfigException;
@@ -45,6 +46,28 @@ class WorkerMainTest {
     StringWriter err = new StringWriter();
     assertEquals(2, run(new CommandLine(command), err));
     assertEquals("REGIONMOVE_REGIONS is not set.\n", err.toString());
+  }
+
+  @Test
+  void migrationsOnlyIsAFlag() {
+    assertFalse(parse().migrationsOnly);
+    assertTrue(parse("--migrations-only").migrationsOnly);
+  }
+
+  @Test
+  void migrationsOnlyWithRegionsIsAUsageErrorBeforeTheRegionsFileIsRead() {
+    WorkerCommand command =
+        new WorkerCommand(
+            () -> {
+              throw new AssertionError("the regions file was read");
+            });
+    StringWriter err = new StringWriter();
+    assertEquals(
+        2, run(new CommandLine(command), err, "--migrations-only", "--regions", "osc-fr1"));
+    assertEquals(
+        "--migrations-only and --regions exclude each other: a migrations-only worker polls no"
+            + " region's queue.\n",
+        err.toString());
   }
 
   private static WorkerCommand parse(String... args) {

@@ -3,8 +3,14 @@ package io.regionmove.activities;
 import io.temporal.activity.ActivityInterface;
 
 /**
- * Moves the data of PostgreSQL addons. Long calls heartbeat with their progress and stop their
- * {@code pg_dump}/{@code pg_restore} process as soon as the migration is aborted.
+ * Moves the data of the addons an engine of the worker moves ({@code DataHandling.ENGINE}). Long
+ * calls heartbeat with their progress and stop their tools (such as {@code pg_dump}) as soon as the
+ * migration is aborted.
+ *
+ * <p>Each input says which way the data goes ({@link AddonInput#direction()}): forward, the source
+ * addon into the destination addon made for it; or back (a rollback), that destination addon into
+ * the source addon, whose content it replaces. "Source" and "destination" below are the sides of
+ * the copy: a copy back is backed up in the destination region and restored in the source region.
  */
 @ActivityInterface
 public interface DataActivities {

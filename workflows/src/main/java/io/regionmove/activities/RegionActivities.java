@@ -1,6 +1,7 @@
 package io.regionmove.activities;
 
 import io.regionmove.model.Formation;
+import io.regionmove.model.MovePlan;
 import io.temporal.activity.ActivityInterface;
 
 /**
@@ -13,8 +14,18 @@ import io.temporal.activity.ActivityInterface;
 @ActivityInterface
 public interface RegionActivities {
 
-  /** Source region: the app exists, is running or stopped, is not migrating, certs valid. */
+  /**
+   * Source region: the app exists, is running or stopped, is not migrating, certs valid; each addon
+   * with how its data moves (holds none, moved by an engine of this worker, or no engine moves it),
+   * and the checks of the engine of each addon it moves.
+   */
   SourceCheck checkSource(AppInput input);
+
+  /**
+   * Source region, for a dry run: what prepare would copy and, per addon, its size and the
+   * estimated time to copy it. Only reads.
+   */
+  MovePlan planMove(PlanInput input);
 
   /** Destination region: known and different, the new name free, every addon offered. */
   CheckResult checkDestination(DestinationCheckInput input);
@@ -44,6 +55,9 @@ public interface RegionActivities {
   StepResult removeConfig(ConfigInput input);
 
   Formation readFormation(AppInput input);
+
+  /** The URL the app answers at: after a rollback, the source app's again. */
+  AppUrl readUrl(AppInput input);
 
   StepResult stopApp(AppInput input);
 

@@ -19,4 +19,12 @@ public record SourceCheck(
     formation = formation == null ? new Formation(List.of()) : formation;
     customDomains = customDomains == null ? List.of() : List.copyOf(customDomains);
   }
+
+  /**
+   * Whether the source app was found and read: when it is missing, that is the one check made, and
+   * it failed.
+   */
+  public boolean appFound() {
+    return checks.stream().anyMatch(Check::passed);
+  }
 }

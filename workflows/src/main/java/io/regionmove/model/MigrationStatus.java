@@ -20,7 +20,9 @@ public enum MigrationStatus {
   ABORTING("aborting"),
   ABORTED("aborted"),
   ERROR("error"),
-  DONE("done");
+  DONE("done"),
+  ROLLING_BACK("rolling-back"),
+  ROLLED_BACK("rolled-back");
 
   private final String wireName;
 
@@ -33,9 +35,12 @@ public enum MigrationStatus {
     return wireName;
   }
 
-  /** Terminal statuses accept no further step and no abort. */
+  /**
+   * Terminal statuses accept no further step and no abort; {@code done} still accepts a rollback
+   * while its redirect window lasts (SPEC §10).
+   */
   public boolean isTerminal() {
-    return this == PREFLIGHT_ERROR || this == ABORTED || this == DONE;
+    return this == PREFLIGHT_ERROR || this == ABORTED || this == DONE || this == ROLLED_BACK;
   }
 
   @JsonCreator

@@ -6,7 +6,8 @@ import java.util.Arrays;
 
 /**
  * The parts of a migration a user drives, named as the CLI flags and the update and signal names
- * are. {@link #CLEANUP} is the work the workflow does on its own after the redirect window.
+ * are. {@link #CLEANUP} is the work the workflow does on its own after the redirect window; {@link
+ * #ROLLBACK} brings a done migration back to its source within that window (SPEC §10).
  */
 public enum Phase {
   PREFLIGHT("preflight"),
@@ -14,7 +15,8 @@ public enum Phase {
   DATA("data"),
   FINALIZE("finalize"),
   ABORT("abort"),
-  CLEANUP("cleanup");
+  CLEANUP("cleanup"),
+  ROLLBACK("rollback");
 
   private final String wireName;
 

@@ -3,14 +3,13 @@ package io.regionmove.workflows;
 import io.regionmove.activities.AddonInput;
 import io.regionmove.activities.BackupResult;
 import io.regionmove.activities.RestoreInput;
-import io.regionmove.activities.StepResult;
 import io.regionmove.activities.VerifyResult;
 import io.regionmove.model.Addon;
+import io.regionmove.model.DataHandling;
 import io.regionmove.model.MigrationRequest;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
-import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
@@ -21,8 +20,9 @@ import org.slf4j.Logger;
 
 /**
  * The addons' part of the data step (SPEC §2, §8): every addon at the same time is provisioned in
- * the destination; one that holds data is then backed up, restored and verified. Each action
- * registers its undo first, like every other action of the saga.
+ * the destination; one whose data an engine moves is then backed up, restored and verified. One
+ * that holds no data, or whose data the user moves by hand ({@code --manual-data}), stays empty.
+ * Each action registers its undo first, like every other action of the saga.
  */
 final class AddonMoves {
 
@@ -32,6 +32,9 @@ final class AddonMoves {
   private final MigrationCalls calls;
   private final Progress progress;
   private final Compensations compensations;
+
+  /** The addons provisioned in the destination, by addon id. */
+  private final Map<String, AddonInput> provisioned = new LinkedHashMap<>();
 
   /** The addons backed up by this migration, by addon id: their backups are deleted at its end. */
   private final Map<String, AddonInput> backedUp = new LinkedHashMap<>();
@@ -72,6 +75,7 @@ final class AddonMoves {
     String src = request.source();
     AddonInput input = new AddonInput(calls.move(), addon);
     String label = addon.provider() + " addon " + addon.id();
+    provisioned.put(addon.id(), input);
     compensations.register(
         "deprovision-" + addon.id(),
         "Deprovision " + label + " in " + dst,
@@ -80,7 +84,7 @@ final class AddonMoves {
         "Provision %s %s (version %s) in %s"
             .formatted(addon.provider(), addon.plan(), addon.version(), dst),
         () -> calls.region(dst, "provision " + label).provisionAddon(input));
-    if (!addon.holdsData()) {
+    if (addon.handlingWith(request.manualData()) != DataHandling.ENGINE) {
       return;
     }
     backedUp.put(addon.id(), input);
@@ -111,6 +115,16 @@ final class AddonMoves {
         VerifyResult::logs);
   }
 
+  /** The inputs of the addons provisioned in the destination, in the order they were. */
+  List<AddonInput> provisioned() {
+    return List.copyOf(provisioned.values());
+  }
+
+  /** The inputs of the addons whose data an engine moved (backed up and restored). */
+  List<AddonInput> movedByEngine() {
+    return List.copyOf(backedUp.values());
+  }
+
   /** Whether this migration made backups, which {@link #deleteBackups} deletes. */
   boolean hasBackups() {
     return !backedUp.isEmpty();
@@ -136,47 +150,15 @@ final class AddonMoves {
     }
   }
 
-  /**
-   * Backs the addon up and restores it at the same time: the restore follows the archive as pg_dump
-   * writes it, so the source is down for about one restore rather than a dump plus a restore. The
-   * backup is still the durable checkpoint: a restore retried once it is complete restores it like
-   * any other. If the backup fails, the restore following it is stopped.
-   */
   private void backUpAndRestoreTogether(AddonInput input, String label) {
-    String src = request.source();
-    String dst = request.destination();
-    Promise<BackupResult> backup =
-        Async.function(
-            () ->
-                progress.step(
-                    "Back up " + label,
-                    () -> calls.data(src, "back up " + label).backupAddon(input),
-                    BackupResult::logs));
-    List<Promise<StepResult>> restore = new ArrayList<>(1);
-    CancellationScope restoreScope =
-        Workflow.newCancellationScope(
-            () ->
-                restore.add(
-                    Async.function(
-                        () ->
-                            progress.step(
-                                "Restore " + label + " in " + dst + " while it is backed up",
-                                () ->
-                                    calls
-                                        .data(dst, "restore " + label + " while backing up")
-                                        .restoreAddon(RestoreInput.whileBackingUp(input))))));
-    restoreScope.run();
-    try {
-      backup.get();
-    } catch (ActivityFailure | CanceledFailure e) {
-      restoreScope.cancel();
-      try {
-        restore.get(0).get();
-      } catch (ActivityFailure | CanceledFailure stopped) {
-        // stopped because the backup failed; the backup's failure is the one to report
-      }
-      throw e;
-    }
-    restore.get(0).get();
+    BackupAndRestore.together(
+        calls,
+        progress,
+        input,
+        new BackupAndRestore.Call(request.source(), "Back up " + label, "back up " + label),
+        new BackupAndRestore.Call(
+            request.destination(),
+            "Restore " + label + " in " + request.destination() + " while it is backed up",
+            "restore " + label + " while backing up"));
   }
 }

@@ -24,6 +24,11 @@ import io.temporal.workflow.WorkflowMethod;
  * time within 30 days (SPEC §10): it returns at once; the step waits on a durable timer, replaces
  * the step scheduled before, is cancelled by abort or by running that step now, and is dropped,
  * shown in its line, if it is not allowed when its time comes.
+ *
+ * <p>{@code rollback} (an Update and a Signal) brings a {@code done} migration back to its source
+ * within the redirect window (SPEC §10): it stops the window's timer and ends {@code rolled-back}.
+ * It is refused in any other state and once the window's cleanup has started; a rollback that fails
+ * leaves the migration in {@code error} and is run again the same way, never aborted.
  */
 @WorkflowInterface
 public interface AppMigrationWorkflow {
@@ -81,6 +86,12 @@ public interface AppMigrationWorkflow {
   @UpdateValidatorMethod(updateName = "abort")
   void validateAbort();
 
+  @UpdateMethod(name = "rollback")
+  Migration rollback();
+
+  @UpdateValidatorMethod(updateName = "rollback")
+  void validateRollback();
+
   @UpdateMethod(name = "schedule")
   Migration schedule(ScheduledStep step);
 
@@ -101,6 +112,9 @@ public interface AppMigrationWorkflow {
 
   @SignalMethod(name = "abort")
   void abortSignal();
+
+  @SignalMethod(name = "rollback")
+  void rollbackSignal();
 
   @SignalMethod(name = "schedule")
   void scheduleSignal(ScheduledStep step);

@@ -22,21 +22,23 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 
 /**
  * The migration saga, read top-down: {@link #run} tells the story, then come the phases in the
- * order a migration goes through them (preflight, prepare, data, finalize, after done), the one
- * abort path, and the handlers. The update and signal handlers queue user steps through the {@link
- * StepGate}; {@link #run} runs them one at a time. Each action registers its undo first; abort,
- * whoever asks for it (the user, the idle guard, a workflow cancel), runs every registered undo in
- * reverse order in a detached scope.
+ * order a migration goes through them (preflight, prepare, data, finalize, after done: the redirect
+ * window, then its cleanup or a rollback), the one abort path, and the handlers. The update and
+ * signal handlers queue user steps through the {@link StepGate}; {@link #run} runs them one at a
+ * time. Each action registers its undo first; abort, whoever asks for it (the user, the idle guard,
+ * a workflow cancel), runs every registered undo in reverse order in a detached scope.
  */
 public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
 
@@ -60,6 +62,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   private final MigrationCalls calls;
   private final AddonMoves addons;
   private final LiveDataMoves live;
+  private final Rollback rollback;
   private final Preflight preflight;
   private final AppLock lock;
   private final IdleGuard idleGuard;
@@ -88,6 +91,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     this.calls = new MigrationCalls(request);
     this.addons = new AddonMoves(request, calls, progress, compensations);
     this.live = new LiveDataMoves(request, calls, progress, compensations);
+    this.rollback = new Rollback(request, calls, progress, addons);
     this.preflight = new Preflight(request, calls, progress);
     this.lock = new AppLock(request);
     this.idleGuard = new IdleGuard(request.settings().idleLimit());
@@ -116,7 +120,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
       Workflow.newDetachedCancellationScope(this::abortEverything).run();
     }
     if (gate.status() == MigrationStatus.DONE) {
-      closeRedirectWindow();
+      afterDone();
     }
     // No update is left without its answer; detached, as Workflow.await throws once cancelled.
     Workflow.newDetachedCancellationScope(() -> Workflow.await(Workflow::isEveryHandlerFinished))
@@ -195,6 +199,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
                 case PREPARE -> prepareDestination();
                 case DATA -> migrateData();
                 case FINALIZE -> finalizeMove();
+                case ROLLBACK -> rollback.run(sourceFormation);
                 default -> throw new IllegalArgumentException("not a user step: " + next);
               }
             });
@@ -209,6 +214,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
             case PREPARE -> MigrationStatus.PREPARED;
             case DATA ->
                 liveRequested ? MigrationStatus.DATA_REPLICATING : MigrationStatus.DATA_MIGRATED;
+            case ROLLBACK -> MigrationStatus.ROLLED_BACK;
             default -> MigrationStatus.DONE;
           });
       if (gate.status() == MigrationStatus.DATA_REPLICATING) {
@@ -363,14 +369,47 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     }
   }
 
-  /** After done: keep the redirect for its window, then remove it and delete the old app. */
+  /**
+   * After done: the redirect window, a durable timer. When it ends, its cleanup; a rollback asked
+   * before that stops the timer and runs instead, again after a failure, until it has rolled back.
+   * A rollback is not cancelled with the workflow: like the undo actions, it is the way back.
+   */
+  private void afterDone() {
+    List<Promise<Void>> window = new ArrayList<>(1);
+    CancellationScope windowScope =
+        Workflow.newCancellationScope(
+            () ->
+                window.add(
+                    Workflow.newTimer(
+                        request.settings().redirectWindow(),
+                        TimerOptions.newBuilder()
+                            .setSummary(
+                                "redirect window: then remove the redirect and delete the old app")
+                            .build())));
+    windowScope.run();
+    Workflow.await(() -> window.get(0).isCompleted() || gate.hasRequest());
+    throwIfCancelled("during the redirect window");
+    if (!gate.hasRequest()) {
+      closeRedirectWindow();
+      return;
+    }
+    windowScope.cancel("the migration is rolled back");
+    while (gate.status() != MigrationStatus.ROLLED_BACK) {
+      Workflow.await(gate::hasRequest);
+      throwIfCancelled("while its rollback waited to be run again");
+      Phase next = gate.takeRequest();
+      Workflow.newDetachedCancellationScope(() -> runPhase(next)).run();
+    }
+  }
+
+  private static void throwIfCancelled(String when) {
+    if (CancellationScope.current().isCancelRequested()) {
+      throw new CanceledFailure("the workflow was cancelled " + when);
+    }
+  }
+
+  /** The redirect window is over: remove the redirect, delete the old app and the backups. */
   private void closeRedirectWindow() {
-    Workflow.newTimer(
-            request.settings().redirectWindow(),
-            TimerOptions.newBuilder()
-                .setSummary("redirect window: then remove the redirect and delete the old app")
-                .build())
-        .get();
     gate.startCleanup();
     String src = request.source();
     try {
@@ -506,6 +545,16 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   }
 
   @Override
+  public Migration rollback() {
+    return runRequested(Phase.ROLLBACK);
+  }
+
+  @Override
+  public void validateRollback() {
+    rejectUnlessAllowed(Phase.ROLLBACK);
+  }
+
+  @Override
   public Migration schedule(ScheduledStep asked) {
     schedule.schedule(asked);
     return status();
@@ -564,6 +613,11 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   @Override
   public void abortSignal() {
     signal(Phase.ABORT);
+  }
+
+  @Override
+  public void rollbackSignal() {
+    signal(Phase.ROLLBACK);
   }
 
   private void signal(Phase asked) {

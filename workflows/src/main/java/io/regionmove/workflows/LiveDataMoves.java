@@ -9,6 +9,7 @@ import io.regionmove.activities.LiveCopyResult;
 import io.regionmove.activities.StepResult;
 import io.regionmove.model.Addon;
 import io.regionmove.model.Check;
+import io.regionmove.model.DataHandling;
 import io.regionmove.model.FailureType;
 import io.regionmove.model.MigrationRequest;
 import io.temporal.failure.ActivityFailure;
@@ -61,9 +62,12 @@ final class LiveDataMoves {
    * destination and starts its replication; returns once every table's initial copy is done.
    */
   void start(List<Addon> addons) {
-    List<Addon> withData = addons.stream().filter(Addon::holdsData).toList();
+    List<Addon> moved =
+        addons.stream()
+            .filter(a -> a.handlingWith(request.manualData()) == DataHandling.ENGINE)
+            .toList();
     List<String> refused =
-        withData.stream()
+        moved.stream()
             .filter(a -> !Addon.POSTGRESQL.equals(a.provider()))
             .map(
                 a ->
@@ -79,10 +83,9 @@ final class LiveDataMoves {
       throw ApplicationFailure.newNonRetryableFailure(
           String.join(" ", refused), FailureType.INVALID_REQUEST.name());
     }
-    List<Addon> postgres = withData;
-    forEach(postgres, this::check);
+    forEach(moved, this::check);
     replicated.clear();
-    replicated.addAll(postgres);
+    replicated.addAll(moved);
     forEach(addons, this::startOne);
   }
 
@@ -201,7 +204,8 @@ final class LiveDataMoves {
         "Provision %s %s (version %s) in %s"
             .formatted(addon.provider(), addon.plan(), addon.version(), dst),
         () -> calls.region(dst, "provision " + label).provisionAddon(input));
-    if (!addon.holdsData()) {
+    if (!replicated.contains(addon)) {
+      // No data, or data the user moves by hand (--manual-data): provisioned empty.
       return;
     }
     compensations.register(

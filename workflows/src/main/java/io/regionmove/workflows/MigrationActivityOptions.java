@@ -6,7 +6,7 @@ import io.temporal.common.RetryOptions;
 import java.time.Duration;
 
 /**
- * The one place that builds {@link ActivityOptions} for the migration workflow.
+ * The one place that builds {@link ActivityOptions}, for the migration and batch workflows.
  *
  * <p>Every forward call waits for its activity to acknowledge cancellation, so that an abort undoes
  * an action only once it has stopped. Transient failures are retried with backoff; permanent ones
@@ -25,6 +25,11 @@ public final class MigrationActivityOptions {
 
   /** A region that stays unavailable this long fails the preflight: creating should answer soon. */
   static final Duration PREFLIGHT_SCHEDULE_TO_CLOSE = Duration.ofMinutes(2);
+
+  /** A batch's driver call that has not ended by then is retried, and resumes where it was. */
+  static final Duration BATCH_START_TO_CLOSE = Duration.ofDays(1);
+
+  static final Duration BATCH_HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
 
   private static final RetryOptions FORWARD_RETRY =
       RetryOptions.newBuilder()
@@ -141,6 +146,22 @@ public final class MigrationActivityOptions {
         .setStartToCloseTimeout(Duration.ofSeconds(30))
         .setScheduleToCloseTimeout(NOTIFICATION_SCHEDULE_TO_CLOSE)
         .setRetryOptions(NOTIFICATION_RETRY)
+        .setSummary(summary)
+        .build();
+  }
+
+  /**
+   * A batch's call that drives one migration, or aborts it, on the migrations task queue. It lasts
+   * as long as the migration's steps (hours for a large data step) and heartbeats while it waits,
+   * so a dead worker's call is retried at once; a retry reads the migration's status and goes on
+   * from there.
+   */
+  public static ActivityOptions batch(String summary) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(AppMigrationWorkflow.TASK_QUEUE)
+        .setStartToCloseTimeout(BATCH_START_TO_CLOSE)
+        .setHeartbeatTimeout(BATCH_HEARTBEAT_TIMEOUT)
+        .setRetryOptions(FORWARD_RETRY)
         .setSummary(summary)
         .build();
   }

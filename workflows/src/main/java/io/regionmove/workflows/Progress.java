@@ -1,6 +1,7 @@
 package io.regionmove.workflows;
 
 import io.regionmove.activities.StepResult;
+import io.regionmove.model.Addon;
 import io.regionmove.model.Check;
 import io.regionmove.model.CnameChange;
 import io.regionmove.model.Migration;
@@ -33,6 +34,7 @@ final class Progress {
   private final List<String> errors = new ArrayList<>();
   private final List<String> checks = new ArrayList<>();
   private final List<CnameChange> cnames = new ArrayList<>();
+  private List<Addon> addons = List.of();
   private final Instant startedAt;
   private Instant finishedAt;
   private String url;
@@ -64,6 +66,11 @@ final class Progress {
   /** Per custom domain, the CNAME change to make once finalized. */
   List<CnameChange> cnames() {
     return cnames;
+  }
+
+  /** The source app's addons, with how their data moves, as preflight read them. */
+  void addons(List<Addon> read) {
+    addons = List.copyOf(read);
   }
 
   void url(String newUrl) {
@@ -107,7 +114,9 @@ final class Progress {
         abortReason,
         startedAt,
         finishedAt,
-        scheduled);
+        scheduled,
+        addons,
+        request.manualData());
   }
 
   /**

@@ -2,6 +2,10 @@ package io.regionmove.workflows;
 
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.model.Phase;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Where the migration is in its lifecycle (SPEC §2), which user step may run now, and the sentence
@@ -14,7 +18,28 @@ import io.regionmove.model.Phase;
  */
 final class StepGate {
 
+  /**
+   * The statuses a migration may have gone through and still be rolled back. The stop-and-copy data
+   * step is the one way data reaches the destination that a rollback knows how to bring back; a
+   * migration that went through any other status (a data mode added later) is refused rather than
+   * rolled back without its data.
+   */
+  static final Set<MigrationStatus> ROLLBACK_KNOWS =
+      EnumSet.of(
+          MigrationStatus.CREATED,
+          MigrationStatus.RUNNING,
+          MigrationStatus.PREFLIGHT_SUCCESS,
+          MigrationStatus.PREPARED,
+          MigrationStatus.DATA_MIGRATED,
+          MigrationStatus.ERROR,
+          MigrationStatus.DONE,
+          MigrationStatus.ROLLING_BACK);
+
   private MigrationStatus status = MigrationStatus.CREATED;
+
+  /** Every status the migration has been in, in the order first reached. */
+  private final Set<MigrationStatus> visited = new LinkedHashSet<>(List.of(status));
+
   private Phase phase = Phase.PREFLIGHT;
   private Phase failedPhase;
 
@@ -48,7 +73,16 @@ final class StepGate {
 
   /** Why {@code asked} cannot run now, or null when it can. */
   String refusal(Phase asked) {
+    if (asked == Phase.ROLLBACK) {
+      return rollbackRefusal();
+    }
     if (asked == Phase.ABORT) {
+      if (phase == Phase.ROLLBACK && !status.isTerminal()) {
+        return "cannot abort: a rollback cannot be aborted; "
+            + (status == MigrationStatus.ERROR
+                ? "run rollback again to finish it"
+                : "wait for it to end");
+      }
       // Asked again while aborting (a client retrying, two operators): the same abort, and the
       // answer is the same once it is done.
       return status.isTerminal() ? "cannot abort: the migration is " + status : null;
@@ -60,16 +94,20 @@ final class StepGate {
     if (abortRequested) {
       return cannot + "the migration is aborting";
     }
-    if (requested != null
-        || status == MigrationStatus.RUNNING
-        || status == MigrationStatus.CREATED) {
+    if (isBusy()) {
       Phase busy = requested != null ? requested : phase;
       return cannot + "the " + busy + " step is still running; wait for it to end";
     }
     if (status == MigrationStatus.ERROR) {
       return asked == failedPhase
           ? null
-          : cannot + "the " + failedPhase + " step failed; run " + failedPhase + " again or abort";
+          : cannot
+              + "the "
+              + failedPhase
+              + " step failed; run "
+              + failedPhase
+              + " again"
+              + (failedPhase == Phase.ROLLBACK ? "" : " or abort");
     }
     boolean allowed =
         switch (asked) {
@@ -92,6 +130,53 @@ final class StepGate {
           default -> "";
         };
     return cannot + "the migration is " + status + hint;
+  }
+
+  /**
+   * A rollback (SPEC §10) is allowed once the migration is done, until the cleanup after the
+   * redirect window has started, and again after a rollback that failed.
+   */
+  private String rollbackRefusal() {
+    String cannot = "cannot roll back: ";
+    if (isBusy()) {
+      Phase busy = requested != null ? requested : phase;
+      return cannot + "the " + busy + " step is still running; wait for it to end";
+    }
+    if (status == MigrationStatus.ERROR && failedPhase == Phase.ROLLBACK) {
+      return null;
+    }
+    if (status == MigrationStatus.ROLLED_BACK) {
+      return cannot + "the migration is already rolled back";
+    }
+    if (abortRequested && !status.isTerminal()) {
+      return cannot + "the migration is aborting";
+    }
+    if (status != MigrationStatus.DONE) {
+      return cannot
+          + "the migration is "
+          + status
+          + "; only a done migration can be rolled back"
+          + (status.isTerminal() ? "" : " (abort undoes an unfinished one)");
+    }
+    if (phase == Phase.CLEANUP) {
+      return cannot + "its redirect window is over, so the old app has been deleted";
+    }
+    for (MigrationStatus went : visited) {
+      if (!ROLLBACK_KNOWS.contains(went)) {
+        return cannot
+            + "the migration went through "
+            + went
+            + ", and a rollback brings back only the data the stop-and-copy data step moved";
+      }
+    }
+    return null;
+  }
+
+  private boolean isBusy() {
+    return requested != null
+        || status == MigrationStatus.RUNNING
+        || status == MigrationStatus.CREATED
+        || status == MigrationStatus.ROLLING_BACK;
   }
 
   /** Queues a user step that {@link #refusal} allowed; returns its ticket. */
@@ -124,24 +209,24 @@ final class StepGate {
 
   void start(Phase next) {
     phase = next;
-    status = MigrationStatus.RUNNING;
+    moveTo(next == Phase.ROLLBACK ? MigrationStatus.ROLLING_BACK : MigrationStatus.RUNNING);
   }
 
   /** The running phase ended well; the migration moves on to {@code reached}, terminal or not. */
   void succeed(MigrationStatus reached) {
     failedPhase = null;
-    status = reached;
+    moveTo(reached);
   }
 
   /** The running phase failed for good: the user runs it again or aborts. */
   void fail(Phase failed) {
     failedPhase = failed;
-    status = MigrationStatus.ERROR;
+    moveTo(MigrationStatus.ERROR);
   }
 
   void startAborting() {
     phase = Phase.ABORT;
-    status = MigrationStatus.ABORTING;
+    moveTo(MigrationStatus.ABORTING);
   }
 
   void startCleanup() {
@@ -153,7 +238,12 @@ final class StepGate {
     if (!terminal.isTerminal()) {
       throw new IllegalArgumentException("not a terminal status: " + terminal);
     }
-    status = terminal;
+    moveTo(terminal);
+  }
+
+  private void moveTo(MigrationStatus next) {
+    status = next;
+    visited.add(next);
   }
 
   /** The running phase (or the abort) has ended: answers every ticket handed out so far. */

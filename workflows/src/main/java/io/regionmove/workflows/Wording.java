@@ -1,7 +1,9 @@
 package io.regionmove.workflows;
 
+import io.regionmove.model.Addon;
 import io.regionmove.model.Check;
 import io.regionmove.model.Formation;
+import io.regionmove.model.MigrationRequest;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -72,10 +74,53 @@ final class Wording {
     return duration.getSeconds() + " seconds";
   }
 
-  /** One log line per check: "ok: NAME" or "failed: MESSAGE". */
-  static List<String> describe(List<Check> checks) {
+  /** The failed check of an addon that holds data no engine moves (SPEC §8). */
+  static String cannotMove(Addon addon) {
+    return "Addon %s %s holds data that regionmove cannot move."
+        .formatted(addon.provider(), addon.id());
+  }
+
+  /** The failed check of a --manual-data id that names none of the app's addons. */
+  static String notAnAddon(String id, String app) {
+    return "Addon %s given to --manual-data is not an addon of app %s.".formatted(id, app);
+  }
+
+  /**
+   * One sentence per check, as a person reads it under the step line: what a passed check found
+   * ("App my-app exists in region agora-fr1."), or why a failed one failed (its own message). Only
+   * the step logs change with this wording; the check names stay what the activities return.
+   */
+  static List<String> describe(List<Check> checks, MigrationRequest request) {
     return checks.stream()
-        .map(c -> c.passed() ? "ok: " + c.name() : "failed: " + c.message())
+        .map(c -> c.passed() ? passed(c, request) : sentence(c.message()))
         .toList();
+  }
+
+  private static String passed(Check check, MigrationRequest request) {
+    if (check.message() != null && !check.message().isBlank()) {
+      return sentence(check.message());
+    }
+    String app = request.app();
+    String newName = request.newName() == null ? app : request.newName();
+    return switch (check.name()) {
+      case "app-exists" -> "App " + app + " exists in region " + request.source() + ".";
+      case "app-status" -> "It is running or stopped, so it can be moved.";
+      case "not-migrating" -> "No other migration is moving it.";
+      case "tls-certificates" -> "None of its TLS certificates has expired.";
+      case "destination-region" ->
+          "Region " + request.destination() + " is configured and is not the source region.";
+      case "destination-name" ->
+          "The name " + newName + " is free in region " + request.destination() + ".";
+      case "addons-offered" ->
+          "Region " + request.destination() + " offers the plan and version of every addon.";
+      default -> "Check " + check.name() + " passed.";
+    };
+  }
+
+  private static String sentence(String message) {
+    if (message == null || message.isBlank()) {
+      return "A check failed without saying why.";
+    }
+    return message.endsWith(".") ? message : message + ".";
   }
 }

@@ -15,8 +15,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * migrations already running fails here and must go behind {@code Workflow.getVersion}.
  *
  * <p>The histories are written to {@code workflows/target/histories/} by {@link
- * AppMigrationWorkflowTest} and {@link LiveMigrationWorkflowTest}; copy them here only when a
- * change is meant to be incompatible, or when a new path is recorded.
+ * AppMigrationWorkflowTest}, {@link AddonDataHandlingTest} and {@link LiveMigrationWorkflowTest};
+ * copy them here only when a change is meant to be incompatible, or when a new path is recorded.
+ * The older ones hold addons without {@code dataHandling} (the legacy rule of {@link
+ * io.regionmove.model.Addon#handling()}) and requests without {@code manualData}.
  */
 class AppMigrationWorkflowReplayTest {
 
@@ -41,7 +43,14 @@ class AppMigrationWorkflowReplayTest {
         // webhooks notified and backups deleted after the redirect window (SPEC §10): a finalize
         // scheduled, replaced, then run when due, every change delivered after retries
         "scheduled-finalize-with-notifications",
-        "abort-during-scheduled-wait"
+        "abort-during-scheduled-wait",
+        // recorded after a done migration could be rolled back (SPEC §10): the redirect window's
+        // timer cancelled, the data copied back; and a rollback that failed, then ran again
+        "rollback-after-data",
+        "rollback-failed-then-rerun",
+        // recorded after the workers decided each addon's data handling: a postgresql addon an
+        // engine moves, one holding no data, and a mongodb addon moved by hand (--manual-data)
+        "manual-data"
       })
   void recordedHistoryReplays(String name) throws Exception {
     WorkflowExecutionHistory history =

@@ -5,6 +5,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
+import io.regionmove.activities.AppUrl;
 import io.regionmove.activities.BackupResult;
 import io.regionmove.activities.CheckResult;
 import io.regionmove.activities.DataActivities;
@@ -48,6 +49,7 @@ final class MigrationHarness {
   static final Addon DATABASE = new Addon("ad-pg-1", "postgresql", "starter-512", "15");
   static final Addon CACHE = new Addon("ad-redis-1", "redis", "starter-256", "7");
   static final Formation FORMATION = new Formation(List.of(new Process("web", 2, "M")));
+  static final String SOURCE_URL = "http://my-app.agora-fr1.localhost:8701/";
   static final MigrationSettings SETTINGS =
       new MigrationSettings(Duration.ofDays(7), Duration.ofDays(30), Duration.ofSeconds(2));
 
@@ -98,6 +100,7 @@ final class MigrationHarness {
     when(region.checkDestination(any()))
         .thenReturn(new CheckResult(List.of(Check.passed("name free"))));
     when(region.readFormation(any())).thenReturn(FORMATION);
+    when(region.readUrl(any())).thenReturn(new AppUrl(SOURCE_URL));
     when(region.redirectSource(any()))
         .thenReturn(
             new RedirectResult("http://my-app.osc-fr1.localhost:8702/", List.of("redirected")));

@@ -55,11 +55,31 @@ class StepGateTest {
           gate.succeed(MigrationStatus.DATA_REPLICATING);
         });
     STATES.put("finalize-running", gate -> running(gate, Phase.FINALIZE));
+    STATES.put("done", StepGateTest::done);
     STATES.put(
-        "done",
+        "done-cleanup",
         gate -> {
-          running(gate, Phase.FINALIZE);
-          gate.succeed(MigrationStatus.DONE);
+          done(gate);
+          gate.startCleanup();
+        });
+    STATES.put(
+        "rollback-queued",
+        gate -> {
+          done(gate);
+          gate.accept(Phase.ROLLBACK);
+        });
+    STATES.put("rolling-back", gate -> rollingBack(gate));
+    STATES.put(
+        "rollback-failed",
+        gate -> {
+          rollingBack(gate);
+          gate.fail(Phase.ROLLBACK);
+        });
+    STATES.put(
+        "rolled-back",
+        gate -> {
+          rollingBack(gate);
+          gate.succeed(MigrationStatus.ROLLED_BACK);
         });
     STATES.put("prepare-failed", gate -> failed(gate, Phase.PREPARE));
     STATES.put("data-failed", gate -> failed(gate, Phase.DATA));
@@ -96,74 +116,117 @@ class StepGateTest {
           created           | data     | cannot run data: the preflight step is still running; wait for it to end
           created           | finalize | cannot run finalize: the preflight step is still running; wait for it to end
           created           | abort    | allowed
+          created           | rollback | cannot roll back: the preflight step is still running; wait for it to end
           preflight-running | prepare  | cannot run prepare: the preflight step is still running; wait for it to end
           preflight-running | data     | cannot run data: the preflight step is still running; wait for it to end
           preflight-running | finalize | cannot run finalize: the preflight step is still running; wait for it to end
           preflight-running | abort    | allowed
+          preflight-running | rollback | cannot roll back: the preflight step is still running; wait for it to end
           preflight-success | prepare  | allowed
           preflight-success | data     | cannot run data: the migration is preflight-success; run prepare first
           preflight-success | finalize | cannot run finalize: the migration is preflight-success; run prepare first
           preflight-success | abort    | allowed
+          preflight-success | rollback | cannot roll back: the migration is preflight-success; only a done migration can be rolled back (abort undoes an unfinished one)
           preflight-error   | prepare  | cannot run prepare: the migration is preflight-error
           preflight-error   | data     | cannot run data: the migration is preflight-error
           preflight-error   | finalize | cannot run finalize: the migration is preflight-error
           preflight-error   | abort    | cannot abort: the migration is preflight-error
+          preflight-error   | rollback | cannot roll back: the migration is preflight-error; only a done migration can be rolled back
           prepare-queued    | prepare  | cannot run prepare: the prepare step is still running; wait for it to end
           prepare-queued    | data     | cannot run data: the prepare step is still running; wait for it to end
           prepare-queued    | finalize | cannot run finalize: the prepare step is still running; wait for it to end
           prepare-queued    | abort    | allowed
+          prepare-queued    | rollback | cannot roll back: the prepare step is still running; wait for it to end
           prepare-running   | prepare  | cannot run prepare: the prepare step is still running; wait for it to end
           prepare-running   | data     | cannot run data: the prepare step is still running; wait for it to end
           prepare-running   | finalize | cannot run finalize: the prepare step is still running; wait for it to end
           prepare-running   | abort    | allowed
+          prepare-running   | rollback | cannot roll back: the prepare step is still running; wait for it to end
           prepared          | prepare  | cannot run prepare: the migration is prepared
           prepared          | data     | allowed
           prepared          | finalize | allowed
           prepared          | abort    | allowed
+          prepared          | rollback | cannot roll back: the migration is prepared; only a done migration can be rolled back (abort undoes an unfinished one)
           data-running      | prepare  | cannot run prepare: the data step is still running; wait for it to end
           data-running      | data     | cannot run data: the data step is still running; wait for it to end
           data-running      | finalize | cannot run finalize: the data step is still running; wait for it to end
           data-running      | abort    | allowed
+          data-running      | rollback | cannot roll back: the data step is still running; wait for it to end
           data-migrated     | prepare  | cannot run prepare: the migration is data-migrated; run finalize next
           data-migrated     | data     | cannot run data: the migration is data-migrated; run finalize next
           data-migrated     | finalize | allowed
           data-migrated     | abort    | allowed
+          data-migrated     | rollback | cannot roll back: the migration is data-migrated; only a done migration can be rolled back (abort undoes an unfinished one)
           data-replicating  | prepare  | cannot run prepare: the migration is data-replicating; run finalize to cut over, or abort
           data-replicating  | data     | cannot run data: the migration is data-replicating; run finalize to cut over, or abort
           data-replicating  | finalize | allowed
           data-replicating  | abort    | allowed
+          data-replicating  | rollback | cannot roll back: the migration is data-replicating; only a done migration can be rolled back (abort undoes an unfinished one)
           finalize-running  | prepare  | cannot run prepare: the finalize step is still running; wait for it to end
           finalize-running  | data     | cannot run data: the finalize step is still running; wait for it to end
           finalize-running  | finalize | cannot run finalize: the finalize step is still running; wait for it to end
           finalize-running  | abort    | allowed
+          finalize-running  | rollback | cannot roll back: the finalize step is still running; wait for it to end
           done              | prepare  | cannot run prepare: the migration is done
           done              | data     | cannot run data: the migration is done
           done              | finalize | cannot run finalize: the migration is done
           done              | abort    | cannot abort: the migration is done
+          done              | rollback | allowed
+          done-cleanup      | prepare  | cannot run prepare: the migration is done
+          done-cleanup      | data     | cannot run data: the migration is done
+          done-cleanup      | finalize | cannot run finalize: the migration is done
+          done-cleanup      | abort    | cannot abort: the migration is done
+          done-cleanup      | rollback | cannot roll back: its redirect window is over, so the old app has been deleted
+          rollback-queued   | prepare  | cannot run prepare: the migration is done
+          rollback-queued   | data     | cannot run data: the migration is done
+          rollback-queued   | finalize | cannot run finalize: the migration is done
+          rollback-queued   | abort    | cannot abort: the migration is done
+          rollback-queued   | rollback | cannot roll back: the rollback step is still running; wait for it to end
+          rolling-back      | prepare  | cannot run prepare: the rollback step is still running; wait for it to end
+          rolling-back      | data     | cannot run data: the rollback step is still running; wait for it to end
+          rolling-back      | finalize | cannot run finalize: the rollback step is still running; wait for it to end
+          rolling-back      | abort    | cannot abort: a rollback cannot be aborted; wait for it to end
+          rolling-back      | rollback | cannot roll back: the rollback step is still running; wait for it to end
+          rollback-failed   | prepare  | cannot run prepare: the rollback step failed; run rollback again
+          rollback-failed   | data     | cannot run data: the rollback step failed; run rollback again
+          rollback-failed   | finalize | cannot run finalize: the rollback step failed; run rollback again
+          rollback-failed   | abort    | cannot abort: a rollback cannot be aborted; run rollback again to finish it
+          rollback-failed   | rollback | allowed
+          rolled-back       | prepare  | cannot run prepare: the migration is rolled-back
+          rolled-back       | data     | cannot run data: the migration is rolled-back
+          rolled-back       | finalize | cannot run finalize: the migration is rolled-back
+          rolled-back       | abort    | cannot abort: the migration is rolled-back
+          rolled-back       | rollback | cannot roll back: the migration is already rolled back
           prepare-failed    | prepare  | allowed
           prepare-failed    | data     | cannot run data: the prepare step failed; run prepare again or abort
           prepare-failed    | finalize | cannot run finalize: the prepare step failed; run prepare again or abort
           prepare-failed    | abort    | allowed
+          prepare-failed    | rollback | cannot roll back: the migration is error; only a done migration can be rolled back (abort undoes an unfinished one)
           data-failed       | prepare  | cannot run prepare: the data step failed; run data again or abort
           data-failed       | data     | allowed
           data-failed       | finalize | cannot run finalize: the data step failed; run data again or abort
           data-failed       | abort    | allowed
+          data-failed       | rollback | cannot roll back: the migration is error; only a done migration can be rolled back (abort undoes an unfinished one)
           finalize-failed   | prepare  | cannot run prepare: the finalize step failed; run finalize again or abort
           finalize-failed   | data     | cannot run data: the finalize step failed; run finalize again or abort
           finalize-failed   | finalize | allowed
           finalize-failed   | abort    | allowed
+          finalize-failed   | rollback | cannot roll back: the migration is error; only a done migration can be rolled back (abort undoes an unfinished one)
           abort-asked       | prepare  | cannot run prepare: the migration is aborting
           abort-asked       | data     | cannot run data: the migration is aborting
           abort-asked       | finalize | cannot run finalize: the migration is aborting
           abort-asked       | abort    | allowed
+          abort-asked       | rollback | cannot roll back: the migration is aborting
           aborting          | prepare  | cannot run prepare: the migration is aborting
           aborting          | data     | cannot run data: the migration is aborting
           aborting          | finalize | cannot run finalize: the migration is aborting
           aborting          | abort    | allowed
+          aborting          | rollback | cannot roll back: the migration is aborting
           aborted           | prepare  | cannot run prepare: the migration is aborted
           aborted           | data     | cannot run data: the migration is aborted
           aborted           | finalize | cannot run finalize: the migration is aborted
           aborted           | abort    | cannot abort: the migration is aborted
+          aborted           | rollback | cannot roll back: the migration is aborted; only a done migration can be rolled back
           """)
   void refusesEveryStepThatCannotRunInItsStateWithOneSentence(
       String state, String step, String expected) {
@@ -187,7 +250,26 @@ class StepGateTest {
     }
 
     assertEquals(EnumSet.allOf(MigrationStatus.class), reached);
-    assertEquals(EnumSet.of(Phase.PREPARE, Phase.DATA, Phase.FINALIZE), failed);
+    assertEquals(EnumSet.of(Phase.PREPARE, Phase.DATA, Phase.FINALIZE, Phase.ROLLBACK), failed);
+  }
+
+  @Test
+  void aDoneMigrationThatWentThroughAStatusTheRollbackDoesNotKnowIsNotRolledBack() {
+    for (MigrationStatus unknown : EnumSet.complementOf(EnumSet.copyOf(StepGate.ROLLBACK_KNOWS))) {
+      StepGate gate = gate("prepared");
+      gate.accept(Phase.DATA);
+      gate.start(gate.takeRequest());
+      gate.succeed(unknown);
+      gate.start(Phase.FINALIZE);
+      gate.succeed(MigrationStatus.DONE);
+
+      assertEquals(
+          "cannot roll back: the migration went through "
+              + unknown
+              + ", and a rollback brings back only the data the stop-and-copy data step moved",
+          gate.refusal(Phase.ROLLBACK));
+    }
+    assertNull(gate("done").refusal(Phase.ROLLBACK), "through data-migrated: allowed");
   }
 
   @Test
@@ -278,6 +360,17 @@ class StepGateTest {
       prepared(gate);
     }
     gate.accept(phase);
+    gate.start(gate.takeRequest());
+  }
+
+  private static void done(StepGate gate) {
+    running(gate, Phase.FINALIZE);
+    gate.succeed(MigrationStatus.DONE);
+  }
+
+  private static void rollingBack(StepGate gate) {
+    done(gate);
+    gate.accept(Phase.ROLLBACK);
     gate.start(gate.takeRequest());
   }
 

@@ -2,6 +2,7 @@ package io.regionmove.activities.data;
 
 import io.regionmove.activities.AddonInput;
 import io.regionmove.activities.BackupResult;
+import io.regionmove.activities.CopyDirection;
 import io.regionmove.activities.DataActivities;
 import io.regionmove.activities.RestoreInput;
 import io.regionmove.activities.StepResult;
@@ -18,6 +19,11 @@ import java.util.Objects;
  * The data activities: each call goes to the {@link DataEngine} of the addon's provider, which does
  * the work. An addon whose provider has no engine fails for good, with a sentence saying so.
  *
+ * <p>Each call copies the way its input says ({@link CopyDirection}): forward for the data step,
+ * back for a rollback, which backs the destination addon up and restores it into the source addon;
+ * the engines read the two sides through {@link AddonDatabases#fromUrl} and {@link
+ * AddonDatabases#toUrl}, so every engine copies back as it copies forward.
+ *
  * <p>Every method is idempotent: a backup that is already complete is returned as it is, a restore
  * cleans whatever an interrupted attempt left before restoring again, a verification only reads.
  * Long calls heartbeat a {@link DataProgress}; when the activity is cancelled the heartbeat throws,
@@ -25,6 +31,9 @@ import java.util.Objects;
  * URLs and passwords never appear in results, logs or failure messages.
  */
 public final class DataActivitiesImpl implements DataActivities {
+
+  /** Ends the backup id of a rollback's copy back of an addon. */
+  static final String BACK_SUFFIX = ".back";
 
   private final Engines engines;
   private final Duration heartbeatInterval;
@@ -102,8 +111,16 @@ public final class DataActivitiesImpl implements DataActivities {
     return options == null ? DataOptions.defaults() : options;
   }
 
-  private static String backupId(AddonInput input) {
-    return BackupStore.backupId(input.move().migrationId(), input.addon().id());
+  /**
+   * The backup of the copy {@code input} makes: a rollback's backup of the destination addon has an
+   * id of its own, so it never passes for the data step's backup of the source addon (which a
+   * backup finds complete and keeps as it is).
+   */
+  static String backupId(AddonInput input) {
+    String addonId = input.addon().id();
+    return BackupStore.backupId(
+        input.move().migrationId(),
+        input.direction() == CopyDirection.BACK ? addonId + BACK_SUFFIX : addonId);
   }
 
   private Heartbeat heartbeat() {

@@ -17,6 +17,11 @@ import java.util.List;
  * <p>Contract of every method, as the workflow relies on it:
  *
  * <ul>
+ *   <li>The input's {@link io.regionmove.activities.CopyDirection} says which way the data goes:
+ *       the engine reads the side {@link AddonDatabases#fromUrl} names and writes the side {@link
+ *       AddonDatabases#toUrl} names, never "the source" or "the destination" by itself, so a
+ *       rollback copies the destination addon back into the source addon with the same methods.
+ *       Below, "source" and "destination" are the sides of the copy.
  *   <li>Idempotent, keyed by the backup id ({@link BackupStore#backupId}, the migration id and the
  *       source addon id): a retry after a worker crash finds what the earlier attempt left and
  *       carries on or starts clean ({@link StoredBackups} does the store's part).
@@ -38,6 +43,14 @@ public interface DataEngine {
    * engine cannot move...); empty when nothing stands in the way.
    */
   List<Check> preflight(AppInput sourceApp, Addon addon);
+
+  /**
+   * Source region, for a dry run's estimate: the size in bytes of the data a backup of the addon
+   * would copy, as the server counts it; only reads. -1 when the engine cannot tell (the default).
+   */
+  default long sizeBytes(AppInput sourceApp, Addon addon) {
+    return -1;
+  }
 
   /**
    * Source region: backs the addon up into the backup store as {@code backupId}, publishing it only

@@ -1,6 +1,7 @@
 package io.regionmove.activities.data;
 
 import io.regionmove.activities.data.postgres.PostgresEngine;
+import io.regionmove.activities.data.redis.RedisEngine;
 import io.regionmove.model.Addon;
 import io.regionmove.model.FailureType;
 import io.temporal.failure.ApplicationFailure;
@@ -42,7 +43,9 @@ public final class Engines {
    */
   public static Engines standard(
       AddonDatabases databases, BackupStore store, Path pgBinDir, DataOptions options) {
-    return of(new PostgresEngine(databases, store, pgBinDir, options));
+    return of(
+        new PostgresEngine(databases, store, pgBinDir, options),
+        new RedisEngine(databases, store, options));
   }
 
   /** The providers served, in name order. */

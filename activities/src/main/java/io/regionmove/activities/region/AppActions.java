@@ -7,6 +7,7 @@ import static io.regionmove.activities.region.Wording.gone;
 import static io.regionmove.activities.region.Wording.notOurs;
 
 import io.regionmove.activities.AppInput;
+import io.regionmove.activities.AppUrl;
 import io.regionmove.activities.MoveInput;
 import io.regionmove.activities.StartAppInput;
 import io.regionmove.activities.StepResult;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What the migration does to whole apps, each action next to its undo: freeze and unfreeze the
  * source, create and delete the destination app, stop and start an app; plus reading a formation
- * and, after the redirect window, deleting the old source app.
+ * and URL and, after the redirect window, deleting the old source app.
  */
 final class AppActions {
 
@@ -167,6 +168,10 @@ final class AppActions {
 
   Formation readFormation(AppInput input) {
     return guard(() -> formation(clients.of(input.region()).listContainers(input.app())));
+  }
+
+  AppUrl readUrl(AppInput input) {
+    return guard(() -> new AppUrl(clients.of(input.region()).getApp(input.app()).url()));
   }
 
   StepResult stopApp(AppInput input) {

@@ -1,9 +1,13 @@
 package io.regionmove.activities.region;
 
 import static io.regionmove.activities.region.Wording.counted;
+import static io.regionmove.activities.region.Wording.listed;
 import static io.regionmove.activities.region.Wording.plural;
 
+import io.regionmove.model.ConfigKind;
+import io.regionmove.model.ConfigPlan;
 import io.regionmove.regionapi.Collaborator;
+import io.regionmove.regionapi.RegionClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -11,6 +15,24 @@ import java.util.stream.Collectors;
 
 /** Accepted collaborators; pending ones are listed as skipped (their invitation stays behind). */
 final class CollaboratorsCopier implements ConfigCopier {
+
+  @Override
+  public ConfigPlan plan(RegionClient source, String app) {
+    List<Collaborator> all = source.listCollaborators(app);
+    List<String> accepted =
+        all.stream().filter(Collaborator::accepted).map(Collaborator::email).toList();
+    List<String> pending =
+        all.stream().filter(c -> !c.accepted()).map(Collaborator::email).toList();
+    String summary = listed(accepted.size(), "accepted collaborator", accepted);
+    if (!pending.isEmpty()) {
+      summary +=
+          "; skipped: "
+              + plural(pending.size(), "pending collaborator")
+              + " (invite them again in the destination): "
+              + String.join(", ", pending);
+    }
+    return new ConfigPlan(ConfigKind.COLLABORATORS, accepted, pending, summary);
+  }
 
   @Override
   public List<String> copy(ConfigMove move) {

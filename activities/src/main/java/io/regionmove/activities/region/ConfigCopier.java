@@ -1,5 +1,7 @@
 package io.regionmove.activities.region;
 
+import io.regionmove.model.ConfigPlan;
+import io.regionmove.regionapi.RegionClient;
 import java.util.List;
 
 /**
@@ -9,6 +11,9 @@ import java.util.List;
  * a destination app made by the migration.
  */
 interface ConfigCopier {
+
+  /** What {@link #copy} would copy of the source app, for a dry run; only reads. */
+  ConfigPlan plan(RegionClient source, String app);
 
   List<String> copy(ConfigMove move);
 

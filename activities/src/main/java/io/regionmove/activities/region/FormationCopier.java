@@ -4,8 +4,11 @@ import static io.regionmove.activities.region.Wording.counted;
 import static io.regionmove.activities.region.Wording.describeContainers;
 import static io.regionmove.activities.region.Wording.plural;
 
+import io.regionmove.model.ConfigKind;
+import io.regionmove.model.ConfigPlan;
 import io.regionmove.regionapi.Container;
 import io.regionmove.regionapi.RegionApiException;
+import io.regionmove.regionapi.RegionClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,6 +23,20 @@ import org.slf4j.LoggerFactory;
 final class FormationCopier implements ConfigCopier {
 
   private static final Logger log = LoggerFactory.getLogger(FormationCopier.class);
+
+  @Override
+  public ConfigPlan plan(RegionClient source, String app) {
+    List<Container> containers = source.listContainers(app);
+    List<String> processes =
+        containers.stream().map(c -> c.name() + ":" + c.amount() + ":" + c.size()).toList();
+    return new ConfigPlan(
+        ConfigKind.FORMATION,
+        processes,
+        List.of(),
+        containers.isEmpty()
+            ? "no process types"
+            : "formation " + describeContainers(containers) + ", not started before finalize");
+  }
 
   @Override
   public List<String> copy(ConfigMove move) {

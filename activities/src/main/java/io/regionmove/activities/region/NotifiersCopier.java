@@ -1,15 +1,26 @@
 package io.regionmove.activities.region;
 
 import static io.regionmove.activities.region.Wording.counted;
+import static io.regionmove.activities.region.Wording.listed;
 import static io.regionmove.activities.region.Wording.names;
 
+import io.regionmove.model.ConfigKind;
+import io.regionmove.model.ConfigPlan;
 import io.regionmove.regionapi.Notifier;
+import io.regionmove.regionapi.RegionClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /** Notifiers; their URLs may hold a webhook secret, so only their names are logged. */
 final class NotifiersCopier implements ConfigCopier {
+
+  @Override
+  public ConfigPlan plan(RegionClient source, String app) {
+    List<String> names = names(source.listNotifiers(app), Notifier::name);
+    return new ConfigPlan(
+        ConfigKind.NOTIFIERS, names, List.of(), listed(names.size(), "notifier", names));
+  }
 
   @Override
   public List<String> copy(ConfigMove move) {

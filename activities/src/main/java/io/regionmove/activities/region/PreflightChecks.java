@@ -8,10 +8,14 @@ import io.regionmove.activities.DestinationCheckInput;
 import io.regionmove.activities.MoveInput;
 import io.regionmove.activities.SourceCheck;
 import io.regionmove.activities.config.Regions;
+import io.regionmove.activities.data.DataEngine;
+import io.regionmove.activities.data.Engines;
 import io.regionmove.model.Addon;
 import io.regionmove.model.Check;
+import io.regionmove.model.DataHandling;
 import io.regionmove.regionapi.AddonProvider;
 import io.regionmove.regionapi.Domain;
+import io.regionmove.regionapi.RegionAddon;
 import io.regionmove.regionapi.RegionApp;
 import io.regionmove.regionapi.RegionClient;
 import java.net.URI;
@@ -30,7 +34,13 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The pre-checks of migration-create: they read both regions and change nothing. */
+/**
+ * The pre-checks of migration-create: they read both regions and change nothing. The source check
+ * also says how each addon's data moves ({@link DataHandling}): the region says whether the addon
+ * holds data ({@code holds_data} of the addon, else of its provider in the catalogue; a region that
+ * says neither is taken to hold data, so that nothing is lost unseen), and this worker's {@link
+ * Engines} whether one of them moves it; the engine of each addon it moves adds its own checks.
+ */
 final class PreflightChecks {
 
   static final String CHECK_APP_EXISTS = "app-exists";
@@ -47,11 +57,16 @@ final class PreflightChecks {
 
   private final RegionClients clients;
   private final Clock clock;
+  private final Engines engines;
 
-  /** With the clock that decides whether a TLS certificate has expired. */
-  PreflightChecks(RegionClients clients, Clock clock) {
+  /**
+   * With the clock that decides whether a TLS certificate has expired, and the data engines of this
+   * worker.
+   */
+  PreflightChecks(RegionClients clients, Clock clock, Engines engines) {
     this.clients = clients;
     this.clock = clock;
+    this.engines = engines;
   }
 
   SourceCheck checkSource(AppInput input) {
@@ -120,10 +135,13 @@ final class PreflightChecks {
           checks.addAll(
               expired.isEmpty() ? List.of(Check.passed(CHECK_TLS_CERTIFICATES)) : expired);
 
-          List<Addon> addons =
-              source.listAddons(app.name()).stream()
-                  .map(a -> new Addon(a.id(), a.provider(), a.plan(), a.version()))
-                  .toList();
+          List<Addon> addons = addonsOf(source, app.name());
+          for (Addon addon : addons) {
+            if (addon.handling() == DataHandling.ENGINE) {
+              DataEngine engine = engines.find(addon.provider()).orElseThrow();
+              checks.addAll(engine.preflight(input, addon));
+            }
+          }
           Set<String> ownHosts = ownHostSuffixes(input.region(), app);
           List<String> customDomains =
               domains.stream()
@@ -141,6 +159,34 @@ final class PreflightChecks {
           return new SourceCheck(
               checks, addons, AppActions.formation(app.formation()), customDomains);
         });
+  }
+
+  /** The app's addons, each with how its data moves. */
+  private List<Addon> addonsOf(RegionClient source, String app) {
+    List<RegionAddon> listed = source.listAddons(app);
+    Map<String, Boolean> catalogue =
+        listed.stream().allMatch(a -> a.holdsData() != null)
+            ? Map.of()
+            : source.listAddonProviders().stream()
+                .filter(p -> p.holdsData() != null)
+                .collect(
+                    Collectors.toMap(AddonProvider::id, AddonProvider::holdsData, (a, b) -> a));
+    return listed.stream()
+        .map(
+            a -> {
+              boolean holdsData =
+                  a.holdsData() != null
+                      ? a.holdsData()
+                      : catalogue.getOrDefault(a.provider(), true);
+              DataHandling handling =
+                  !holdsData
+                      ? DataHandling.NONE
+                      : engines.find(a.provider()).isPresent()
+                          ? DataHandling.ENGINE
+                          : DataHandling.MANUAL;
+              return new Addon(a.id(), a.provider(), a.plan(), a.version(), handling);
+            })
+        .toList();
   }
 
   CheckResult checkDestination(DestinationCheckInput input) {

@@ -2,10 +2,12 @@ package io.regionmove.activities.region;
 
 import io.regionmove.activities.AddonInput;
 import io.regionmove.activities.AppInput;
+import io.regionmove.activities.AppUrl;
 import io.regionmove.activities.CheckResult;
 import io.regionmove.activities.ConfigInput;
 import io.regionmove.activities.DestinationCheckInput;
 import io.regionmove.activities.MoveInput;
+import io.regionmove.activities.PlanInput;
 import io.regionmove.activities.RedirectInput;
 import io.regionmove.activities.RedirectResult;
 import io.regionmove.activities.RegionActivities;
@@ -13,14 +15,18 @@ import io.regionmove.activities.SourceCheck;
 import io.regionmove.activities.StartAppInput;
 import io.regionmove.activities.StepResult;
 import io.regionmove.activities.config.Regions;
+import io.regionmove.activities.data.CopyRate;
+import io.regionmove.activities.data.Engines;
 import io.regionmove.model.Formation;
+import io.regionmove.model.MovePlan;
 import java.time.Clock;
 
 /**
  * {@link RegionActivities} over the Region API of each configured region: the registered activity
  * implementation, handing each method to the class of its job ({@link PreflightChecks}, {@link
- * AppActions}, {@link ConfigActions} with one {@link ConfigCopier} per kind, {@link AddonActions},
- * {@link RedirectActions}).
+ * MovePlanner}, {@link AppActions}, {@link ConfigActions} with one {@link ConfigCopier} per kind,
+ * {@link AddonActions}, {@link RedirectActions}). The data engines of the worker ({@link Engines})
+ * decide, in the source check, which addons' data it moves.
  *
  * <p>Idempotency keys: the destination app is created with reference = migration id, and each
  * destination addon with reference = migration id + ":" + source addon id. Everything written to
@@ -35,19 +41,41 @@ import java.time.Clock;
 public class RegionActivitiesImpl implements RegionActivities {
 
   private final PreflightChecks preflight;
+  private final MovePlanner planner;
   private final AppActions apps;
   private final ConfigActions config;
   private final AddonActions addons;
   private final RedirectActions redirects;
 
+  /** Without data engines: the data of every addon that holds some is one no engine moves. */
   public RegionActivitiesImpl(Regions regions, RegionClientFactory clientFactory) {
     this(regions, clientFactory, Clock.systemUTC());
   }
 
-  /** With the clock that decides whether a TLS certificate has expired. */
+  /** With the clock that decides whether a TLS certificate has expired; without data engines. */
   public RegionActivitiesImpl(Regions regions, RegionClientFactory clientFactory, Clock clock) {
+    this(regions, clientFactory, clock, Engines.of(), CopyRate.MEASURED);
+  }
+
+  /**
+   * With the data engines of this worker, which decide whose data it moves, and the data step's
+   * rate on its machines for the dry run's estimate.
+   */
+  public RegionActivitiesImpl(
+      Regions regions, RegionClientFactory clientFactory, Engines engines, CopyRate rate) {
+    this(regions, clientFactory, Clock.systemUTC(), engines, rate);
+  }
+
+  /** With the clock that decides whether a TLS certificate has expired. */
+  public RegionActivitiesImpl(
+      Regions regions,
+      RegionClientFactory clientFactory,
+      Clock clock,
+      Engines engines,
+      CopyRate rate) {
     RegionClients clients = new RegionClients(regions, clientFactory);
-    this.preflight = new PreflightChecks(clients, clock);
+    this.preflight = new PreflightChecks(clients, clock, engines);
+    this.planner = new MovePlanner(clients, engines, rate);
     this.apps = new AppActions(clients);
     this.config = new ConfigActions(clients);
     this.addons = new AddonActions(clients);
@@ -57,6 +85,11 @@ public class RegionActivitiesImpl implements RegionActivities {
   @Override
   public SourceCheck checkSource(AppInput input) {
     return preflight.checkSource(input);
+  }
+
+  @Override
+  public MovePlan planMove(PlanInput input) {
+    return planner.planMove(input);
   }
 
   @Override
@@ -102,6 +135,11 @@ public class RegionActivitiesImpl implements RegionActivities {
   @Override
   public Formation readFormation(AppInput input) {
     return apps.readFormation(input);
+  }
+
+  @Override
+  public AppUrl readUrl(AppInput input) {
+    return apps.readUrl(input);
   }
 
   @Override

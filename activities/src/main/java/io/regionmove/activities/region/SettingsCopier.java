@@ -1,10 +1,24 @@
 package io.regionmove.activities.region;
 
+import io.regionmove.model.ConfigKind;
+import io.regionmove.model.ConfigPlan;
 import io.regionmove.regionapi.AppSettings;
+import io.regionmove.regionapi.RegionClient;
 import java.util.List;
 
 /** The app settings ({@code force_https}, {@code sticky_session}). */
 final class SettingsCopier implements ConfigCopier {
+
+  @Override
+  public ConfigPlan plan(RegionClient source, String app) {
+    AppSettings settings = source.getApp(app).settings();
+    return new ConfigPlan(
+        ConfigKind.SETTINGS,
+        List.of(
+            "force_https=" + settings.forceHttps(), "sticky_session=" + settings.stickySession()),
+        List.of(),
+        "settings " + describe(settings));
+  }
 
   @Override
   public List<String> copy(ConfigMove move) {

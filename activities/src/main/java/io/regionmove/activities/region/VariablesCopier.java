@@ -1,9 +1,13 @@
 package io.regionmove.activities.region;
 
 import static io.regionmove.activities.region.Wording.counted;
+import static io.regionmove.activities.region.Wording.listed;
 import static io.regionmove.activities.region.Wording.names;
 import static io.regionmove.activities.region.Wording.plural;
 
+import io.regionmove.model.ConfigKind;
+import io.regionmove.model.ConfigPlan;
+import io.regionmove.regionapi.RegionClient;
 import io.regionmove.regionapi.Variable;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +15,23 @@ import java.util.Set;
 
 /** Environment variables, except those the source's addons generate. */
 final class VariablesCopier implements ConfigCopier {
+
+  @Override
+  public ConfigPlan plan(RegionClient source, String app) {
+    List<Variable> all = source.listVariables(app);
+    List<String> copied = all.stream().filter(v -> !v.generated()).map(Variable::name).toList();
+    List<String> generated = all.stream().filter(Variable::generated).map(Variable::name).toList();
+    String summary = listed(copied.size(), "environment variable", copied);
+    if (!generated.isEmpty()) {
+      summary +=
+          "; not copied: "
+              + plural(generated.size(), "addon-generated variable")
+              + " ("
+              + String.join(", ", generated)
+              + "), the destination addons provide their own";
+    }
+    return new ConfigPlan(ConfigKind.VARIABLES, copied, generated, summary);
+  }
 
   @Override
   public List<String> copy(ConfigMove move) {

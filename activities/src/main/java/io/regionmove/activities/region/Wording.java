@@ -46,6 +46,14 @@ final class Wording {
     return verb + " " + plural(count, noun) + ": " + String.join(", ", names) + ".";
   }
 
+  /** "no domains", or "2 domains: a, b". */
+  static String listed(int count, String noun, List<String> names) {
+    if (count == 0) {
+      return "no " + noun + "s";
+    }
+    return plural(count, noun) + ": " + String.join(", ", names);
+  }
+
   static String plural(int count, String noun) {
     return count + " " + noun + (count == 1 ? "" : "s");
   }

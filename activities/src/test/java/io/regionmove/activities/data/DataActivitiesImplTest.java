@@ -424,9 +424,9 @@ class DataActivitiesImplTest {
 
   @Test
   void aBackupOfAnAddonWithoutDataIsRefused() {
-    AddonInput redis = new AddonInput(addon().move(), new Addon("r-1", "redis", "small", "7"));
+    AddonInput mongodb = new AddonInput(addon().move(), new Addon("mg-1", "mongodb", "small", "7"));
     ActivityFailure failure =
-        assertThrows(ActivityFailure.class, () -> activities.backupAddon(redis));
+        assertThrows(ActivityFailure.class, () -> activities.backupAddon(mongodb));
     assertEquals(
         FailureType.INVALID_REQUEST.name(),
         assertInstanceOf(ApplicationFailure.class, failure.getCause()).getType());

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.regionmove.activities.AddonInput;
 import io.regionmove.activities.AppInput;
+import io.regionmove.activities.AppUrl;
 import io.regionmove.activities.CheckResult;
 import io.regionmove.activities.ConfigInput;
 import io.regionmove.activities.DestinationCheckInput;
@@ -278,7 +279,7 @@ class RegionActivitiesTest {
         List.of(
             new Addon("ad-1", "postgresql", "enterprise-64", "15"),
             new Addon("ad-2", "postgresql", "starter-512", "9"),
-            new Addon("ad-3", "mongodb", "starter-256", "6"),
+            new Addon("ad-3", "elasticsearch", "starter-256", "6"),
             new Addon("ad-4", "redis", "starter-256", "7"));
 
     CheckResult result =
@@ -288,7 +289,7 @@ class RegionActivitiesTest {
         List.of(
             "Plan enterprise-64 of the postgresql addon ad-1 is not offered in region osc-fr1; the plans offered there are starter-512, business-1024.",
             "Version 9 of the postgresql addon ad-2 is not offered in region osc-fr1; the versions offered there are 14, 15.",
-            "Addon provider mongodb (addon ad-3) is not offered in region osc-fr1."),
+            "Addon provider elasticsearch (addon ad-3) is not offered in region osc-fr1."),
         failedMessages(result.checks()));
   }
 
@@ -513,7 +514,7 @@ class RegionActivitiesTest {
 
   private static Addon postgresAddonOf(MoveInput move) {
     return activities.checkSource(move.sourceApp()).addons().stream()
-        .filter(Addon::holdsData)
+        .filter(a -> a.provider().equals(Addon.POSTGRESQL))
         .findFirst()
         .orElseThrow();
   }
@@ -542,6 +543,15 @@ class RegionActivitiesTest {
     assertEquals(before, snapshot(source, move.app()));
     assertEquals(started, run(() -> activities.startApp(start)));
     assertEquals(before, snapshot(source, move.app()));
+  }
+
+  @Test
+  void readUrlGivesTheUrlTheAppAnswersAtInItsRegion() {
+    MoveInput move = seededMove();
+
+    AppUrl url = run(() -> activities.readUrl(move.sourceApp()));
+
+    assertEquals(sandbox.source.routerUrl(move.app()), url.url());
   }
 
   @Test

@@ -195,10 +195,20 @@ final class AddonRoutes {
     view.put("version", addon.version());
     view.put("status", "running");
     view.put("reference", addon.reference());
+    view.put("holds_data", holdsData(addon.provider()));
     if (withUrl && addon.isPostgresql()) {
       view.put("url", databases.url(addon));
     }
     return view;
+  }
+
+  /** As the provider catalogue says; a provider no longer offered, as the known databases are. */
+  private boolean holdsData(String provider) {
+    return providers.stream()
+        .filter(p -> p.id().equals(provider))
+        .findFirst()
+        .map(AddonProvider::holdsData)
+        .orElse(AddonProvider.DATA_PROVIDERS.contains(provider));
   }
 
   private void listAddonProviders(Context ctx) {

@@ -92,6 +92,12 @@ public final class DatabaseInspector implements AutoCloseable {
     }
   }
 
+  /** The database's size on disk, as {@code pg_database_size} counts it. */
+  long databaseSize() throws SQLException {
+    return query(
+        "select pg_database_size(current_database())", rs -> rs.next() ? rs.getLong(1) : 0L);
+  }
+
   String serverVersion() throws SQLException {
     return query("show server_version", rs -> rs.next() ? rs.getString(1) : "unknown");
   }

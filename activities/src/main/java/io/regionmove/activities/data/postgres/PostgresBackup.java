@@ -81,8 +81,7 @@ final class PostgresBackup {
     PostgresTools tools = PostgresFailures.requireTools(this.tools);
     BackupStore store = backups.store();
     String addonId = input.addon().id();
-    PostgresUrl url =
-        PostgresUrl.parse(databases.sourceUrl(input.move().sourceApp(), input.addon()));
+    PostgresUrl url = PostgresUrl.parse(databases.fromUrl(input));
     long started = System.nanoTime();
     Path staging = store.stage(backupId);
     Path archive = staging.resolve(options.format().entryName());

@@ -10,12 +10,15 @@ import io.regionmove.activities.data.DataEngine;
 import io.regionmove.activities.data.DataOptions;
 import io.regionmove.activities.data.DumpFormat;
 import io.regionmove.activities.data.Heartbeat;
+import io.regionmove.activities.data.Redaction;
 import io.regionmove.activities.data.StoredBackups;
+import io.regionmove.activities.data.ToolFailedException;
 import io.regionmove.activities.data.Verification;
 import io.regionmove.model.Addon;
 import io.regionmove.model.Check;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +32,7 @@ public final class PostgresEngine implements DataEngine {
 
   public static final String PROVIDER = Addon.POSTGRESQL;
 
+  private final AddonDatabases databases;
   private final DataOptions options;
   private final StoredBackups backups;
   private final PostgresBackup backup;
@@ -55,6 +59,7 @@ public final class PostgresEngine implements DataEngine {
               thread.setDaemon(true);
               return thread;
             });
+    this.databases = databases;
     this.options = chosen;
     this.backups = new StoredBackups(store, chosen, executor);
     this.backup = new PostgresBackup(databases, backups, tools, chosen, executor);
@@ -70,6 +75,18 @@ public final class PostgresEngine implements DataEngine {
   @Override
   public List<Check> preflight(AppInput sourceApp, Addon addon) {
     return List.of();
+  }
+
+  /** {@code pg_database_size}: the database on disk, indexes included. */
+  @Override
+  public long sizeBytes(AppInput sourceApp, Addon addon) {
+    PostgresUrl url = PostgresUrl.parse(databases.sourceUrl(sourceApp, addon));
+    try (DatabaseInspector database = DatabaseInspector.connect(url)) {
+      return database.databaseSize();
+    } catch (SQLException e) {
+      throw new ToolFailedException(
+          "cannot read the size of addon " + addon.id() + ": " + Redaction.redact(e.getMessage()));
+    }
   }
 
   @Override

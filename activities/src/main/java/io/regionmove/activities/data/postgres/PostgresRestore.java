@@ -31,10 +31,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Restores a backup into the destination PostgreSQL addon with pg_restore, from a complete backup
- * (in parallel jobs) or following the archive while pg_dump writes it. Either way the destination
- * is first rid of what an interrupted attempt left: its sessions ended, its objects dropped by
- * {@code --clean}.
+ * Restores a backup into the PostgreSQL addon the data goes to (the destination addon, or the
+ * source one when a rollback copies back) with pg_restore, from a complete backup (in parallel
+ * jobs) or following the archive while pg_dump writes it. Either way that addon is first rid of
+ * what an interrupted attempt (or, copying back, the source's old content) left: its sessions
+ * ended, its objects dropped by {@code --clean}.
  */
 final class PostgresRestore {
 
@@ -189,7 +190,7 @@ final class PostgresRestore {
   }
 
   private PostgresUrl destination(AddonInput addon) {
-    return PostgresUrl.parse(databases.destinationUrl(addon.move(), addon.addon()));
+    return PostgresUrl.parse(databases.toUrl(addon));
   }
 
   private static Optional<Throwable> failureOf(Future<?> future) {

@@ -43,10 +43,9 @@ final class PostgresVerification {
 
   Verification run(AddonInput input, Heartbeat heartbeat) {
     String addonId = input.addon().id();
-    PostgresUrl sourceUrl =
-        PostgresUrl.parse(databases.sourceUrl(input.move().sourceApp(), input.addon()));
-    PostgresUrl destinationUrl =
-        PostgresUrl.parse(databases.destinationUrl(input.move(), input.addon()));
+    // "source" is the side copied from: the destination addon when a rollback copies it back.
+    PostgresUrl sourceUrl = PostgresUrl.parse(databases.fromUrl(input));
+    PostgresUrl destinationUrl = PostgresUrl.parse(databases.toUrl(input));
     long started = System.nanoTime();
     try (DatabaseInspector source = DatabaseInspector.connect(sourceUrl);
         DatabaseInspector destination = DatabaseInspector.connect(destinationUrl)) {
