@@ -31,9 +31,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded stack of SPEC §6 in this process: Temporal, two sandbox regions over one PostgreSQL
- * server and a MariaDB and a Redis server each, a worker for every queue, and the sample app (with
- * a postgresql addon, and a redis and a mysql one when their servers run).
+ * The embedded stack of SPEC §6 in this process: Temporal, two sandbox regions each with its own
+ * PostgreSQL cluster ({@code wal_level=logical}, as live migration needs), MariaDB server and Redis
+ * server, a worker for every queue, and the sample app (with a postgresql addon, and a redis and a
+ * mysql one when their servers run).
  */
 final class DevStack implements AutoCloseable {
 
@@ -63,7 +64,7 @@ final class DevStack implements AutoCloseable {
   private final Options options;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private DevTemporal temporal;
-  private PostgresServer postgres;
+  private final Map<String, PostgresServer> postgres = new LinkedHashMap<>();
   private final Map<String, MariaDbServer> mysql = new LinkedHashMap<>();
   private final Map<String, RedisServer> redis = new LinkedHashMap<>();
   private final List<SandboxRegion> sandboxes = new ArrayList<>();
@@ -104,14 +105,17 @@ final class DevStack implements AutoCloseable {
     started.push(temporal);
 
     String pgUrl = System.getenv(LocalPostgres.PG_URL_ENV);
-    if (pgUrl != null && !pgUrl.isBlank()) {
-      postgres = PostgresServer.fromUrl(pgUrl);
-    } else {
-      console.println("Starting PostgreSQL in " + home.resolve("pg") + " ...");
+    for (String name : REGIONS) {
+      if (pgUrl != null && !pgUrl.isBlank()) {
+        postgres.put(name, PostgresServer.fromUrl(pgUrl));
+        continue;
+      }
+      Path dir = home.resolve("pg").resolve(name);
+      console.println("Starting PostgreSQL of " + name + " in " + dir + " ...");
       try {
-        LocalPostgres local = LocalPostgres.start(home.resolve("pg"));
+        LocalPostgres local = LocalPostgres.start(dir);
         started.push(local);
-        postgres = local.server();
+        postgres.put(name, local.server());
       } catch (IllegalStateException | UncheckedIOException e) {
         throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
       }
@@ -131,7 +135,7 @@ final class DevStack implements AutoCloseable {
                     name,
                     port,
                     home,
-                    new AddonServers(postgres, mysql.get(name), redis.get(name))));
+                    new AddonServers(postgres.get(name), mysql.get(name), redis.get(name))));
       } catch (RuntimeException e) {
         throw new CliException(
             ExitCodes.FAILED,
@@ -293,8 +297,9 @@ final class DevStack implements AutoCloseable {
     return regionsFile;
   }
 
-  PostgresServer postgres() {
-    return postgres;
+  /** The PostgreSQL server of the region's addons. */
+  PostgresServer postgres(String region) {
+    return postgres.get(region);
   }
 
   Path home() {
@@ -329,15 +334,18 @@ final class DevStack implements AutoCloseable {
               + ", apps at "
               + sandbox.routerUrl("<app>"));
     }
-    console.println("  PostgreSQL:    " + postgres.host() + ":" + postgres.port());
+    postgres.forEach(
+        (region, server) ->
+            console.println(
+                "  PostgreSQL:    " + pad(region) + " " + server.host() + ":" + server.port()));
     mysql.forEach(
         (region, server) ->
             console.println(
-                "  MariaDB:       " + server.host() + ":" + server.port() + " (" + region + ")"));
+                "  MariaDB:       " + pad(region) + " " + server.host() + ":" + server.port()));
     redis.forEach(
         (region, server) ->
             console.println(
-                "  Redis:         " + server.host() + ":" + server.port() + " (" + region + ")"));
+                "  Redis:         " + pad(region) + " " + server.host() + ":" + server.port()));
     console.println("  Regions file:  " + regionsFile);
     console.println("  Logs:          " + home().resolve("regionmove.log"));
     if (options.sampleApp() != null) {

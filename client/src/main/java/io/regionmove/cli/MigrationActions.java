@@ -44,6 +44,7 @@ final class MigrationActions {
   static final Duration POLL = Duration.ofMillis(300);
   private static final String WEBHOOK_ACTIVITY = "NotifyStatusChange";
   private static final Duration PREFLIGHT_TIMEOUT = Duration.ofMinutes(15);
+  private static final Duration LAG_WAIT = Duration.ofSeconds(5);
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
@@ -334,6 +335,19 @@ final class MigrationActions {
         console.println("To finalize the migration launch:");
         console.println("  " + NextCommands.run(m, "finalize"));
       }
+      case DATA_REPLICATING -> {
+        console.println(
+            "Data is being replicated to the '"
+                + m.destination()
+                + "' region; the app keeps running in '"
+                + m.source()
+                + "'.");
+        console.println("Replication lag: " + currentLag(m));
+        console.println("Follow the lag with:");
+        console.println("  " + NextCommands.follow(m.source(), m.app(), m.id()));
+        console.println("To cut over (the app stops accepting writes for about a second) launch:");
+        console.println("  " + NextCommands.run(m, "finalize"));
+      }
       case DONE -> {
         console.println("Your application is now available at: " + m.url());
         for (CnameChange cname : m.cnames()) {
@@ -374,10 +388,7 @@ final class MigrationActions {
           console.println("  " + NextCommands.rollback(m));
         } else {
           console.println("Fix the cause, then run the step again:");
-          console.println(
-              "  "
-                  + NextCommands.run(
-                      m, m.failedPhase() == null ? "prepare" : m.failedPhase().wireName()));
+          console.println("  " + NextCommands.rerun(m));
           console.println("or abort the migration:");
           console.println("  " + NextCommands.abort(m));
         }
@@ -453,11 +464,13 @@ final class MigrationActions {
     try (InterruptNotice notice =
         new InterruptNotice(
             console, progress, "the migration", NextCommands.follow(m.source(), m.app(), id))) {
-      // A scheduled step is followed until it has run: it is what comes next.
+      // A scheduled step is followed until it has run: it is what comes next; while data is
+      // replicated the lag shows live, until the cutover or an abort (or Ctrl-C).
       while (m.status() == MigrationStatus.CREATED
           || m.status() == MigrationStatus.RUNNING
           || m.status() == MigrationStatus.ABORTING
           || m.status() == MigrationStatus.ROLLING_BACK
+          || m.status() == MigrationStatus.DATA_REPLICATING
           || m.scheduled() != null) {
         sleep(POLL);
         m = client.status(id);
@@ -525,7 +538,8 @@ final class MigrationActions {
 
   static int exitCodeOf(Migration m) {
     return switch (m.status()) {
-      case PREFLIGHT_SUCCESS, PREPARED, DATA_MIGRATED, DONE, ROLLED_BACK -> ExitCodes.OK;
+      case PREFLIGHT_SUCCESS, PREPARED, DATA_MIGRATED, DATA_REPLICATING, DONE, ROLLED_BACK ->
+          ExitCodes.OK;
       case ABORTED -> m.errors().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
       default -> ExitCodes.FAILED;
     };
@@ -576,6 +590,38 @@ final class MigrationActions {
       }
     }
     progress.update(m, pending);
+  }
+
+  /**
+   * The replication lag the lag watch last heartbeated (it sends its first one at once), else the
+   * one the start of the replication logged.
+   */
+  private String currentLag(Migration m) {
+    long deadline = System.nanoTime() + LAG_WAIT.toNanos();
+    while (true) {
+      try {
+        List<String> lags =
+            client.pendingActivities(m.id()).stream()
+                .filter(a -> ProgressPrinter.isLag(a.details()))
+                .map(a -> ProgressPrinter.describe(a))
+                .toList();
+        if (!lags.isEmpty()) {
+          return String.join("; ", lags);
+        }
+      } catch (RuntimeException e) {
+        log.debug("Cannot read the lag of migration {}: {}", m.id(), e.toString());
+        break;
+      }
+      if (System.nanoTime() > deadline) {
+        break;
+      }
+      sleep(POLL);
+    }
+    return m.steps().stream()
+        .flatMap(s -> s.logs().stream())
+        .filter(l -> l.startsWith("Replication of addon"))
+        .reduce((a, b) -> b)
+        .orElse("not measured yet; migration-follow shows it");
   }
 
   void printJson(Object value) {

@@ -2,6 +2,7 @@ package io.regionmove.cli;
 
 import io.regionmove.client.MigrationClient;
 import io.regionmove.client.MigrationClient.Step;
+import io.regionmove.model.MigrationStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,8 +16,8 @@ import picocli.CommandLine.ParentCommand;
     name = "migration-run",
     mixinStandardHelpOptions = true,
     description =
-        "Runs one step of a migration: --prepare, --data or --finalize; --at schedules --data or"
-            + " --finalize instead.")
+        "Runs one step of a migration: --prepare, --data (--live to replicate while the app"
+            + " runs) or --finalize; --at schedules --data or --finalize instead.")
 final class MigrationRunCommand implements Callable<Integer> {
 
   static final class Which {
@@ -50,6 +51,13 @@ final class MigrationRunCommand implements Callable<Integer> {
       description = "Do not ask for confirmation.")
   boolean yes;
 
+  @Option(
+      names = "--live",
+      description =
+          "With --data: replicate the PostgreSQL databases while the app keeps running;"
+              + " --finalize then cuts over in about a second.")
+  boolean live;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Which which;
 
@@ -70,10 +78,20 @@ final class MigrationRunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Step step = which.step();
+    if (live && !which.data) {
+      throw new CliException(
+          ExitCodes.USAGE, "--live goes with --data only: migration-run --data --live " + id);
+    }
+    Step step = live ? Step.DATA_LIVE : which.step();
     InputChecks.migrationId(id);
     Instant when = null;
     if (at != null) {
+      if (step == Step.DATA_LIVE) {
+        throw new CliException(
+            ExitCodes.USAGE,
+            "--at schedules the stop-and-copy --data or --finalize; run --data --live without it"
+                + " (its --finalize, the cutover, can be scheduled).");
+      }
       if (step == Step.PREPARE) {
         throw new CliException(
             ExitCodes.USAGE, "--at schedules --data or --finalize only; run --prepare without it.");
@@ -98,7 +116,9 @@ final class MigrationRunCommand implements Callable<Integer> {
                     + " → "
                     + m.destination()
                     + "):");
-        operations(step).forEach(o -> session.console().println("  - " + o));
+        boolean cutover = step == Step.FINALIZE && m.status() == MigrationStatus.DATA_REPLICATING;
+        (cutover ? cutoverOperations() : operations(step))
+            .forEach(o -> session.console().println("  - " + o));
         if (!session.console().confirm("Continue?")) {
           throw new CliException(ExitCodes.FAILED, "Cancelled; nothing was done.");
         }
@@ -109,6 +129,16 @@ final class MigrationRunCommand implements Callable<Integer> {
       }
       return actions.report(actions.run(id, step));
     }
+  }
+
+  /** What finalize does after {@code --data --live}. */
+  static List<String> cutoverOperations() {
+    return List.of(
+        "check every table at a consistent point while the source app still runs",
+        "stop the source app and make its databases refuse writes",
+        "apply the last writes, check what changed since, set sequences, copy large objects",
+        "drop the subscription, the replication slots and the publication",
+        "start the destination app and redirect the old URL to it");
   }
 
   static List<String> operations(Step step) {
@@ -124,6 +154,13 @@ final class MigrationRunCommand implements Callable<Integer> {
               "provision each addon in the destination",
               "back up the data of each addon regionmove moves (PostgreSQL, MySQL, Redis), restore it in the destination and verify it (counts and checksums)",
               "leave empty the addons whose data you move by hand (--manual-data)");
+      case DATA_LIVE ->
+          List.of(
+              "check that each PostgreSQL database can be replicated (wal_level, slots, keys,"
+                  + " unlogged tables, large objects)",
+              "provision each addon in the destination; the source app keeps running",
+              "copy each database at a replication slot's snapshot, then replicate every later"
+                  + " write until you finalize");
       case FINALIZE ->
           List.of(
               "stop the source app if it still runs",

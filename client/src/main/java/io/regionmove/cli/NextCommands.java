@@ -1,6 +1,7 @@
 package io.regionmove.cli;
 
 import io.regionmove.model.Migration;
+import io.regionmove.model.Phase;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,6 +26,22 @@ final class NextCommands {
 
   static String run(Migration m, String step) {
     return base(m) + " migration-run --" + step + " " + m.id();
+  }
+
+  /**
+   * The command that runs the failed step again: {@code --data --live} when the data step that
+   * failed was live mode's.
+   */
+  static String rerun(Migration m) {
+    if (m.failedPhase() == null) {
+      return run(m, "prepare");
+    }
+    boolean live =
+        m.failedPhase() == Phase.DATA
+            && m.steps().stream()
+                .anyMatch(
+                    s -> s.phase() == Phase.DATA && s.name().endsWith("can be replicated live"));
+    return run(m, live ? "data --live" : m.failedPhase().wireName());
   }
 
   static String abort(Migration m) {

@@ -39,7 +39,11 @@ final class ProgressPrinter {
           "BackupAddon", "Back up ",
           "RestoreAddon", "Restore ",
           "VerifyAddon", "Verify ",
-          "DeleteBackup", "Delete backup");
+          "DeleteBackup", "Delete backup",
+          "StartReplication", "Copy ",
+          "WatchReplication", "Replicate ",
+          "VerifyBeforeCutover", "Check ",
+          "CatchUp", "Catch up ");
 
   private final Console console;
   private final int firstStep;
@@ -201,6 +205,9 @@ final class ProgressPrinter {
     if (details == null || details.isNull() || details.isMissingNode()) {
       return null;
     }
+    if (isLag(details)) {
+      return lag(details);
+    }
     if (details.isObject() && details.hasNonNull("stage")) {
       List<String> parts = new ArrayList<>();
       long bytes = details.path("bytes").asLong(0);
@@ -228,6 +235,26 @@ final class ProgressPrinter {
   /** {@code tables} → {@code table}, {@code keys} → {@code key}. */
   private static String singular(String unit) {
     return unit.endsWith("s") ? unit.substring(0, unit.length() - 1) : unit;
+  }
+
+  /** Whether the details are a replicating addon's ({@code lagBytes}, live mode's lag watch). */
+  static boolean isLag(JsonNode details) {
+    return details != null && details.isObject() && details.has("lagBytes");
+  }
+
+  /** {@code lag 12.0 kB (0.1 s)}, then what stands in the way of a cutover. */
+  private static String lag(JsonNode details) {
+    long bytes = details.path("lagBytes").asLong(-1);
+    double seconds = details.path("lagSeconds").asDouble(-1);
+    String lag =
+        bytes < 0
+            ? "lag unknown"
+            : "lag "
+                + bytes(bytes)
+                + (seconds < 0 ? "" : String.format(Locale.ROOT, " (%.1f s)", seconds));
+    List<String> problems = new ArrayList<>();
+    details.path("problems").forEach(p -> problems.add(p.asText()));
+    return problems.isEmpty() ? lag : lag + "; " + String.join("; ", problems);
   }
 
   /** As the data activities write sizes in their step logs ({@code 469.5 kB}, {@code 412.5 MB}). */

@@ -72,6 +72,8 @@ public final class MigrationClient {
   public enum Step {
     PREPARE("prepare"),
     DATA("data"),
+    /** The data step in live mode: {@code migration-run --data --live}. */
+    DATA_LIVE("data-live"),
     FINALIZE("finalize"),
     ABORT("abort"),
     ROLLBACK("rollback");
@@ -265,13 +267,14 @@ public final class MigrationClient {
         + "- Name in the destination: `"
         + (newName == null ? app : newName)
         + "`\n\n"
-        + "Steps: `prepare`, then `data` (optional), then `finalize`; `abort` at any time before"
-        + " the end; `rollback` once done, within the redirect window. Send them as signals from"
-        + " here, or run `"
+        + "Steps: `prepare`, then `data` or `data-live` (optional), then `finalize`; `abort` at"
+        + " any time before the end; `rollback` once done, within the redirect window. Send them"
+        + " as signals from here, or run `"
         + base
         + " migration-run --prepare "
         + id
-        + "` (and `--data`, `--finalize`, `migration-abort`, `migration-rollback`).";
+        + "` (and `--data`, `--data --live`, `--finalize`, `migration-abort`,"
+        + " `migration-rollback`).";
   }
 
   /**
@@ -291,6 +294,7 @@ public final class MigrationClient {
                   switch (step) {
                     case PREPARE -> WorkflowClient.startUpdate(workflow::prepare, options);
                     case DATA -> WorkflowClient.startUpdate(workflow::data, options);
+                    case DATA_LIVE -> WorkflowClient.startUpdate(workflow::dataLive, options);
                     case FINALIZE ->
                         WorkflowClient.startUpdate(workflow::finalizeMigration, options);
                     case ABORT -> WorkflowClient.startUpdate(workflow::abort, options);
@@ -348,6 +352,11 @@ public final class MigrationClient {
 
   public Migration data(String id) {
     return startStep(id, Step.DATA).await();
+  }
+
+  /** The data step in live mode; returns at {@code data-replicating} (or an error). */
+  public Migration dataLive(String id) {
+    return startStep(id, Step.DATA_LIVE).await();
   }
 
   public Migration finalize(String id) {

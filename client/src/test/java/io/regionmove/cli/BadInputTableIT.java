@@ -215,6 +215,16 @@ class BadInputTableIT {
             app("migration-run", "--prepare", "--data", waitingId)),
         row("no step", 2, "Error: Missing required argument", app("migration-run", waitingId)),
         row(
+            "live without data",
+            2,
+            "--live goes with --data only",
+            app("migration-run", "--finalize", "--live", waitingId)),
+        row(
+            "live data before prepare",
+            1,
+            "Cannot run data: the migration is preflight-success; run prepare first",
+            app("migration-run", "--data", "--live", "--yes", waitingId)),
+        row(
             "unknown subcommand",
             2,
             "Unmatched argument at index 4: 'migration-teleport'",

@@ -62,6 +62,83 @@ class MigrationActionsTest {
   }
 
   @Test
+  void replicatingSaysTheAppKeepsRunningGivesTheLagAndTheFinalizeCommand() {
+    Migration replicating =
+        new Migration(
+            ID,
+            "my-app",
+            "my-app",
+            "agora-fr1",
+            "osc-fr1",
+            MigrationStatus.DATA_REPLICATING,
+            Phase.DATA,
+            null,
+            List.of(
+                new Step(
+                    5,
+                    Phase.DATA,
+                    "Copy postgresql addon ad-1 and start replicating it to osc-fr1",
+                    StepStatus.DONE,
+                    List.of("Replication of addon ad-1 runs: every table ready, 4.0 kB behind"),
+                    Instant.now(),
+                    Instant.now())),
+            List.of(),
+            List.of(),
+            null,
+            List.of(),
+            null,
+            Instant.now(),
+            null);
+
+    assertEquals(0, actions.report(replicating));
+
+    String text = out();
+    assertTrue(
+        text.contains(
+            "Data is being replicated to the 'osc-fr1' region; the app keeps running in"
+                + " 'agora-fr1'."),
+        text);
+    assertTrue(text.contains("Replication lag: Replication of addon ad-1 runs"), text);
+    assertTrue(
+        text.contains("regionmove --region agora-fr1 --app my-app migration-run --finalize " + ID),
+        text);
+  }
+
+  @Test
+  void aFailedLiveDataStepIsRunAgainLive() {
+    Migration failed =
+        new Migration(
+            ID,
+            "my-app",
+            "my-app",
+            "agora-fr1",
+            "osc-fr1",
+            MigrationStatus.ERROR,
+            Phase.DATA,
+            Phase.DATA,
+            List.of(
+                new Step(
+                    5,
+                    Phase.DATA,
+                    "Check that postgresql addon ad-1 can be replicated live",
+                    StepStatus.DONE,
+                    List.of(),
+                    Instant.now(),
+                    Instant.now())),
+            List.of("Live mode, addon ad-1: unlogged tables: public.cache"),
+            List.of(),
+            null,
+            List.of(),
+            null,
+            Instant.now(),
+            null);
+
+    assertEquals(1, actions.report(failed));
+
+    assertTrue(out().contains("migration-run --data --live " + ID), out());
+  }
+
+  @Test
   void doneGivesTheUrlAndTheCnameChanges() {
     Migration done =
         new Migration(

@@ -313,6 +313,64 @@ class ProgressPrinterTest {
   }
 
   @Test
+  void aReplicatingAddonShowsItsLagAndWhatStandsInTheWayOfACutover() {
+    List<PendingActivity> pending =
+        MigrationClient.pendingActivities(
+            List.of(
+                activity(
+                    "WatchReplication",
+                    1,
+                    0,
+                    PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+                    Map.of(
+                        "addon",
+                        "ad-1",
+                        "stage",
+                        "replicating",
+                        "lagBytes",
+                        12_288,
+                        "lagSeconds",
+                        0.1,
+                        "problems",
+                        List.of()),
+                    null),
+                activity(
+                    "WatchReplication",
+                    1,
+                    0,
+                    PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+                    Map.of(
+                        "addon",
+                        "ad-2",
+                        "stage",
+                        "replicating",
+                        "lagBytes",
+                        3_145_728,
+                        "lagSeconds",
+                        2.5,
+                        "problems",
+                        List.of("the columns of table public.orders changed")),
+                    null)),
+            CONVERTER);
+
+    assertEquals("lag 12.0 kB (0.1 s)", ProgressPrinter.describe(pending.get(0)));
+    assertEquals(
+        "lag 3.0 MB (2.5 s); the columns of table public.orders changed",
+        ProgressPrinter.describe(pending.get(1)));
+    Step replicating =
+        new Step(
+            7,
+            Phase.DATA,
+            "Replicate postgresql addon ad-2 (the app keeps running in agora-fr1)",
+            StepStatus.RUNNING,
+            List.of(),
+            Instant.now(),
+            null);
+    assertEquals(
+        pending.get(1), ProgressPrinter.match(List.of(replicating), pending).get(replicating));
+  }
+
+  @Test
   void bytesAreHumanSized() {
     assertEquals("469.5 kB", ProgressPrinter.bytes(480_768));
     assertEquals("412.5 MB", ProgressPrinter.bytes(432_537_600L));

@@ -76,9 +76,11 @@ public final class ClusterConcurrencyBench {
       measured.put("temporal node1", List.of(cluster.node(1).orElseThrow()));
       measured.put("temporal node2", List.of(cluster.node(2).orElseThrow()));
       measured.put("temporal's postgresql", withDescendants(cluster.postgres().orElseThrow()));
-      measured.put(
-          "regions' postgresql",
-          withDescendants(postmaster(stack.postgres().port()).orElseThrow()));
+      for (String region : List.of(RegionmoveTestStack.SOURCE, RegionmoveTestStack.DESTINATION)) {
+        measured.put(
+            region + "'s postgresql",
+            withDescendants(postmaster(stack.postgres(region).port()).orElseThrow()));
+      }
       workers.forEach(
           (name, worker) -> measured.put("worker " + name, List.of(worker.process().toHandle())));
       measured.put("driver and regions (this JVM)", List.of(ProcessHandle.current()));

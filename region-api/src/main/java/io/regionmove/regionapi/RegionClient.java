@@ -247,6 +247,78 @@ public class RegionClient {
         send("GET", "/v1/addon_providers", null), "addon_providers", AddonProvider.class);
   }
 
+  // ---- live replication of postgresql addons
+
+  /** Source region: whether the addon can be replicated (wal_level, free slots and senders). */
+  public ReplicationSource getReplicationSource(String app, String addonId) {
+    return read(
+        send("GET", replicationSourcePath(app, addonId), null),
+        "replication_source",
+        ReplicationSource.class);
+  }
+
+  /** Source region: gives the addon's role the REPLICATION attribute; idempotent. */
+  public ReplicationSource allowReplicationSource(String app, String addonId) {
+    return read(
+        send("PUT", replicationSourcePath(app, addonId), null),
+        "replication_source",
+        ReplicationSource.class);
+  }
+
+  /**
+   * Source region: takes REPLICATION back and drops every replication slot of the addon's database;
+   * {@code false} when the app or the addon does not exist.
+   */
+  public boolean disallowReplicationSource(String app, String addonId) {
+    return delete(replicationSourcePath(app, addonId));
+  }
+
+  /**
+   * Destination region: replicates a source addon into this addon (creates the subscription);
+   * {@code created} is false when it existed already.
+   */
+  public Created<Replication> replicateFrom(
+      String app, String addonId, ReplicationRequest request) {
+    Response response = send("PUT", replicationPath(app, addonId), Map.of("replication", request));
+    return new Created<>(
+        read(response, "replication", Replication.class), response.status() == 201);
+  }
+
+  /** Destination region: the addon's subscription; empty when it replicates from nothing. */
+  public Optional<Replication> findReplication(String app, String addonId) {
+    try {
+      return Optional.of(
+          read(send("GET", replicationPath(app, addonId), null), "replication", Replication.class));
+    } catch (RegionApiException e) {
+      if (e.isNotFound()) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Destination region: pauses or resumes the subscription; a pause returns once its workers have
+   * stopped, so {@link Replication#appliedLsn()} stays put until it is resumed.
+   */
+  public Replication setReplicationEnabled(String app, String addonId, boolean enabled) {
+    return read(
+        send(
+            "PATCH",
+            replicationPath(app, addonId),
+            Map.of("replication", Map.of("enabled", enabled))),
+        "replication",
+        Replication.class);
+  }
+
+  /**
+   * Destination region: drops the subscription (and, when the source answers, its slot there);
+   * {@code false} when the app or the addon does not exist.
+   */
+  public boolean stopReplication(String app, String addonId) {
+    return delete(replicationPath(app, addonId));
+  }
+
   // ---- redirect
 
   public void setRedirect(String app, AppRedirect redirect) {
@@ -263,6 +335,14 @@ public class RegionClient {
 
   private static String appPath(String app) {
     return "/v1/apps/" + segment(app);
+  }
+
+  private static String replicationSourcePath(String app, String addonId) {
+    return appPath(app) + "/addons/" + segment(addonId) + "/replication-source";
+  }
+
+  private static String replicationPath(String app, String addonId) {
+    return appPath(app) + "/addons/" + segment(addonId) + "/replication";
   }
 
   /**

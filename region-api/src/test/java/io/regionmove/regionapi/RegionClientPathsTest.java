@@ -88,4 +88,23 @@ class RegionClientPathsTest {
     assertEquals("2030-01-02T03:04:05Z", app.redirect().until().toString());
     assertEquals(List.of("GET /v1/apps/my-app"), server.requests());
   }
+
+  @Test
+  void replicationPathsKeepTheAddonIdOneSegmentAndNeverShowTheSourceUrl() {
+    server.answer(404, "{\"error\":\"no replication\"}");
+
+    assertTrue(client.findReplication("my-app", "ad/1").isEmpty());
+    assertFalse(client.stopReplication("my-app", "ad/1"));
+    assertFalse(client.disallowReplicationSource("my-app", "ad 2"));
+    ReplicationRequest request =
+        new ReplicationRequest("postgresql://u:secret@h:5432/db", "p", "s", "s", false);
+
+    assertFalse(request.toString().contains("secret"), request.toString());
+    assertEquals(
+        List.of(
+            "GET /v1/apps/my-app/addons/ad%2F1/replication",
+            "DELETE /v1/apps/my-app/addons/ad%2F1/replication",
+            "DELETE /v1/apps/my-app/addons/ad%202/replication-source"),
+        server.requests());
+  }
 }

@@ -21,13 +21,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code sandbox --region NAME --port P}: runs one sandbox region until the process is stopped,
  * then returns 0. Without {@code --pg-url} (or {@code REGIONMOVE_PG_URL}) it runs a private
- * PostgreSQL cluster in {@code <state-dir>/pg}, stopped with it; without PostgreSQL binaries it
- * runs without one and postgresql addons answer 422. Likewise for mysql addons: {@code --mysql-url}
- * (or {@code REGIONMOVE_MYSQL_URL}), else a private MariaDB server in {@code
- * <state-dir>/mariadb-<region>}; and for redis addons: {@code --redis-url} (or {@code
- * REGIONMOVE_REDIS_URL}), else a private Redis server in {@code <state-dir>/redis-<region>}. Faults
- * start from {@value FaultOptions#ENV} and each {@code --fault-*} flag overrides its item (see
- * {@link FaultOptions#parse}). A usage error exits 2; a region that cannot start, 1.
+ * PostgreSQL cluster of its own in {@code <state-dir>/pg/<region>} ({@code wal_level=logical}),
+ * stopped with it; without PostgreSQL binaries it runs without one and postgresql addons answer
+ * 422. Likewise for mysql addons: {@code --mysql-url} (or {@code REGIONMOVE_MYSQL_URL}), else a
+ * private MariaDB server in {@code <state-dir>/mariadb-<region>}; and for redis addons: {@code
+ * --redis-url} (or {@code REGIONMOVE_REDIS_URL}), else a private Redis server in {@code
+ * <state-dir>/redis-<region>}. Faults start from {@value FaultOptions#ENV} and each {@code
+ * --fault-*} flag overrides its item (see {@link FaultOptions#parse}). A usage error exits 2; a
+ * region that cannot start, 1.
  */
 @Command(
     name = "sandbox",
@@ -157,7 +158,7 @@ public final class SandboxCommand implements Callable<Integer> {
     LocalPostgres local = null;
     if (pg == null) {
       try {
-        local = LocalPostgres.start(dir.resolve("pg"));
+        local = LocalPostgres.start(dir.resolve("pg").resolve(region));
         pg = local.server();
       } catch (RuntimeException e) {
         err.println(e.getMessage());

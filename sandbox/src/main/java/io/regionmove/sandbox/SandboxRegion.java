@@ -81,6 +81,7 @@ public final class SandboxRegion implements AutoCloseable {
             file,
             options.providers(),
             options.servers().backends(),
+            options.postgres(),
             server::port,
             json,
             clock);

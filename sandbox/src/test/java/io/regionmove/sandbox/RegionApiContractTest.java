@@ -9,9 +9,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.regionmove.sandbox.SandboxFixture.Answer;
+import io.regionmove.sandbox.postgres.PostgresServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -504,6 +508,134 @@ class RegionApiContractTest {
               r.call("DELETE", path + "/" + second));
         });
     s.put(
+        "getReplicationSource",
+        (r, app) -> {
+          String path = addonPath(r, appWithDatabase(r, app)) + "/replication-source";
+          Answer ok = r.call("GET", path);
+          assertEquals("logical", ok.json().at("/replication_source/wal_level").asText());
+          assertFalse(ok.json().at("/replication_source/replication").asBoolean());
+          return answers(
+              ok,
+              unauthorized(r, "GET", path),
+              r.call("GET", "/v1/apps/" + app + "/addons/ad-none/replication-source"),
+              r.call("GET", redisAddonPath(r, app) + "/replication-source"));
+        });
+    s.put(
+        "allowReplicationSource",
+        (r, app) -> {
+          String path = addonPath(r, appWithDatabase(r, app)) + "/replication-source";
+          r.freeze(app);
+          Answer ok = r.call("PUT", path);
+          assertTrue(ok.json().at("/replication_source/replication").asBoolean());
+          return answers(
+              ok,
+              unauthorized(r, "PUT", path),
+              r.call("PUT", "/v1/apps/no-such-app/addons/ad-none/replication-source"),
+              r.call("PUT", redisAddonPath(r, app + "-cache") + "/replication-source"));
+        });
+    s.put(
+        "disallowReplicationSource",
+        (r, app) -> {
+          Replicated pair = Replicated.start(r, app);
+          String path = pair.sourcePath() + "/replication-source";
+          Answer ok = r.call("DELETE", path);
+          JsonNode after = r.expect(200, "GET", path, null).path("replication_source");
+          assertFalse(after.path("replication").asBoolean(), "REPLICATION taken back");
+          assertTrue(after.path("slots").isEmpty(), "no slot left: " + after);
+          Map<Integer, Answer> answers =
+              answers(
+                  ok,
+                  unauthorized(r, "DELETE", path),
+                  r.call("DELETE", "/v1/apps/" + app + "/addons/ad-none/replication-source"),
+                  r.call("DELETE", redisAddonPath(r, app) + "/replication-source"));
+          pair.stop(r);
+          return answers;
+        });
+    s.put(
+        "replicateFrom",
+        (r, app) -> {
+          Replicated pair = Replicated.prepare(r, app);
+          Map<String, Object> body = pair.body("sub_" + app.replace('-', '_'));
+          String path = pair.destinationPath() + "/replication";
+          Answer created = r.call("PUT", path, body);
+          Answer again = r.call("PUT", path, body);
+          Answer other = r.call("PUT", path, pair.body("another_subscription"));
+          String unreachable = addonPath(r, appWithDatabase(r, app + "-far")) + "/replication";
+          Map<String, Object> farBody =
+              Map.of(
+                  "replication",
+                  Map.of(
+                      "source_url", "postgresql://nobody:secret@127.0.0.1:1/nothing",
+                      "publication", "p",
+                      "subscription", "s",
+                      "slot", "s"));
+          Map<Integer, Answer> answers =
+              answers(
+                  created,
+                  again,
+                  r.call("PUT", path, Map.of("replication", Map.of("slot", "s"))),
+                  unauthorized(r, "PUT", path),
+                  r.call("PUT", "/v1/apps/" + app + "/addons/ad-none/replication", body),
+                  other,
+                  r.call("PUT", redisAddonPath(r, app) + "/replication", body),
+                  r.call("PUT", unreachable, farBody));
+          pair.stop(r);
+          return answers;
+        });
+    s.put(
+        "getReplication",
+        (r, app) -> {
+          Replicated pair = Replicated.start(r, app);
+          String path = pair.destinationPath() + "/replication";
+          Answer ok = r.call("GET", path);
+          assertEquals("public.items", ok.json().at("/replication/tables/0/table").asText());
+          Map<Integer, Answer> answers =
+              answers(
+                  ok,
+                  unauthorized(r, "GET", path),
+                  r.call("GET", pair.sourcePath() + "/replication"));
+          pair.stop(r);
+          return answers;
+        });
+    s.put(
+        "pauseOrResumeReplication",
+        (r, app) -> {
+          Replicated pair = Replicated.start(r, app);
+          String path = pair.destinationPath() + "/replication";
+          Answer paused = r.call("PATCH", path, Map.of("replication", Map.of("enabled", false)));
+          assertFalse(paused.json().at("/replication/enabled").asBoolean());
+          assertEquals(0, paused.json().at("/replication/workers").asInt(), "workers gone");
+          Map<Integer, Answer> answers =
+              answers(
+                  paused,
+                  r.call("PATCH", path, Map.of("replication", Map.of("enabled", "no"))),
+                  unauthorized(r, "PATCH", path),
+                  r.call(
+                      "PATCH",
+                      pair.sourcePath() + "/replication",
+                      Map.of("replication", Map.of("enabled", true))));
+          pair.stop(r);
+          return answers;
+        });
+    s.put(
+        "stopReplication",
+        (r, app) -> {
+          Replicated pair = Replicated.start(r, app);
+          String path = pair.destinationPath() + "/replication";
+          Answer ok = r.call("DELETE", path);
+          JsonNode source =
+              r.expect(200, "GET", pair.sourcePath() + "/replication-source", null)
+                  .path("replication_source");
+          assertTrue(source.path("slots").isEmpty(), "the slot went with it: " + source);
+          Map<Integer, Answer> answers =
+              answers(
+                  ok,
+                  unauthorized(r, "DELETE", path),
+                  r.call("DELETE", "/v1/apps/" + app + "/addons/ad-none/replication"));
+          pair.stop(r);
+          return answers;
+        });
+    s.put(
         "setRedirect",
         (r, app) -> {
           r.createApp(app);
@@ -567,6 +699,89 @@ class RegionApiContractTest {
     r.createApp(app);
     r.expect(201, "POST", "/v1/apps/" + app + "/addons", SandboxFixture.postgresqlAddon());
     return app;
+  }
+
+  /** The path of the app's first addon. */
+  private static String addonPath(SandboxFixture r, String app) {
+    String id =
+        r.expect(200, "GET", "/v1/apps/" + app + "/addons", null).at("/addons/0/id").asText();
+    return "/v1/apps/" + app + "/addons/" + id;
+  }
+
+  /** The path of a new redis addon of the app (created if absent). */
+  private static String redisAddonPath(SandboxFixture r, String app) {
+    if (r.call("GET", "/v1/apps/" + app).status() == 404) {
+      r.createApp(app);
+    }
+    String id =
+        r.expect(
+                201,
+                "POST",
+                "/v1/apps/" + app + "/addons",
+                Map.of("addon", Map.of("provider", "redis", "plan", "starter-256", "version", "7")))
+            .at("/addon/id")
+            .asText();
+    return "/v1/apps/" + app + "/addons/" + id;
+  }
+
+  /**
+   * A source addon allowed to replicate, with a table {@code items}, its publication and its slot
+   * made by its owner, and a destination addon; {@link #start} also subscribes.
+   */
+  private record Replicated(String sourcePath, String destinationPath, String url, String name) {
+
+    static Replicated prepare(SandboxFixture r, String app) {
+      String sourcePath = addonPath(r, appWithDatabase(r, app + "-src"));
+      String destinationPath = addonPath(r, appWithDatabase(r, app));
+      r.expect(200, "PUT", sourcePath + "/replication-source", null);
+      String url = r.expect(200, "GET", sourcePath, null).at("/addon/url").asText();
+      String name = "rm_" + app.replace('-', '_');
+      PostgresServer owner = PostgresServer.fromUrl(url);
+      try (Connection c = owner.connect(PostgresServer.databaseOf(url));
+          Statement st = c.createStatement()) {
+        st.execute("CREATE TABLE items (id int PRIMARY KEY, label text)");
+        st.execute("INSERT INTO items VALUES (1, 'one'), (2, 'two')");
+        st.execute("CREATE PUBLICATION " + name + " FOR TABLE items");
+        st.execute("SELECT pg_create_logical_replication_slot('" + name + "', 'pgoutput')");
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+      try (Connection c =
+              PostgresServer.fromUrl(
+                      r.expect(200, "GET", destinationPath, null).at("/addon/url").asText())
+                  .connect(
+                      PostgresServer.databaseOf(
+                          r.expect(200, "GET", destinationPath, null).at("/addon/url").asText()));
+          Statement st = c.createStatement()) {
+        st.execute("CREATE TABLE items (id int PRIMARY KEY, label text)");
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+      return new Replicated(sourcePath, destinationPath, url, name);
+    }
+
+    static Replicated start(SandboxFixture r, String app) {
+      Replicated pair = prepare(r, app);
+      r.expect(201, "PUT", pair.destinationPath() + "/replication", pair.body(pair.name()));
+      return pair;
+    }
+
+    Map<String, Object> body(String subscription) {
+      return Map.of(
+          "replication",
+          Map.of(
+              "source_url", url,
+              "publication", name,
+              "subscription", subscription,
+              "slot", name,
+              "copy_data", true));
+    }
+
+    /** Drops the subscription and every slot, as a migration's end does. */
+    void stop(SandboxFixture r) {
+      r.expect(204, "DELETE", destinationPath + "/replication", null);
+      r.expect(204, "DELETE", sourcePath + "/replication-source", null);
+    }
   }
 
   private static Answer unauthorized(SandboxFixture r, String method, String path) {

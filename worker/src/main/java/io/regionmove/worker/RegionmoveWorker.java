@@ -7,6 +7,8 @@ import io.regionmove.activities.data.DataActivitiesImpl;
 import io.regionmove.activities.data.DataOptions;
 import io.regionmove.activities.data.DirectoryBackupStore;
 import io.regionmove.activities.data.Engines;
+import io.regionmove.activities.data.live.LiveDataActivitiesImpl;
+import io.regionmove.activities.data.live.LiveOptions;
 import io.regionmove.activities.notify.WebhookNotifications;
 import io.regionmove.activities.region.RegionActivitiesImpl;
 import io.regionmove.activities.region.RegionAddonDatabases;
@@ -34,9 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A running regionmove worker: one {@link WorkerFactory} polling the migrations task queue (the
  * migration, lock, batch and dry-run workflows, the batch's driver activities and the webhook
- * notifications) and, for each region it serves, that region's activity task queue (region and data
- * activities). Both kinds of activities share the worker's data {@link Engines}: the source check
- * says an addon's data is moved by an engine only when this worker has one for it.
+ * notifications) and, for each region it serves, that region's activity task queue (region, data
+ * and live data activities). Both kinds of activities share the worker's data {@link Engines}: the
+ * source check says an addon's data is moved by an engine only when this worker has one for it.
  *
  * <p>The activities of a region's queue may reach every configured region (a preflight on the
  * source checks the destination), so they are built over all of {@link Regions}; {@link
@@ -164,9 +166,16 @@ public final class RegionmoveWorker implements AutoCloseable {
           new RegionActivitiesImpl(regions, RegionClient::new, engines, CopyRate.fromEnvironment());
       DataActivitiesImpl dataActivities =
           new DataActivitiesImpl(engines, dataOptions.heartbeatInterval());
+      LiveDataActivitiesImpl liveActivities =
+          new LiveDataActivitiesImpl(
+              regions,
+              RegionClient::new,
+              new RegionAddonDatabases(regions, RegionClient::new),
+              null,
+              LiveOptions.defaults());
       for (String region : served) {
         Worker worker = factory.newWorker(AppMigrationWorkflow.regionTaskQueue(region));
-        worker.registerActivitiesImplementations(regionActivities, dataActivities);
+        worker.registerActivitiesImplementations(regionActivities, dataActivities, liveActivities);
       }
     }
     factory.start();

@@ -58,8 +58,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything a migration needs, on loopback, for one test class: a Temporal server on free ports
  * (or one the test provides, such as a cluster: {@link #onServer}), two sandbox regions ({@value
- * #SOURCE}, {@value #DESTINATION}) on the test PostgreSQL server, their regions file, a backup
- * directory and a client. No worker runs until a test starts one, in this JVM ({@link
+ * #SOURCE}, {@value #DESTINATION}) each with its own test PostgreSQL cluster, their regions file, a
+ * backup directory and a client. No worker runs until a test starts one, in this JVM ({@link
  * #startWorker()}) or in its own ({@link #startWorkerProcess}).
  *
  * <p>A JUnit extension: {@code @RegisterExtension static final RegionmoveTestStack stack =
@@ -141,7 +141,7 @@ public final class RegionmoveTestStack
   private String temporalAddress;
   private Map<String, String> temporalEnvironment;
   private WorkflowClient client;
-  private PostgresServer postgres;
+  private final Map<String, PostgresServer> postgres = new HashMap<>();
   private SandboxRegion source;
   private SandboxRegion destination;
   private Regions regions;
@@ -236,7 +236,8 @@ public final class RegionmoveTestStack
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    postgres = LocalPostgres.forTests();
+    postgres.put(SOURCE, LocalPostgres.forTests(SOURCE));
+    postgres.put(DESTINATION, LocalPostgres.forTests(DESTINATION));
     if (engines) {
       startDataServers();
     }
@@ -296,7 +297,7 @@ public final class RegionmoveTestStack
 
   /** The servers of the addons of region {@code name}. */
   private AddonServers servers(String name) {
-    return new AddonServers(postgres, mysql.get(name), redis.get(name));
+    return new AddonServers(postgres.get(name), mysql.get(name), redis.get(name));
   }
 
   private void startTemporal() {
@@ -620,8 +621,9 @@ public final class RegionmoveTestStack
     return dir;
   }
 
-  public PostgresServer postgres() {
-    return postgres;
+  /** The PostgreSQL server of the region's addons: each region has its own, as real ones do. */
+  public PostgresServer postgres(String region) {
+    return postgres.get(region);
   }
 
   /** Whether each region has a MariaDB and a Redis server ({@link #withEngines()}). */

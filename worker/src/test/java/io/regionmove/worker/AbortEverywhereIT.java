@@ -115,7 +115,10 @@ class AbortEverywhereIT {
     assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
     assertEquals(MigrationStatus.DATA_MIGRATED, migration.data().status());
     assertEquals(
-        1, SandboxProbe.addonDatabaseNames(stack.postgres(), stack.destination(), app).size());
+        1,
+        SandboxProbe.addonDatabaseNames(
+                stack.postgres(RegionmoveTestStack.DESTINATION), stack.destination(), app)
+            .size());
 
     abortCleanly(migration);
     before.assertSourceRestored(stack);
@@ -218,22 +221,25 @@ class AbortEverywhereIT {
       gate.awaitArrived(Duration.ofMinutes(3));
       destinationDatabase =
           PostgresServer.databaseOf(SandboxProbe.databaseUrls(stack.destination(), app).get(0));
-      lock = lockEvents(destinationDatabase);
+      lock = lockEvents(RegionmoveTestStack.DESTINATION, destinationDatabase);
     } finally {
       gate.release();
     }
     // Deprovisioning the destination database ends this session too.
     try (lock) {
-      awaitSessionWaitingOnLock(destinationDatabase);
+      awaitSessionWaitingOnLock(RegionmoveTestStack.DESTINATION, destinationDatabase);
       aborted = abortCleanly(migration);
     }
     assertInterrupted(aborted, "Verify ");
     assertEquals(MigrationStatus.ABORTED, data.getResult(30, TimeUnit.SECONDS).status());
     assertEquals(
         0,
-        sessionsOn(destinationDatabase, false),
+        sessionsOn(RegionmoveTestStack.DESTINATION, destinationDatabase, false),
         "the verify's queries were cancelled, its sessions closed");
-    assertEquals(0, sessionsOn(sourceDatabase, false), "the verify's source session is closed too");
+    assertEquals(
+        0,
+        sessionsOn(RegionmoveTestStack.SOURCE, sourceDatabase, false),
+        "the verify's source session is closed too");
 
     before.assertSourceRestored(stack);
     FaultBaseline.assertNoTraceInDestination(stack, app, id);
@@ -438,11 +444,12 @@ class AbortEverywhereIT {
     WorkflowStub untyped = WorkflowStub.fromTyped(migration);
     Migration aborted;
     WorkflowUpdateHandle<Migration> data;
-    try (Connection lock = lockSource ? lockEvents(sourceDatabase) : null) {
+    try (Connection lock =
+        lockSource ? lockEvents(RegionmoveTestStack.SOURCE, sourceDatabase) : null) {
       data = untyped.startUpdate("data", WorkflowUpdateStage.ACCEPTED, Migration.class);
       awaitRunning(untyped, activityType, tool);
       if (lockSource) {
-        awaitSessionWaitingOnLock(sourceDatabase);
+        awaitSessionWaitingOnLock(RegionmoveTestStack.SOURCE, sourceDatabase);
       }
       long abortStarted = System.nanoTime();
       aborted = abortCleanly(migration);
@@ -468,8 +475,8 @@ class AbortEverywhereIT {
   /**
    * A session holding an exclusive lock on the events table of {@code database}, until rolled back.
    */
-  private static Connection lockEvents(String database) throws SQLException {
-    Connection lock = stack.postgres().connect(database);
+  private static Connection lockEvents(String region, String database) throws SQLException {
+    Connection lock = stack.postgres(region).connect(database);
     lock.setAutoCommit(false);
     try (Statement s = lock.createStatement()) {
       s.execute("LOCK TABLE events IN ACCESS EXCLUSIVE MODE");
@@ -489,10 +496,10 @@ class AbortEverywhereIT {
     assertEquals(List.of("stopped by abort"), interrupted.logs());
   }
 
-  private static void awaitSessionWaitingOnLock(String database) {
+  private static void awaitSessionWaitingOnLock(String region, String database) {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (Instant.now().isBefore(deadline)) {
-      if (sessionsOn(database, true) > 0) {
+      if (sessionsOn(region, database, true) > 0) {
         return;
       }
       RegionmoveTestStack.sleep(Duration.ofMillis(50));
@@ -504,8 +511,8 @@ class AbortEverywhereIT {
    * Sessions on {@code database} other than the test's own (only those waiting on a lock, if
    * asked).
    */
-  private static int sessionsOn(String database, boolean waitingOnLock) {
-    try (Connection c = stack.postgres().connect("postgres");
+  private static int sessionsOn(String region, String database, boolean waitingOnLock) {
+    try (Connection c = stack.postgres(region).connect("postgres");
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()"

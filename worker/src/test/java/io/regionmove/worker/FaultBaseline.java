@@ -95,7 +95,8 @@ record FaultBaseline(
         "no destination app " + newName);
     assertEquals(
         List.of(),
-        SandboxProbe.addonDatabaseNames(stack.postgres(), stack.destination(), newName),
+        SandboxProbe.addonDatabaseNames(
+            stack.postgres(RegionmoveTestStack.DESTINATION), stack.destination(), newName),
         "no addon database of " + newName + " in " + stack.destination().name());
     if (stack.hasEngines()) {
       String region = stack.destination().name();

@@ -127,7 +127,9 @@ class FaultToleranceIT {
     assertEquals(1, destinationDatabases.size(), "one postgresql addon in the destination");
     assertEquals(
         1,
-        SandboxProbe.addonDatabaseNames(stack.postgres(), stack.destination(), app).size(),
+        SandboxProbe.addonDatabaseNames(
+                stack.postgres(RegionmoveTestStack.DESTINATION), stack.destination(), app)
+            .size(),
         "one addon database");
     assertEquals(
         sourceData, DatabaseFingerprint.of(destinationDatabases.get(0)), "every row arrived");

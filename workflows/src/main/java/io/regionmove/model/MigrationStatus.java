@@ -15,6 +15,8 @@ public enum MigrationStatus {
   RUNNING("running"),
   PREPARED("prepared"),
   DATA_MIGRATED("data-migrated"),
+  /** Live data mode (SPEC §9): the data is being replicated; finalize is the cutover. */
+  DATA_REPLICATING("data-replicating"),
   ABORTING("aborting"),
   ABORTED("aborted"),
   ERROR("error"),

@@ -63,6 +63,17 @@ public interface AppMigrationWorkflow {
   @UpdateValidatorMethod(updateName = "data")
   void validateData();
 
+  /**
+   * The data step in live mode (SPEC §9): PostgreSQL addons are replicated while the source app
+   * keeps running; answers once every table's initial copy is done, with the status {@code
+   * data-replicating}. {@code finalize} is then the cutover.
+   */
+  @UpdateMethod(name = "data-live")
+  Migration dataLive();
+
+  @UpdateValidatorMethod(updateName = "data-live")
+  void validateDataLive();
+
   @UpdateMethod(name = "finalize")
   Migration finalizeMigration();
 
@@ -92,6 +103,9 @@ public interface AppMigrationWorkflow {
 
   @SignalMethod(name = "data")
   void dataSignal();
+
+  @SignalMethod(name = "data-live")
+  void dataLiveSignal();
 
   @SignalMethod(name = "finalize")
   void finalizeSignal();

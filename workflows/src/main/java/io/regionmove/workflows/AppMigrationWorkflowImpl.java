@@ -20,6 +20,7 @@ import io.regionmove.model.ScheduledStep;
 import io.regionmove.model.StepStatus;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.TimerOptions;
@@ -60,6 +61,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   private final StepSchedule schedule;
   private final MigrationCalls calls;
   private final AddonMoves addons;
+  private final LiveDataMoves live;
   private final Rollback rollback;
   private final Preflight preflight;
   private final AppLock lock;
@@ -73,6 +75,12 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   private Formation sourceFormation;
   private boolean dataMigrated;
 
+  /** The data step asked last is live mode's ({@code data-live}) rather than stop and copy. */
+  private boolean liveRequested;
+
+  /** Live mode reached {@code data-replicating}: finalize is the cutover. */
+  private boolean replicating;
+
   /** Runs before any handler, so {@code status} and the validators answer from the first task. */
   @WorkflowInit
   public AppMigrationWorkflowImpl(MigrationRequest request) {
@@ -82,6 +90,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     this.schedule = new StepSchedule(progress);
     this.calls = new MigrationCalls(request);
     this.addons = new AddonMoves(request, calls, progress, compensations);
+    this.live = new LiveDataMoves(request, calls, progress, compensations);
     this.rollback = new Rollback(request, calls, progress, addons);
     this.preflight = new Preflight(request, calls, progress);
     this.lock = new AppLock(request);
@@ -166,6 +175,10 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     String refusal = gate.refusal(due);
     if (refusal == null) {
       log.info("Scheduled {} starts", due);
+      if (due == Phase.DATA) {
+        // A scheduled data step is stop and copy (live mode is run by hand).
+        liveRequested = false;
+      }
       gate.accept(schedule.start());
     } else {
       log.warn("Scheduled {} dropped: {}", due, refusal);
@@ -199,11 +212,16 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
                     ? MigrationStatus.PREFLIGHT_SUCCESS
                     : MigrationStatus.PREFLIGHT_ERROR;
             case PREPARE -> MigrationStatus.PREPARED;
-            case DATA -> MigrationStatus.DATA_MIGRATED;
+            case DATA ->
+                liveRequested ? MigrationStatus.DATA_REPLICATING : MigrationStatus.DATA_MIGRATED;
             case ROLLBACK -> MigrationStatus.ROLLED_BACK;
             default -> MigrationStatus.DONE;
           });
-    } catch (ActivityFailure | CanceledFailure e) {
+      if (gate.status() == MigrationStatus.DATA_REPLICATING) {
+        replicating = true;
+        live.watch();
+      }
+    } catch (TemporalFailure e) {
       if (CancellationScope.current().isCancelRequested()) {
         throw new CanceledFailure("the workflow was cancelled during " + next);
       }
@@ -259,8 +277,19 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     }
   }
 
-  /** Stops the source, then moves every addon at the same time (see {@link AddonMoves}). */
+  /**
+   * Stops the source, then moves every addon at the same time (see {@link AddonMoves}); in live
+   * mode, replicates them while the source keeps running (see {@link LiveDataMoves}).
+   */
   private void migrateData() {
+    if (liveRequested) {
+      live.start(source.addons());
+      return;
+    }
+    if (live.replicating()) {
+      // A live attempt failed and stop and copy runs instead: its replication goes first.
+      live.abandon();
+    }
     stopSource();
     addons.moveAll(source.addons());
     dataMigrated = true;
@@ -269,6 +298,11 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   private void finalizeMove() {
     String src = request.source();
     String dst = request.destination();
+    if (replicating && !dataMigrated) {
+      live.stopWatching();
+      live.cutOver(this::rememberFormation, this::stopSource);
+      dataMigrated = true;
+    }
     if (!dataMigrated) {
       stopSource();
     }
@@ -301,18 +335,15 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     String host = URI.create(redirect.url()).getHost();
     progress.cnames().clear();
     source.customDomains().forEach(domain -> progress.cnames().add(new CnameChange(domain, host)));
+    if (replicating) {
+      live.finish();
+    }
   }
 
   /** Remembers the source formation once, then stops the source; undo restarts it with it. */
   private void stopSource() {
     String src = request.source();
-    if (sourceFormation == null) {
-      sourceFormation =
-          progress.step(
-              "Read formation of " + request.app(),
-              () -> calls.region(src, "read source formation").readFormation(sourceApp),
-              f -> List.of(describe(f)));
-    }
+    rememberFormation();
     Formation formation = sourceFormation;
     compensations.register(
         "restart-source",
@@ -324,6 +355,18 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     progress.step(
         "Stop source app " + request.app(),
         () -> calls.region(src, "stop source app").stopApp(sourceApp));
+  }
+
+  /** Reads the source's formation the first time, for the undo that restarts it. */
+  private void rememberFormation() {
+    if (sourceFormation == null) {
+      sourceFormation =
+          progress.step(
+              "Read formation of " + request.app(),
+              () ->
+                  calls.region(request.source(), "read source formation").readFormation(sourceApp),
+              f -> List.of(describe(f)));
+    }
   }
 
   /**
@@ -397,6 +440,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     if (phaseScope != null) {
       phaseScope.cancel("abort " + why);
     }
+    live.cancelWatching();
   }
 
   /**
@@ -407,6 +451,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     progress.errors().clear();
     gate.startAborting();
     progress.publishStatus();
+    live.stopWatching();
     log.info("Aborting migration {}: {}", request.migrationId(), progress.abortReason());
     for (Compensations.Compensation compensation : compensations.inReverse()) {
       try {
@@ -457,11 +502,23 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
 
   @Override
   public Migration data() {
+    liveRequested = false;
     return runRequested(Phase.DATA);
   }
 
   @Override
   public void validateData() {
+    rejectUnlessAllowed(Phase.DATA);
+  }
+
+  @Override
+  public Migration dataLive() {
+    liveRequested = true;
+    return runRequested(Phase.DATA);
+  }
+
+  @Override
+  public void validateDataLive() {
     rejectUnlessAllowed(Phase.DATA);
   }
 
@@ -534,6 +591,17 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
 
   @Override
   public void dataSignal() {
+    if (gate.refusal(Phase.DATA) == null) {
+      liveRequested = false;
+    }
+    signal(Phase.DATA);
+  }
+
+  @Override
+  public void dataLiveSignal() {
+    if (gate.refusal(Phase.DATA) == null) {
+      liveRequested = true;
+    }
     signal(Phase.DATA);
   }
 

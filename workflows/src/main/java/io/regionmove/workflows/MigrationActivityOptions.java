@@ -97,6 +97,34 @@ public final class MigrationActivityOptions {
         .build();
   }
 
+  /**
+   * The lag watch of a replicating addon: runs until cancelled (days, possibly), heartbeating the
+   * lag, retried without end on another worker if its worker dies; cancelled without waiting.
+   */
+  public static ActivityOptions watch(String region, String summary, Duration heartbeatTimeout) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(AppMigrationWorkflow.regionTaskQueue(region))
+        .setStartToCloseTimeout(Duration.ofDays(3650))
+        .setHeartbeatTimeout(heartbeatTimeout)
+        .setRetryOptions(FORWARD_RETRY)
+        .setCancellationType(ActivityCancellationType.TRY_CANCEL)
+        .setSummary(summary)
+        .build();
+  }
+
+  /**
+   * An undo that must not give up: dropping a replication slot on the source. A slot left behind
+   * keeps the source's WAL until its disk is full, so it is retried until the source answers.
+   */
+  public static ActivityOptions untilDone(String region, String summary) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(AppMigrationWorkflow.regionTaskQueue(region))
+        .setStartToCloseTimeout(Duration.ofMinutes(10))
+        .setRetryOptions(COMPENSATION_RETRY)
+        .setSummary(summary)
+        .build();
+  }
+
   /** An undo: retried patiently, since giving up leaves something behind. */
   public static ActivityOptions compensation(String region, String summary) {
     return ActivityOptions.newBuilder()

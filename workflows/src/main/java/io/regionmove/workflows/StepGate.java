@@ -114,7 +114,9 @@ final class StepGate {
           case PREPARE -> status == MigrationStatus.PREFLIGHT_SUCCESS;
           case DATA -> status == MigrationStatus.PREPARED;
           case FINALIZE ->
-              status == MigrationStatus.PREPARED || status == MigrationStatus.DATA_MIGRATED;
+              status == MigrationStatus.PREPARED
+                  || status == MigrationStatus.DATA_MIGRATED
+                  || status == MigrationStatus.DATA_REPLICATING;
           default -> false;
         };
     if (allowed) {
@@ -124,6 +126,7 @@ final class StepGate {
         switch (status) {
           case PREFLIGHT_SUCCESS -> "; run prepare first";
           case DATA_MIGRATED -> "; run finalize next";
+          case DATA_REPLICATING -> "; run finalize to cut over, or abort";
           default -> "";
         };
     return cannot + "the migration is " + status + hint;

@@ -15,9 +15,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * migrations already running fails here and must go behind {@code Workflow.getVersion}.
  *
  * <p>The histories are written to {@code workflows/target/histories/} by {@link
- * AppMigrationWorkflowTest} and {@link AddonDataHandlingTest}; copy them here only when a change is
- * meant to be incompatible. The older ones hold addons without {@code dataHandling} (the legacy
- * rule of {@link io.regionmove.model.Addon#handling()}) and requests without {@code manualData}.
+ * AppMigrationWorkflowTest}, {@link AddonDataHandlingTest} and {@link LiveMigrationWorkflowTest};
+ * copy them here only when a change is meant to be incompatible, or when a new path is recorded.
+ * The older ones hold addons without {@code dataHandling} (the legacy rule of {@link
+ * io.regionmove.model.Addon#handling()}) and requests without {@code manualData}.
  */
 class AppMigrationWorkflowReplayTest {
 
@@ -34,6 +35,10 @@ class AppMigrationWorkflowReplayTest {
         // recorded after abort and cancel were made one detached path: the workflow is cancelled
         // while an undo retries, the undo ends, the others run, the abort update is answered
         "cancel-while-undo-retries",
+        // recorded when live data mode came (data-live, data-replicating, the cutover): by
+        // LiveMigrationWorkflowTest
+        "live-happy-path",
+        "live-abort-while-replicating",
         // recorded after steps could be scheduled (the schedule update and its durable timer),
         // webhooks notified and backups deleted after the redirect window (SPEC §10): a finalize
         // scheduled, replaced, then run when due, every change delivered after retries

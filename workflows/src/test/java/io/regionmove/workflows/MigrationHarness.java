@@ -9,6 +9,7 @@ import io.regionmove.activities.AppUrl;
 import io.regionmove.activities.BackupResult;
 import io.regionmove.activities.CheckResult;
 import io.regionmove.activities.DataActivities;
+import io.regionmove.activities.LiveDataActivities;
 import io.regionmove.activities.NotificationActivities;
 import io.regionmove.activities.NotifyResult;
 import io.regionmove.activities.RedirectResult;
@@ -68,6 +69,7 @@ final class MigrationHarness {
   final TestWorkflowEnvironment env;
   final RegionActivities region;
   final DataActivities data;
+  final LiveDataActivities live;
   final NotificationActivities notifications;
 
   MigrationHarness(TestWorkflowEnvironment env) {
@@ -82,6 +84,10 @@ final class MigrationHarness {
             RegionActivities.class, withSettings().withoutAnnotations().defaultAnswer(stepResults));
     this.data =
         mock(DataActivities.class, withSettings().withoutAnnotations().defaultAnswer(stepResults));
+    this.live =
+        mock(
+            LiveDataActivities.class,
+            withSettings().withoutAnnotations().defaultAnswer(stepResults));
     this.notifications = mock(NotificationActivities.class, withSettings().withoutAnnotations());
     when(notifications.notifyStatusChange(any())).thenReturn(new NotifyResult(204));
     when(region.checkSource(any()))
@@ -112,7 +118,7 @@ final class MigrationHarness {
     migrations.registerActivitiesImplementations(notifications);
     for (String name : List.of(SOURCE, DESTINATION)) {
       Worker worker = env.newWorker(AppMigrationWorkflow.regionTaskQueue(name));
-      worker.registerActivitiesImplementations(region, data);
+      worker.registerActivitiesImplementations(region, data, live);
     }
     env.start();
     return this;

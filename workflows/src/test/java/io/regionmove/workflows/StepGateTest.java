@@ -48,6 +48,12 @@ class StepGateTest {
           running(gate, Phase.DATA);
           gate.succeed(MigrationStatus.DATA_MIGRATED);
         });
+    STATES.put(
+        "data-replicating",
+        gate -> {
+          running(gate, Phase.DATA);
+          gate.succeed(MigrationStatus.DATA_REPLICATING);
+        });
     STATES.put("finalize-running", gate -> running(gate, Phase.FINALIZE));
     STATES.put("done", StepGateTest::done);
     STATES.put(
@@ -151,6 +157,11 @@ class StepGateTest {
           data-migrated     | finalize | allowed
           data-migrated     | abort    | allowed
           data-migrated     | rollback | cannot roll back: the migration is data-migrated; only a done migration can be rolled back (abort undoes an unfinished one)
+          data-replicating  | prepare  | cannot run prepare: the migration is data-replicating; run finalize to cut over, or abort
+          data-replicating  | data     | cannot run data: the migration is data-replicating; run finalize to cut over, or abort
+          data-replicating  | finalize | allowed
+          data-replicating  | abort    | allowed
+          data-replicating  | rollback | cannot roll back: the migration is data-replicating; only a done migration can be rolled back (abort undoes an unfinished one)
           finalize-running  | prepare  | cannot run prepare: the finalize step is still running; wait for it to end
           finalize-running  | data     | cannot run data: the finalize step is still running; wait for it to end
           finalize-running  | finalize | cannot run finalize: the finalize step is still running; wait for it to end

@@ -71,6 +71,22 @@ public final class ToolProcess {
   }
 
   /**
+   * Like {@link #start(Path, List, Map, Collection, Consumer)}, with the tool's standard output
+   * going to {@code stdout} ({@link ProcessBuilder.Redirect#PIPE} to read it from {@link
+   * #stdout()}, as a pipe to another tool).
+   */
+  public static ToolProcess start(
+      Path program,
+      List<String> args,
+      Map<String, String> env,
+      Collection<String> unset,
+      Consumer<String> onLine,
+      ProcessBuilder.Redirect stdout)
+      throws IOException {
+    return start(program, args, env, unset, onLine, ProcessBuilder.Redirect.PIPE, stdout);
+  }
+
+  /**
    * Starts the program with its standard input and output where given: {@code PIPE} makes them
    * {@link #stdin()} and {@link #stdout()}, a file redirect reads or writes that file.
    */

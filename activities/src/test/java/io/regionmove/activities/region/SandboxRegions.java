@@ -17,6 +17,7 @@ import io.regionmove.sandbox.SandboxOptions;
 import io.regionmove.sandbox.SandboxRegion;
 import io.regionmove.sandbox.postgres.LocalPostgres;
 import io.regionmove.sandbox.redis.LocalRedis;
+import io.regionmove.sandbox.redis.RedisServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,8 +31,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Two sandbox regions on loopback ports with temporary state and one PostgreSQL and one Redis
- * server, shared by the tests of one JVM. Without PostgreSQL binaries (or {@code
+ * Two sandbox regions on loopback ports with temporary state, each with its own PostgreSQL cluster,
+ * and one Redis server, shared by the tests of one JVM. Without PostgreSQL binaries (or {@code
  * REGIONMOVE_PG_URL}) or redis-server the tests fail.
  */
 final class SandboxRegions {
@@ -56,13 +57,22 @@ final class SandboxRegions {
   static synchronized SandboxRegions get() {
     if (shared == null) {
       try {
-        AddonServers servers =
-            AddonServers.postgres(LocalPostgres.forTests()).withRedis(LocalRedis.forTests());
         Path state = Files.createTempDirectory("regionmove-region-test");
+        RedisServer redis = LocalRedis.forTests();
         SandboxRegion source =
-            SandboxRegion.start(SandboxOptions.defaults(SOURCE, 0, state, servers));
+            SandboxRegion.start(
+                SandboxOptions.defaults(
+                    SOURCE,
+                    0,
+                    state,
+                    AddonServers.postgres(LocalPostgres.forTests(SOURCE)).withRedis(redis)));
         SandboxRegion destination =
-            SandboxRegion.start(SandboxOptions.defaults(DESTINATION, 0, state, servers));
+            SandboxRegion.start(
+                SandboxOptions.defaults(
+                    DESTINATION,
+                    0,
+                    state,
+                    AddonServers.postgres(LocalPostgres.forTests(DESTINATION)).withRedis(redis)));
         shared = new SandboxRegions(source, destination);
         Runtime.getRuntime()
             .addShutdownHook(

@@ -178,7 +178,7 @@ final class AddonRoutes {
     }
   }
 
-  private static StoredAddon addon(AppState app, String id) {
+  static StoredAddon addon(AppState app, String id) {
     return app.addons.stream()
         .filter(a -> a.id().equals(id))
         .findFirst()

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.regionmove.sandbox.AddonProvider;
 import io.regionmove.sandbox.addons.AddonBackends;
+import io.regionmove.sandbox.postgres.LogicalReplication;
+import io.regionmove.sandbox.postgres.PostgresServer;
 import io.regionmove.sandbox.state.RegionState;
 import io.regionmove.sandbox.state.StateFile;
 import java.time.Clock;
@@ -26,9 +28,12 @@ public final class RegionApi {
   private final CollaboratorRoutes collaborators;
   private final DomainRoutes domains;
   private final AddonRoutes addons;
+  private final ReplicationRoutes replication;
 
   /**
    * @param backends the region's servers behind the addons of each provider that holds data
+   * @param postgres the region's PostgreSQL server, whose replication the region performs for live
+   *     migrations; null when it has none
    * @param port the port the region listens on, for app URLs
    */
   public RegionApi(
@@ -37,6 +42,7 @@ public final class RegionApi {
       StateFile file,
       List<AddonProvider> providers,
       AddonBackends backends,
+      PostgresServer postgres,
       IntSupplier port,
       ObjectMapper json,
       Clock clock) {
@@ -51,6 +57,9 @@ public final class RegionApi {
     this.collaborators = new CollaboratorRoutes(store, bodies, answers);
     this.domains = new DomainRoutes(store, bodies, answers);
     this.addons = new AddonRoutes(store, providers, addonDatabases, bodies, answers);
+    this.replication =
+        new ReplicationRoutes(
+            store, postgres == null ? null : new LogicalReplication(postgres), bodies, answers);
   }
 
   public void register(Javalin app) {
@@ -61,6 +70,7 @@ public final class RegionApi {
     collaborators.register(app);
     domains.register(app);
     addons.register(app);
+    replication.register(app);
   }
 
   /** What the router needs to know of an app, read under the lock. */

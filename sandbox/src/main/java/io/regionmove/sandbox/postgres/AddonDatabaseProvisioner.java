@@ -114,11 +114,13 @@ public final class AddonDatabaseProvisioner implements AddonBackend {
   }
 
   /**
-   * Drops database {@code database} (closing its sessions) and role {@code role}, if they exist.
+   * Drops database {@code database} (closing its sessions, dropping its subscription and its
+   * replication slots) and role {@code role}, if they exist.
    */
   public void drop(String database, String role) throws SQLException {
     checkIdentifier(database);
     checkIdentifier(role);
+    new LogicalReplication(server).forgetDatabase(database);
     try (Connection c = server.connect("postgres");
         Statement s = c.createStatement()) {
       try (PreparedStatement kill =

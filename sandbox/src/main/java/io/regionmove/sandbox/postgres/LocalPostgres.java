@@ -6,9 +6,15 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A private PostgreSQL cluster: {@code initdb -A trust} into {@code <dir>/data}, then {@code pg_ctl
- * start} on a free loopback port, with its unix socket inside {@code <dir>} (see {@link
- * PostgresPrograms} for running as root).
+ * start} on a free loopback port, with its unix socket inside {@code <dir>} and {@code
+ * wal_level=logical} ({@link #REPLICATION_SETTINGS}), so that its databases can be the source of a
+ * live migration (see {@link PostgresPrograms} for running as root).
  *
  * <p>One process at a time owns the cluster ({@link ClusterOwnership}). The owner stops the cluster
  * on {@link #close()}, also when it adopted it running from an owner that was killed before it
@@ -39,7 +46,24 @@ public final class LocalPostgres implements AutoCloseable {
   /** Unix socket paths are limited to 107 bytes; ".s.PGSQL.NNNNN" takes 15 of them. */
   private static final int MAX_SOCKET_DIR_LENGTH = 90;
 
-  private static PostgresServer shared;
+  /**
+   * Server settings for logical replication, as a region that offers live migration runs its
+   * clusters: {@code wal_level=logical} and room for the slots, WAL senders and apply workers of
+   * several migrations at once (each live migration of an addon takes one slot and one WAL sender
+   * on the source, a short-lived verification slot, and one apply worker on the destination), and
+   * an apply worker restarted within half a second of its subscription being resumed (PostgreSQL
+   * waits {@code wal_retrieve_retry_interval}, 5 s by default, between worker starts).
+   */
+  static final List<String> REPLICATION_SETTINGS =
+      List.of(
+          "wal_level=logical",
+          "max_replication_slots=32",
+          "max_wal_senders=32",
+          "max_worker_processes=24",
+          "max_logical_replication_workers=16",
+          "wal_retrieve_retry_interval=500ms");
+
+  private static final Map<String, PostgresServer> forTests = new HashMap<>();
 
   private final Path dir;
   private final PostgresPrograms programs;
@@ -139,21 +163,30 @@ public final class LocalPostgres implements AutoCloseable {
     }
   }
 
+  /** The server of tests that need only one: {@code forTests("shared")}. */
+  public static PostgresServer forTests() {
+    return forTests("shared");
+  }
+
   /**
-   * The server tests use: the one named by {@code REGIONMOVE_PG_URL}, else one private cluster per
-   * JVM in a temporary directory, stopped and removed at JVM exit.
+   * The server tests give the region (or role) {@code name}: the one named by {@code
+   * REGIONMOVE_PG_URL} for every name, else one private cluster per name and JVM in a temporary
+   * directory, stopped and removed at JVM exit. Two regions of a test get two clusters, as real
+   * regions have.
    */
-  public static synchronized PostgresServer forTests() {
-    if (shared != null) {
-      return shared;
+  public static synchronized PostgresServer forTests(String name) {
+    PostgresServer known = forTests.get(name);
+    if (known != null) {
+      return known;
     }
     String url = System.getenv(PG_URL_ENV);
     if (url != null && !url.isBlank()) {
-      shared = PostgresServer.fromUrl(url);
-      return shared;
+      PostgresServer server = PostgresServer.fromUrl(url);
+      forTests.put(name, server);
+      return server;
     }
     try {
-      Path dir = Files.createTempDirectory("regionmove-pg");
+      Path dir = Files.createTempDirectory("regionmove-pg-" + name.replaceAll("[^a-z0-9-]", "_"));
       LocalPostgres pg = start(dir);
       Runtime.getRuntime()
           .addShutdownHook(
@@ -162,9 +195,9 @@ public final class LocalPostgres implements AutoCloseable {
                     pg.close();
                     deleteRecursively(dir);
                   },
-                  "regionmove-pg-stop"));
-      shared = pg.server();
-      return shared;
+                  "regionmove-pg-stop-" + name));
+      forTests.put(name, pg.server());
+      return pg.server();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -198,14 +231,28 @@ public final class LocalPostgres implements AutoCloseable {
               + " it; adopting it, it stops with this one",
           home,
           running.get());
-      return server(running.get());
+      PostgresServer adopted = server(running.get());
+      if (!logical(adopted)) {
+        log.info("PostgreSQL in {} runs without wal_level=logical; restarting it with it", home);
+        programs.exec(
+            home,
+            List.of(
+                programs.program("pg_ctl"),
+                "restart",
+                "-w",
+                "-t",
+                "60",
+                "-m",
+                "fast",
+                "-D",
+                data.toString(),
+                "-o",
+                serverOptions(home, running.get())),
+            "pg_ctl restart");
+      }
+      return adopted;
     }
     int port = freePort();
-    Path socketDir = home.resolve("run");
-    String sockets =
-        socketDir.toString().length() <= MAX_SOCKET_DIR_LENGTH
-            ? "-k " + socketDir
-            : "-c unix_socket_directories=''";
     programs.exec(
         home,
         List.of(
@@ -219,10 +266,35 @@ public final class LocalPostgres implements AutoCloseable {
             "-l",
             home.resolve("postgres.log").toString(),
             "-o",
-            "-p " + port + " -c listen_addresses=127.0.0.1 " + sockets),
+            serverOptions(home, port)),
         "pg_ctl start");
     log.info("PostgreSQL started in {} on port {}", home, port);
     return server(port);
+  }
+
+  /** The postgres command-line options: port, loopback, socket directory, replication settings. */
+  private static String serverOptions(Path home, int port) {
+    Path socketDir = home.resolve("run");
+    String sockets =
+        socketDir.toString().length() <= MAX_SOCKET_DIR_LENGTH
+            ? "-k " + socketDir
+            : "-c unix_socket_directories=''";
+    StringBuilder options =
+        new StringBuilder("-p " + port + " -c listen_addresses=127.0.0.1 " + sockets);
+    REPLICATION_SETTINGS.forEach(setting -> options.append(" -c ").append(setting));
+    return options.toString();
+  }
+
+  /** Whether a running server has {@code wal_level=logical}; false when it cannot be asked. */
+  private static boolean logical(PostgresServer server) {
+    try (Connection c = server.connect("postgres");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW wal_level")) {
+      return rs.next() && "logical".equals(rs.getString(1));
+    } catch (SQLException e) {
+      log.warn("Could not read wal_level of {}: {}", server, e.getMessage());
+      return false;
+    }
   }
 
   /** A guest waits for the owner to have the cluster running. */

@@ -61,14 +61,14 @@ class LocalPostgresTest {
     } finally {
       sandbox.destroyForcibly().waitFor();
     }
-    Path data = home.resolve("pg").resolve("data");
+    Path data = home.resolve("pg").resolve("crash-fr1").resolve("data");
     List<String> pidFile = Files.readAllLines(data.resolve("postmaster.pid"));
     postmaster = Long.parseLong(pidFile.get(0).trim());
     int port = Integer.parseInt(pidFile.get(3).trim());
     assertTrue(alive(postmaster), "the SIGKILL left PostgreSQL running");
     assertTrue(accepts(port));
 
-    LocalPostgres adopted = LocalPostgres.start(home.resolve("pg"));
+    LocalPostgres adopted = LocalPostgres.start(home.resolve("pg").resolve("crash-fr1"));
     try {
       assertTrue(adopted.owner(), "the crashed owner's lock went with it");
       assertEquals(port, adopted.server().port());

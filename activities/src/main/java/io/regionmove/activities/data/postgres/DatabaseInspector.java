@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * Each session pins the settings that shape a row's text (time zone, date and float output, bytea
  * output) so both sides print equal rows identically.
  */
-final class DatabaseInspector implements AutoCloseable {
+public final class DatabaseInspector implements AutoCloseable {
 
   private static final String USER_TABLES =
       """
@@ -36,6 +36,15 @@ final class DatabaseInspector implements AutoCloseable {
        order by 1, 2
       """;
 
+  /**
+   * The settings that shape a row's text, the same in every session that compares rows, so both
+   * sides print equal rows identically.
+   */
+  public static final String SESSION_SETTINGS =
+      "set TimeZone = 'UTC'; set DateStyle = 'ISO, YMD'; set IntervalStyle = 'postgres';"
+          + " set extra_float_digits = 3; set bytea_output = 'hex'; set lc_monetary = 'C';"
+          + " set statement_timeout = 0";
+
   private final Connection connection;
   private volatile Statement running;
 
@@ -51,10 +60,7 @@ final class DatabaseInspector implements AutoCloseable {
       throw new SQLException(Redaction.redact(e.getMessage()), e.getSQLState());
     }
     try (Statement s = connection.createStatement()) {
-      s.execute(
-          "set TimeZone = 'UTC'; set DateStyle = 'ISO, YMD'; set IntervalStyle = 'postgres';"
-              + " set extra_float_digits = 3; set bytea_output = 'hex'; set lc_monetary = 'C';"
-              + " set statement_timeout = 0");
+      s.execute(SESSION_SETTINGS);
     }
     return new DatabaseInspector(connection);
   }

@@ -133,9 +133,22 @@ public final class PostgresTools {
    *
    * @param onLine receives each stderr line (already redacted), for progress
    */
-  ToolProcess start(
+  public ToolProcess start(
       String program, List<String> args, Map<String, String> env, Consumer<String> onLine)
       throws IOException {
     return ToolProcess.start(program(program), args, env, WORKER_CONNECTION_VARIABLES, onLine);
+  }
+
+  /** Like {@link #start}, with the program's standard output readable as a pipe. */
+  public ToolProcess startPiped(
+      String program, List<String> args, Map<String, String> env, Consumer<String> onLine)
+      throws IOException {
+    return ToolProcess.start(
+        program(program),
+        args,
+        env,
+        WORKER_CONNECTION_VARIABLES,
+        onLine,
+        ProcessBuilder.Redirect.PIPE);
   }
 }

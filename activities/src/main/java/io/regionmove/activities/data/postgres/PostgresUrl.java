@@ -14,7 +14,7 @@ import java.util.Properties;
  * PGPASSWORD}, JDBC through its properties. Text that may quote a URL goes through {@link
  * io.regionmove.activities.data.Redaction}.
  */
-final class PostgresUrl {
+public final class PostgresUrl {
 
   private final String host;
   private final int port;
@@ -38,7 +38,7 @@ final class PostgresUrl {
     this.params = params;
   }
 
-  static PostgresUrl parse(String url) {
+  public static PostgresUrl parse(String url) {
     if (url == null || !(url.startsWith("postgresql://") || url.startsWith("postgres://"))) {
       throw new IllegalArgumentException("not a postgresql:// URL");
     }
@@ -80,12 +80,12 @@ final class PostgresUrl {
     return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
-  String database() {
+  public String database() {
     return database;
   }
 
   /** libpq environment for pg_dump and pg_restore: everything, password included. */
-  Map<String, String> libpqEnvironment() {
+  public Map<String, String> libpqEnvironment() {
     Map<String, String> env = new HashMap<>();
     env.put("PGHOST", host);
     env.put("PGPORT", Integer.toString(port));
@@ -103,13 +103,13 @@ final class PostgresUrl {
     return env;
   }
 
-  String jdbcUrl() {
+  public String jdbcUrl() {
     String h = host.contains(":") ? "[" + host + "]" : host;
     String ssl = params.containsKey("sslmode") ? "?sslmode=" + params.get("sslmode") : "";
     return "jdbc:postgresql://" + h + ":" + port + "/" + database + ssl;
   }
 
-  Properties jdbcProperties() {
+  public Properties jdbcProperties() {
     Properties props = new Properties();
     if (user != null) {
       props.setProperty("user", user);

@@ -1,14 +1,15 @@
 package io.regionmove.activities.data.postgres;
 
 /** A table by schema and name; {@link #toString()} is how logs and failures name it. */
-record TableName(String schema, String name) implements Comparable<TableName> {
+public record TableName(String schema, String name) implements Comparable<TableName> {
 
   /** The quoted, schema-qualified name for SQL. */
-  String sql() {
+  public String sql() {
     return quote(schema) + "." + quote(name);
   }
 
-  private static String quote(String identifier) {
+  /** An identifier in double quotes, inner quotes doubled. */
+  public static String quote(String identifier) {
     return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 

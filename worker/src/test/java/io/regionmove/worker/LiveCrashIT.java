@@ -1,0 +1,235 @@
+package io.regionmove.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.regionmove.model.Migration;
+import io.regionmove.model.MigrationStatus;
+import io.regionmove.testkit.DatabaseFingerprint;
+import io.regionmove.testkit.RegionmoveTestStack;
+import io.regionmove.testkit.SandboxProbe;
+import io.regionmove.testkit.WorkerProcess;
+import io.regionmove.worker.CrashPoints.Point;
+import io.regionmove.worker.CrashPoints.When;
+import io.regionmove.workflows.AppMigrationLockWorkflow;
+import io.regionmove.workflows.AppMigrationWorkflow;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.PendingActivityState;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.ResetStickyTaskQueueRequest;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateHandle;
+import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A live migration (prepare, data-live, finalize) whose worker process is SIGKILLed once before and
+ * once after each activity call of the live data step and of the cutover, a new worker taking over
+ * each time: it ends as without the crashes, done with the data equal and no replication slot,
+ * publication or subscription left.
+ */
+class LiveCrashIT {
+
+  private static final int ROWS = 3_000;
+  private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(5);
+
+  /** The activity calls of the live data step and of the cutover, in the order they run. */
+  private static final List<String> CALLS =
+      List.of(
+          "CheckLiveSource",
+          "ProvisionAddon",
+          "AllowReplication",
+          "StartReplication",
+          "VerifyBeforeCutover",
+          "ReadFormation",
+          "CatchUp",
+          "StopApp",
+          "StartApp",
+          "RedirectSource",
+          "StopReplication",
+          "StopReplicationSource");
+
+  /** Heartbeating activities: a dead attempt is left to the heartbeat time-out. */
+  private static final Set<String> LONG =
+      Set.of("StartReplication", "VerifyBeforeCutover", "CatchUp", "WatchReplication");
+
+  @RegisterExtension static final RegionmoveTestStack stack = RegionmoveTestStack.onDevServer();
+
+  @Test
+  void aWorkerKilledBeforeAndAfterEveryLiveActivityStillMovesTheAppWithNothingLeftBehind()
+      throws Exception {
+    String app = "live-crash-app";
+    stack.seedSourceApp(app, ROWS);
+    String sourceUrl = SandboxProbe.databaseUrl(stack.source(), app);
+    Map<String, DatabaseFingerprint.Table> sourceData = DatabaseFingerprint.of(sourceUrl);
+    List<Point> planned = new ArrayList<>();
+    for (String call : CALLS) {
+      planned.add(new Point(call, When.BEFORE, 1));
+      planned.add(new Point(call, When.AFTER, 2));
+    }
+    CrashPoints remaining = new CrashPoints(planned);
+    List<Point> killedAt = new ArrayList<>();
+    WorkerProcess worker = startWorker(remaining);
+    List<WorkerProcess> workers = new ArrayList<>(List.of(worker));
+    try {
+      worker.awaitStarted(Duration.ofSeconds(30));
+      AppMigrationWorkflow migration = stack.startMigration(app);
+      WorkflowStub untyped = WorkflowStub.fromTyped(migration);
+      CompletableFuture<Migration> driven = CompletableFuture.supplyAsync(() -> drive(untyped));
+      Instant deadline = Instant.now().plus(PHASE_TIMEOUT.multipliedBy(4));
+      while (!driven.isDone()) {
+        if (Instant.now().isAfter(deadline)) {
+          throw new AssertionError("the migration did not end; worker log:\n" + worker.log());
+        }
+        Optional<Point> reached = CrashPoints.reachedIn(worker.log());
+        if (reached.isEmpty()) {
+          if (!worker.process().isAlive()) {
+            throw new AssertionError("the worker exited on its own:\n" + worker.log());
+          }
+          RegionmoveTestStack.sleep(Duration.ofMillis(25));
+          continue;
+        }
+        worker.kill();
+        assertFalse(worker.process().isAlive());
+        killedAt.add(reached.get());
+        remaining = remaining.without(reached.get());
+        worker = startWorker(remaining);
+        workers.add(worker);
+        resetStickyQueues(untyped.getExecution(), app);
+        failDeadAttempts(untyped.getExecution());
+        worker.awaitStarted(Duration.ofSeconds(30));
+      }
+      Migration done = driven.get();
+
+      assertEquals(planned, killedAt, "every point reached, in order, killed once");
+      assertEquals(MigrationStatus.DONE, done.status(), done::toString);
+      String destinationUrl = SandboxProbe.databaseUrl(stack.destination(), app);
+      assertEquals(sourceData, DatabaseFingerprint.of(destinationUrl), "the data is equal");
+      assertEquals(List.of(), LiveProbe.leftovers(stack, sourceUrl, destinationUrl));
+      assertEquals(
+          "0",
+          LiveProbe.one(
+              sourceUrl, "SELECT count(*) FROM pg_namespace WHERE nspname = 'regionmove'"));
+      assertEquals(
+          "0",
+          LiveProbe.one(
+              destinationUrl, "SELECT count(*) FROM pg_namespace WHERE nspname = 'regionmove'"));
+      assertEquals(
+          1,
+          SandboxProbe.addonDatabaseNames(
+                  stack.postgres(RegionmoveTestStack.DESTINATION), stack.destination(), app)
+              .size(),
+          "one destination database, made once");
+      assertEquals(200, LiveProbe.routerStatus(stack.destination(), app));
+      assertEquals(308, LiveProbe.routerStatus(stack.source(), app));
+    } finally {
+      for (WorkerProcess w : workers) {
+        w.close();
+      }
+    }
+  }
+
+  private static Migration drive(WorkflowStub workflow) {
+    RegionmoveTestStack.awaitStatus(
+        stack
+            .client()
+            .newWorkflowStub(AppMigrationWorkflow.class, workflow.getExecution().getWorkflowId()),
+        m -> m.status() == MigrationStatus.PREFLIGHT_SUCCESS,
+        PHASE_TIMEOUT);
+    Migration prepared = update(workflow, "prepare");
+    assertEquals(MigrationStatus.PREPARED, prepared.status(), prepared::toString);
+    Migration replicating = update(workflow, "data-live");
+    assertEquals(MigrationStatus.DATA_REPLICATING, replicating.status(), replicating::toString);
+    return update(workflow, "finalize");
+  }
+
+  /** One step's update with a fixed id, asked again until a live worker answers it. */
+  private static Migration update(WorkflowStub workflow, String name) {
+    UpdateOptions<Migration> options =
+        UpdateOptions.newBuilder(Migration.class)
+            .setUpdateName(name)
+            .setUpdateId(workflow.getExecution().getWorkflowId() + "-" + name)
+            .setWaitForStage(WorkflowUpdateStage.ACCEPTED)
+            .build();
+    Instant deadline = Instant.now().plus(PHASE_TIMEOUT);
+    while (true) {
+      try {
+        WorkflowUpdateHandle<Migration> handle = workflow.startUpdate(options);
+        return handle.getResult(PHASE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      } catch (WorkflowServiceException e) {
+        if (Instant.now().isAfter(deadline)) {
+          throw e;
+        }
+        RegionmoveTestStack.sleep(Duration.ofMillis(500));
+      }
+    }
+  }
+
+  private static WorkerProcess startWorker(CrashPoints points) {
+    return stack.startWorkerProcess(
+        WorkerProcess.Launch.mainClass(CrashingWorkerMain.class)
+            .withEnvironment(CrashPoints.VARIABLE, points.toString()));
+  }
+
+  /** What a worker shutting down cleanly does; a killed one leaves it to a 5 s time-out. */
+  private static void resetStickyQueues(WorkflowExecution migration, String app) {
+    for (String workflowId :
+        List.of(
+            migration.getWorkflowId(),
+            AppMigrationLockWorkflow.lockId(RegionmoveTestStack.SOURCE, app))) {
+      try {
+        stack
+            .client()
+            .getWorkflowServiceStubs()
+            .blockingStub()
+            .resetStickyTaskQueue(
+                ResetStickyTaskQueueRequest.newBuilder()
+                    .setNamespace(RegionmoveTestStack.NAMESPACE)
+                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                    .build());
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Fails the attempt a killed worker held of each short activity, as its start-to-close time-out
+   * would: Temporal retries it on the next worker.
+   */
+  private static void failDeadAttempts(WorkflowExecution migration) {
+    WorkflowStub workflow = stack.client().newUntypedWorkflowStub(migration.getWorkflowId());
+    for (PendingActivityInfo activity :
+        workflow.describe().getRawDescription().getPendingActivitiesList()) {
+      if (activity.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
+          && !LONG.contains(activity.getActivityType().getName())) {
+        stack
+            .client()
+            .newActivityCompletionClient()
+            .completeExceptionally(
+                migration.getWorkflowId(),
+                Optional.empty(),
+                activity.getActivityId(),
+                ApplicationFailure.newFailure(
+                    "the worker running this attempt was SIGKILLed", "WorkerKilled"));
+      }
+    }
+  }
+}
