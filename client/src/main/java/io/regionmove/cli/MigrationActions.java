@@ -6,14 +6,9 @@ import io.regionmove.client.MigrationClient;
 import io.regionmove.client.MigrationClient.PendingActivity;
 import io.regionmove.client.MigrationClient.Step;
 import io.regionmove.client.MigrationClient.StepHandle;
-import io.regionmove.model.Addon;
-import io.regionmove.model.CnameChange;
-import io.regionmove.model.DataHandling;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationPlan;
-import io.regionmove.model.MigrationSettings;
 import io.regionmove.model.MigrationStatus;
-import io.regionmove.model.Phase;
 import io.regionmove.model.ScheduledStep;
 import io.regionmove.model.StepStatus;
 import io.regionmove.regionapi.Json;
@@ -51,11 +46,13 @@ final class MigrationActions {
   private final MigrationClient client;
   private final Console console;
   private final boolean json;
+  private final StepOutcome outcome;
 
   MigrationActions(MigrationClient client, Console console, boolean json) {
     this.client = client;
     this.console = console;
     this.json = json;
+    this.outcome = new StepOutcome(console);
   }
 
   /** Starts a migration, shows its preflight and says whether it can go ahead. */
@@ -79,7 +76,7 @@ final class MigrationActions {
       List<String> manualData) {
     String id =
         client.create(
-            app, source, destination, newName, settingsFromEnvironment(), webhooks, manualData);
+            app, source, destination, newName, EnvironmentSettings.read(), webhooks, manualData);
     if (!json) {
       console.println("Migration ID: " + id);
       console.println("Migrating app: " + app);
@@ -124,7 +121,7 @@ final class MigrationActions {
     if (!json) {
       console.println("The migration cannot go ahead:");
       m.checks().forEach(c -> console.println("  - " + c));
-      printManualDataHint(m);
+      outcome.printManualDataHint(m);
       running.ifPresent(
           r -> {
             console.println("Running migration: " + r);
@@ -169,7 +166,7 @@ final class MigrationActions {
     try {
       plan =
           client.dryRun(
-              app, source, destination, newName, manualData, live, settingsFromEnvironment());
+              app, source, destination, newName, manualData, live, EnvironmentSettings.read());
     } catch (IllegalStateException e) {
       throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
     }
@@ -201,7 +198,7 @@ final class MigrationActions {
       } else {
         console.println("The migration cannot go ahead:");
         failed.forEach(c -> console.println("  - " + c));
-        printManualDataHint(preflight);
+        outcome.printManualDataHint(preflight);
       }
       console.println(DryRunReport.NOTHING_CREATED);
     }
@@ -217,7 +214,7 @@ final class MigrationActions {
     String first = checks.isEmpty() ? "the preflight checks failed" : checks.get(0);
     String more =
         checks.size() > 1 ? " (and " + (checks.size() - 1) + " more check(s) listed above)" : "";
-    return "The migration cannot go ahead: " + stripDot(first) + more + ".";
+    return "The migration cannot go ahead: " + StepOutcome.stripDot(first) + more + ".";
   }
 
   private static String inProgress(String app, String source, String running) {
@@ -284,7 +281,7 @@ final class MigrationActions {
       return ExitCodes.OK;
     }
     Instant when = m.scheduled() == null ? at : m.scheduled().at();
-    console.println(capitalized(step.wireName()) + " scheduled at " + when);
+    console.println(StepOutcome.capitalized(step.wireName()) + " scheduled at " + when);
     console.println("Follow it with:");
     console.println("  " + NextCommands.follow(m.source(), m.app(), m.id()));
     console.println("Run it now instead (scheduling again replaces the time):");
@@ -298,155 +295,9 @@ final class MigrationActions {
   int report(Migration m) {
     if (json) {
       printJson(m);
-      return exitCodeOf(m);
+      return StepOutcome.exitCodeOf(m);
     }
-    switch (m.status()) {
-      case PREFLIGHT_SUCCESS -> {
-        console.println("Your app can be migrated to the " + m.destination() + " zone.");
-        console.println("To start the migration launch:");
-        console.println("  " + NextCommands.run(m, "prepare"));
-      }
-      case PREPARED -> {
-        console.println(
-            "Application on region '" + m.destination() + "' has been prepared, you can now:");
-        console.println(
-            "- Let us migrate your data to '"
-                + m.destination()
-                + "' newly created databases with:");
-        console.println("  " + NextCommands.run(m, "data"));
-        console.println("- Handle data migration manually, then finalizing the migration with:");
-        console.println("  " + NextCommands.run(m, "finalize"));
-      }
-      case DATA_MIGRATED -> {
-        if (m.addonsMovedByHand().isEmpty()) {
-          console.println("Data has been migrated to the '" + m.destination() + "' region");
-        } else {
-          boolean othersMoved =
-              m.addons().stream()
-                  .anyMatch(a -> a.handlingWith(m.manualData()) == DataHandling.ENGINE);
-          console.println(
-              (othersMoved
-                      ? "The data of the other addons has been migrated to the '"
-                      : "No addon data was moved by regionmove to the '")
-                  + m.destination()
-                  + "' region; these addons were provisioned empty:");
-          printMovedByHand(m);
-        }
-        console.println("To finalize the migration launch:");
-        console.println("  " + NextCommands.run(m, "finalize"));
-      }
-      case DATA_REPLICATING -> {
-        console.println(
-            "Data is being replicated to the '"
-                + m.destination()
-                + "' region; the app keeps running in '"
-                + m.source()
-                + "'.");
-        console.println("Replication lag: " + currentLag(m));
-        console.println("Follow the lag with:");
-        console.println("  " + NextCommands.follow(m.source(), m.app(), m.id()));
-        console.println("To cut over (the app stops accepting writes for about a second) launch:");
-        console.println("  " + NextCommands.run(m, "finalize"));
-      }
-      case DONE -> {
-        console.println("Your application is now available at: " + m.url());
-        for (CnameChange cname : m.cnames()) {
-          console.println(
-              "CNAME record of " + cname.domain() + " should be changed to " + cname.host());
-        }
-        printMovedByHand(m);
-        if (m.phase() == Phase.FINALIZE) {
-          console.println("Until the redirect window ends, you can roll back with:");
-          console.println("  " + NextCommands.rollback(m));
-        }
-      }
-      case ABORTED -> {
-        if (!m.errors().isEmpty()) {
-          console.println("Some undo steps failed:");
-          m.errors().forEach(e -> console.println("  - " + e));
-        }
-        console.println("The migration '" + m.id() + "' has been aborted");
-        if (m.abortReason() != null) {
-          console.println("Reason: " + m.abortReason());
-        }
-        console.println("You can retry it with:");
-        console.println("  " + NextCommands.create(m));
-      }
-      case ROLLED_BACK -> {
-        if (!m.errors().isEmpty()) {
-          console.println("Some backups could not be deleted:");
-          m.errors().forEach(e -> console.println("  - " + e));
-        }
-        console.println(rolledBackLine(m));
-      }
-      case ERROR -> {
-        console.println("The migration failed because of the following errors:");
-        m.errors().forEach(e -> console.println("  - " + e));
-        if (m.failedPhase() == Phase.ROLLBACK) {
-          console.println(
-              "Fix the cause, then run the rollback again (a rollback cannot be aborted):");
-          console.println("  " + NextCommands.rollback(m));
-        } else {
-          console.println("Fix the cause, then run the step again:");
-          console.println("  " + NextCommands.rerun(m));
-          console.println("or abort the migration:");
-          console.println("  " + NextCommands.abort(m));
-        }
-      }
-      case PREFLIGHT_ERROR -> {
-        console.println("The migration cannot go ahead:");
-        m.checks().forEach(c -> console.println("  - " + c));
-      }
-      case CREATED, RUNNING, ABORTING, ROLLING_BACK -> {
-        console.println("The migration is " + m.status() + "; follow it with:");
-        console.println("  " + NextCommands.follow(m.source(), m.app(), m.id()));
-      }
-    }
-    if (m.scheduled() != null && !m.status().isTerminal()) {
-      console.println(
-          capitalized(m.scheduled().step().wireName())
-              + " is scheduled at "
-              + m.scheduled().at()
-              + "; the command above runs it now instead.");
-    }
-    int code = exitCodeOf(m);
-    if (code != ExitCodes.OK) {
-      console.error(errorSentence(m));
-    }
-    return code;
-  }
-
-  /**
-   * After the failed checks of a refused create: the command that creates the migration with the
-   * refused addons' data moved by hand.
-   */
-  private void printManualDataHint(Migration m) {
-    List<String> refused = m.addonsRefused().stream().map(Addon::id).toList();
-    if (refused.isEmpty()) {
-      return;
-    }
-    console.println(
-        "To move "
-            + (refused.size() == 1 ? "that addon's data" : "those addons' data")
-            + " by hand (the destination "
-            + (refused.size() == 1 ? "addon is" : "addons are")
-            + " provisioned empty), create the migration with:");
-    console.println("  " + NextCommands.create(m, refused));
-  }
-
-  /** One reminder per addon whose data the user moves by hand (SPEC §8). */
-  private void printMovedByHand(Migration m) {
-    for (Addon addon : m.addonsMovedByHand()) {
-      console.println(
-          "Move the data of addon "
-              + addon.provider()
-              + " "
-              + addon.id()
-              + " by hand: "
-              + (addon.handling() == DataHandling.MANUAL
-                  ? "regionmove could not."
-                  : "you chose to with --manual-data."));
-    }
+    return outcome.print(m, () -> currentLag(m));
   }
 
   /** Shows the whole migration, then follows it while a step runs; the exit code. */
@@ -521,47 +372,6 @@ final class MigrationActions {
     return ExitCodes.OK;
   }
 
-  /**
-   * The line a rollback ends with (README "Rolling back"): {@code The migration '<id>' has been
-   * rolled back: <app> runs again in '<source>' at <url>}.
-   */
-  static String rolledBackLine(Migration m) {
-    return "The migration '"
-        + m.id()
-        + "' has been rolled back: "
-        + m.app()
-        + " runs again in '"
-        + m.source()
-        + "' at "
-        + m.url();
-  }
-
-  static int exitCodeOf(Migration m) {
-    return switch (m.status()) {
-      case PREFLIGHT_SUCCESS, PREPARED, DATA_MIGRATED, DATA_REPLICATING, DONE, ROLLED_BACK ->
-          ExitCodes.OK;
-      case ABORTED -> m.errors().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
-      default -> ExitCodes.FAILED;
-    };
-  }
-
-  private static String errorSentence(Migration m) {
-    return switch (m.status()) {
-      case ERROR ->
-          "The "
-              + (m.failedPhase() == null ? "last" : m.failedPhase().wireName())
-              + " step of migration "
-              + m.id()
-              + " failed: "
-              + stripDot(m.errors().isEmpty() ? "see the step lines above" : m.errors().get(0))
-              + ".";
-      case ABORTED ->
-          "Migration " + m.id() + " was aborted, but some undo steps failed; see the lines above.";
-      case PREFLIGHT_ERROR -> "Migration " + m.id() + " did not pass its preflight checks.";
-      default -> "Migration " + m.id() + " is " + m.status() + ".";
-    };
-  }
-
   private void showProgress(ProgressPrinter progress, Migration m) {
     if (!json) {
       progress.update(m);
@@ -633,16 +443,8 @@ final class MigrationActions {
     }
   }
 
-  private static String capitalized(String word) {
-    return Character.toUpperCase(word.charAt(0)) + word.substring(1);
-  }
-
   private static String time(Instant instant) {
     return instant == null ? "-" : TIME.format(instant);
-  }
-
-  private static String stripDot(String s) {
-    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
   }
 
   private static RuntimeException unwrap(Throwable e) {
@@ -659,37 +461,6 @@ final class MigrationActions {
       Thread.currentThread().interrupt();
       throw new CliException(
           ExitCodes.FAILED, "Interrupted; the migration goes on in the workflow.");
-    }
-  }
-
-  /**
-   * REGIONMOVE_IDLE_LIMIT, REGIONMOVE_REDIRECT_WINDOW, REGIONMOVE_HEARTBEAT_TIMEOUT as ISO-8601
-   * durations (PT30S, P7D).
-   */
-  static MigrationSettings settingsFromEnvironment() {
-    return new MigrationSettings(
-        duration("REGIONMOVE_IDLE_LIMIT"),
-        duration("REGIONMOVE_REDIRECT_WINDOW"),
-        duration("REGIONMOVE_HEARTBEAT_TIMEOUT"));
-  }
-
-  private static Duration duration(String variable) {
-    String value = System.getenv(variable);
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      String v = value.trim().toUpperCase(java.util.Locale.ROOT);
-      return v.startsWith("P")
-          ? Duration.parse(v)
-          : Duration.parse(v.contains("D") ? "P" + v : "PT" + v);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new CliException(
-          ExitCodes.USAGE,
-          variable
-              + " is '"
-              + value
-              + "', which is not a duration; use ISO-8601 such as P7D, PT12H or 30s.");
     }
   }
 }

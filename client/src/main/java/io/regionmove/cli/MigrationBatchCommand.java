@@ -128,13 +128,7 @@ final class MigrationBatchCommand implements Callable<Integer> {
               session.temporal(), new MigrationIndex(session.home().resolve("migrations.json")));
       String id =
           batches.start(
-              list,
-              source,
-              destination,
-              concurrency,
-              step,
-              live,
-              MigrationActions.settingsFromEnvironment());
+              list, source, destination, concurrency, step, live, EnvironmentSettings.read());
       if (!root.json) {
         session.console().println("Batch ID: " + id);
         session
