@@ -1,7 +1,7 @@
 package io.regionmove.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.regionmove.client.MigrationClient.PendingActivity;
+import io.regionmove.client.PendingActivity;
 import io.regionmove.model.Migration;
 import io.regionmove.model.Step;
 import io.regionmove.model.StepStatus;

@@ -1,6 +1,5 @@
 package io.regionmove.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.regionmove.model.DryRunRequest;
@@ -15,10 +14,7 @@ import io.regionmove.workflows.AppMigrationLockWorkflow;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import io.regionmove.workflows.MigrationDryRunWorkflow;
 import io.regionmove.workflows.MigrationSearchAttributes;
-import io.temporal.api.common.v1.Payloads;
-import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
@@ -34,9 +30,6 @@ import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.common.SearchAttributes;
 import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.common.converter.DataConverter;
-import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.failure.TimeoutFailure;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,28 +81,6 @@ public final class MigrationClient {
       return wireName;
     }
   }
-
-  /**
-   * An activity of the migration that is running or waiting for its next attempt, as the server
-   * describes it.
-   *
-   * @param type the activity type ({@code BackupAddon}, {@code RestoreAddon}, ...)
-   * @param attempt the attempt running or next, 1 for the first
-   * @param maximumAttempts 0 when unlimited
-   * @param details the last heartbeat's last payload as JSON (the data activities send {@code
-   *     stage}, {@code bytes}, {@code tablesDone}, {@code tables}); null before the first heartbeat
-   * @param lastFailure why the previous attempt failed; null on the first attempt
-   * @param waiting true between attempts (the retry's back-off)
-   */
-  public record PendingActivity(
-      String activityId,
-      String type,
-      int attempt,
-      int maximumAttempts,
-      JsonNode details,
-      String lastFailure,
-      boolean waiting,
-      Instant scheduledTime) {}
 
   private static final Logger log = LoggerFactory.getLogger(MigrationClient.class);
   private static final Duration PREFLIGHT_POLL = Duration.ofMillis(300);
@@ -181,7 +152,7 @@ public final class MigrationClient {
                     .set(MigrationSearchAttributes.STATUS, MigrationStatus.CREATED.wireName())
                     .build())
             .setStaticSummary("Migrate " + app + ": " + source + " → " + destination)
-            .setStaticDetails(staticDetails(id, app, source, destination, newName))
+            .setStaticDetails(MigrationTexts.staticDetails(id, app, source, destination, newName))
             .build();
     AppMigrationWorkflow workflow = client.newWorkflowStub(AppMigrationWorkflow.class, options);
     WorkflowClient.start(workflow::run, request);
@@ -240,44 +211,6 @@ public final class MigrationClient {
   }
 
   /**
-   * The workflow's Details in Temporal Web (Markdown): what moves where, and how to drive it from
-   * there (the signals) or from a terminal.
-   */
-  static String staticDetails(
-      String id, String app, String source, String destination, String newName) {
-    String base = "regionmove --region " + source + " --app " + app;
-    return "**"
-        + app
-        + "** moves from region **"
-        + source
-        + "** to **"
-        + destination
-        + "**"
-        + (newName == null || newName.equals(app) ? "" : " as **" + newName + "**")
-        + ".\n\n"
-        + "- App: `"
-        + app
-        + "`\n"
-        + "- Source region: `"
-        + source
-        + "`\n"
-        + "- Destination region: `"
-        + destination
-        + "`\n"
-        + "- Name in the destination: `"
-        + (newName == null ? app : newName)
-        + "`\n\n"
-        + "Steps: `prepare`, then `data` or `data-live` (optional), then `finalize`; `abort` at"
-        + " any time before the end; `rollback` once done, within the redirect window. Send them"
-        + " as signals from here, or run `"
-        + base
-        + " migration-run --prepare "
-        + id
-        + "` (and `--data`, `--data --live`, `--finalize`, `migration-abort`,"
-        + " `migration-rollback`).";
-  }
-
-  /**
    * Starts a step: returns once the workflow accepted it; a refusal is a {@link
    * MigrationRejectedException}.
    */
@@ -302,32 +235,9 @@ public final class MigrationClient {
                   });
     } catch (MigrationNotFoundException e) {
       // A closed workflow takes no update; say why in the validator's words when it exists.
-      throw new MigrationRejectedException(closedRefusal(step, status(id)), e);
+      throw new MigrationRejectedException(MigrationTexts.closedRefusal(step, status(id)), e);
     }
     return () -> call(id, handle::getResult);
-  }
-
-  /** Why a migration whose workflow has closed refuses {@code step}: one sentence. */
-  static String closedRefusal(Step step, Migration closed) {
-    if (step != Step.ROLLBACK) {
-      return (step == Step.ABORT ? "Cannot abort" : "Cannot run " + step.wireName())
-          + ": the migration is "
-          + closed.status()
-          + ".";
-    }
-    if (closed.status() == MigrationStatus.DONE) {
-      return "Cannot roll back: the redirect window of the migration is over and the old app "
-          + closed.app()
-          + " in "
-          + closed.source()
-          + " has been deleted.";
-    }
-    if (closed.status() == MigrationStatus.ROLLED_BACK) {
-      return "Cannot roll back: the migration is already rolled back.";
-    }
-    return "Cannot roll back: the migration is "
-        + closed.status()
-        + "; only a done migration can be rolled back, within its redirect window.";
   }
 
   /**
@@ -427,66 +337,7 @@ public final class MigrationClient {
                     .describe()
                     .getRawDescription()
                     .getPendingActivitiesList());
-    return pendingActivities(infos, client.getOptions().getDataConverter());
-  }
-
-  /**
-   * The pending activities of a workflow description, decoded with {@code converter}, in scheduling
-   * order.
-   */
-  public static List<PendingActivity> pendingActivities(
-      List<PendingActivityInfo> infos, DataConverter converter) {
-    List<PendingActivity> pending = new ArrayList<>();
-    for (PendingActivityInfo info : infos) {
-      pending.add(
-          new PendingActivity(
-              info.getActivityId(),
-              info.getActivityType().getName(),
-              info.getAttempt(),
-              info.getMaximumAttempts(),
-              info.hasHeartbeatDetails() ? lastDetail(info.getHeartbeatDetails(), converter) : null,
-              info.hasLastFailure() ? failureMessage(info.getLastFailure(), converter) : null,
-              info.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED
-                  && info.getAttempt() > 1,
-              info.hasScheduledTime()
-                  ? Instant.ofEpochSecond(
-                      info.getScheduledTime().getSeconds(), info.getScheduledTime().getNanos())
-                  : null));
-    }
-    pending.sort(
-        Comparator.comparing(
-                PendingActivity::scheduledTime, Comparator.nullsLast(Comparator.naturalOrder()))
-            .thenComparing(p -> p.activityId().length())
-            .thenComparing(PendingActivity::activityId));
-    return pending;
-  }
-
-  private static JsonNode lastDetail(Payloads payloads, DataConverter converter) {
-    if (payloads.getPayloadsCount() == 0) {
-      return null;
-    }
-    try {
-      return converter.fromPayloads(
-          payloads.getPayloadsCount() - 1, Optional.of(payloads), JsonNode.class, JsonNode.class);
-    } catch (RuntimeException e) {
-      // Details the converter cannot read (another codec key, a binary payload) only lose the
-      // progress.
-      log.debug("Cannot decode heartbeat details: {}", e.getMessage());
-      return null;
-    }
-  }
-
-  private static String failureMessage(Failure failure, DataConverter converter) {
-    try {
-      RuntimeException e = converter.failureToException(failure);
-      String message = e instanceof TemporalFailure t ? t.getOriginalMessage() : e.getMessage();
-      if (message != null && !message.isBlank()) {
-        return message;
-      }
-    } catch (RuntimeException e) {
-      log.debug("Cannot decode an activity failure: {}", e.getMessage());
-    }
-    return failure.getMessage().isBlank() ? null : failure.getMessage();
+    return PendingActivities.of(infos, client.getOptions().getDataConverter());
   }
 
   public WorkflowExecutionHistory fetchHistory(String id) {
@@ -594,7 +445,7 @@ public final class MigrationClient {
     try {
       return call.get();
     } catch (WorkflowUpdateException e) {
-      throw new MigrationRejectedException(sentence(e), e);
+      throw new MigrationRejectedException(MigrationTexts.sentence(e), e);
     } catch (WorkflowNotFoundException e) {
       throw new MigrationNotFoundException(id, e);
     } catch (WorkflowServiceException e) {
@@ -610,18 +461,6 @@ public final class MigrationClient {
       }
       throw e;
     }
-  }
-
-  /** The validator's own sentence, without Temporal's decoration. */
-  static String sentence(WorkflowUpdateException e) {
-    Throwable cause = e.getCause();
-    String message =
-        cause instanceof ApplicationFailure failure ? failure.getOriginalMessage() : e.getMessage();
-    if (message == null || message.isBlank()) {
-      return "The workflow refused the step.";
-    }
-    message = Character.toUpperCase(message.charAt(0)) + message.substring(1);
-    return message.endsWith(".") ? message : message + ".";
   }
 
   static boolean isUnimplemented(Throwable e) {

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Timestamp;
 import io.regionmove.activities.data.DataProgress;
-import io.regionmove.client.MigrationClient;
-import io.regionmove.client.MigrationClient.PendingActivity;
+import io.regionmove.client.PendingActivities;
+import io.regionmove.client.PendingActivity;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.model.Phase;
@@ -57,7 +57,7 @@ class ProgressPrinterTest {
   @Test
   void rendersTheHeartbeatTheAttemptAndTheLastFailure() {
     List<PendingActivity> pending =
-        MigrationClient.pendingActivities(
+        PendingActivities.of(
             List.of(
                 activity(
                     "RestoreAddon",
@@ -94,7 +94,7 @@ class ProgressPrinterTest {
   @Test
   void eachEngineCountsItsOwnUnitAndOlderWorkersTablesStillShow() {
     List<PendingActivity> pending =
-        MigrationClient.pendingActivities(
+        PendingActivities.of(
             List.of(
                 activity(
                     "BackupAddon",
@@ -155,7 +155,7 @@ class ProgressPrinterTest {
             .setHeartbeatDetails(details)
             .setLastFailure(failure)
             .build();
-    PendingActivity pending = MigrationClient.pendingActivities(List.of(info), encrypting).get(0);
+    PendingActivity pending = PendingActivities.of(List.of(info), encrypting).get(0);
     assertEquals(
         "dumping: 3.0 MB, 1/4 tables (attempt 2, last failure: source database unreachable)",
         ProgressPrinter.describe(pending));
@@ -164,7 +164,7 @@ class ProgressPrinterTest {
   @Test
   void aFirstAttemptWithoutHeartbeatSaysNothing() {
     List<PendingActivity> pending =
-        MigrationClient.pendingActivities(
+        PendingActivities.of(
             List.of(
                 activity(
                     "RestoreAddon",
@@ -184,7 +184,7 @@ class ProgressPrinterTest {
     Step backup = running(4, BACKUP_2);
     progress.update(
         migration(restore, backup),
-        MigrationClient.pendingActivities(
+        PendingActivities.of(
             List.of(
                 activity(
                     "RestoreAddon",
@@ -220,7 +220,7 @@ class ProgressPrinterTest {
     Step backup12 = running(4, "Back up postgresql addon ad-12");
     progress.update(
         migration(backup1, backup12),
-        MigrationClient.pendingActivities(
+        PendingActivities.of(
             List.of(
                 activity(
                     "BackupAddon",
@@ -315,7 +315,7 @@ class ProgressPrinterTest {
   @Test
   void aReplicatingAddonShowsItsLagAndWhatStandsInTheWayOfACutover() {
     List<PendingActivity> pending =
-        MigrationClient.pendingActivities(
+        PendingActivities.of(
             List.of(
                 activity(
                     "WatchReplication",
@@ -378,7 +378,7 @@ class ProgressPrinterTest {
   }
 
   private List<PendingActivity> restoring(int tablesDone) {
-    return MigrationClient.pendingActivities(
+    return PendingActivities.of(
         List.of(
             activity(
                 "RestoreAddon",

@@ -18,7 +18,7 @@ class MigrationClientTest {
     assertEquals(
         "Cannot roll back: the migration is aborted; only a done migration can be rolled back,"
             + " within its redirect window.",
-        MigrationClient.closedRefusal(Step.ROLLBACK, closed(MigrationStatus.ABORTED, Phase.ABORT)));
+        MigrationTexts.closedRefusal(Step.ROLLBACK, closed(MigrationStatus.ABORTED, Phase.ABORT)));
   }
 
   @Test
@@ -26,14 +26,14 @@ class MigrationClientTest {
     assertEquals(
         "Cannot roll back: the redirect window of the migration is over and the old app my-app in"
             + " agora-fr1 has been deleted.",
-        MigrationClient.closedRefusal(Step.ROLLBACK, closed(MigrationStatus.DONE, Phase.CLEANUP)));
+        MigrationTexts.closedRefusal(Step.ROLLBACK, closed(MigrationStatus.DONE, Phase.CLEANUP)));
   }
 
   @Test
   void aSecondRollbackSaysItIsAlreadyDone() {
     assertEquals(
         "Cannot roll back: the migration is already rolled back.",
-        MigrationClient.closedRefusal(
+        MigrationTexts.closedRefusal(
             Step.ROLLBACK, closed(MigrationStatus.ROLLED_BACK, Phase.ROLLBACK)));
   }
 
@@ -41,11 +41,11 @@ class MigrationClientTest {
   void otherStepsOfAClosedMigrationNameItsStatus() {
     assertEquals(
         "Cannot abort: the migration is rolled-back.",
-        MigrationClient.closedRefusal(
+        MigrationTexts.closedRefusal(
             Step.ABORT, closed(MigrationStatus.ROLLED_BACK, Phase.ROLLBACK)));
     assertEquals(
         "Cannot run data: the migration is aborted.",
-        MigrationClient.closedRefusal(Step.DATA, closed(MigrationStatus.ABORTED, Phase.ABORT)));
+        MigrationTexts.closedRefusal(Step.DATA, closed(MigrationStatus.ABORTED, Phase.ABORT)));
   }
 
   private static Migration closed(MigrationStatus status, Phase phase) {
