@@ -4,6 +4,7 @@ import io.regionmove.client.MigrationClient;
 import io.regionmove.client.MigrationIndex;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
+import io.regionmove.testkit.ProcessMemory;
 import io.regionmove.testkit.RegionmoveTestStack;
 import io.regionmove.testkit.WorkerProcess;
 import java.io.IOException;
@@ -67,7 +68,8 @@ public final class ClusterConcurrencyBench {
             AtomicLong peak = new AtomicLong();
             peaks.put(name, peak);
             long pid = worker.process().pid();
-            Thread sampler = new Thread(() -> sampleMemory(pid, peak), "memory-" + name);
+            Thread sampler =
+                new Thread(() -> ProcessMemory.samplePeak(pid, peak), "memory-" + name);
             sampler.setDaemon(true);
             sampler.start();
           });
@@ -146,7 +148,9 @@ public final class ClusterConcurrencyBench {
       StringBuilder memory = new StringBuilder();
       workers.forEach(
           (name, worker) -> {
-            long peak = Math.max(peaks.get(name).get(), readKb(worker.process().pid(), "VmHWM"));
+            long peak =
+                Math.max(
+                    peaks.get(name).get(), ProcessMemory.readKb(worker.process().pid(), "VmHWM"));
             memory.append(String.format(Locale.ROOT, " %s %.0f MB;", name, peak / 1024.0));
           });
       System.out.printf(
@@ -250,31 +254,6 @@ public final class ClusterConcurrencyBench {
 
   private static String app(int i) {
     return String.format(Locale.ROOT, "bench-app-%04d", i);
-  }
-
-  private static void sampleMemory(long pid, AtomicLong peakKb) {
-    while (!Thread.currentThread().isInterrupted()) {
-      peakKb.accumulateAndGet(readKb(pid, "VmHWM"), Math::max);
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
-  }
-
-  /** A field of /proc/PID/status in kB, or 0 once the process is gone. */
-  private static long readKb(long pid, String field) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-        if (line.startsWith(field + ":")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return 0;
-    }
-    return 0;
   }
 
   private static double seconds(long startNanos) {

@@ -2,12 +2,10 @@ package io.regionmove.worker;
 
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
+import io.regionmove.testkit.ProcessMemory;
 import io.regionmove.testkit.RegionmoveTestStack;
 import io.regionmove.testkit.WorkerProcess;
 import io.regionmove.workflows.AppMigrationWorkflow;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +44,7 @@ public final class ConcurrentMigrationsBench {
       WorkerProcess worker = stack.startWorkerProcess().awaitStarted(Duration.ofSeconds(60));
       long pid = worker.process().pid();
       AtomicLong peakKb = new AtomicLong();
-      Thread sampler = new Thread(() -> sampleMemory(pid, peakKb), "memory-sampler");
+      Thread sampler = new Thread(() -> ProcessMemory.samplePeak(pid, peakKb), "memory-sampler");
       sampler.setDaemon(true);
       sampler.start();
 
@@ -80,7 +78,7 @@ public final class ConcurrentMigrationsBench {
       }
       double wall = seconds(start);
       drivers.shutdownNow();
-      long peak = Math.max(peakKb.get(), readKb(pid, "VmHWM"));
+      long peak = Math.max(peakKb.get(), ProcessMemory.readKb(pid, "VmHWM"));
       System.out.printf(
           Locale.ROOT,
           "%d of %d migrations done in %.1f s wall time (target 60 s); worker peak RSS %.0f MB (target 512 MB)%n",
@@ -97,32 +95,6 @@ public final class ConcurrentMigrationsBench {
 
   private static String app(int i) {
     return String.format(Locale.ROOT, "bench-app-%03d", i);
-  }
-
-  private static void sampleMemory(long pid, AtomicLong peakKb) {
-    while (!Thread.currentThread().isInterrupted()) {
-      long hwm = readKb(pid, "VmHWM");
-      peakKb.accumulateAndGet(hwm, Math::max);
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
-  }
-
-  /** A field of /proc/PID/status in kB, or 0 once the process is gone. */
-  private static long readKb(long pid, String field) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-        if (line.startsWith(field + ":")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return 0;
-    }
-    return 0;
   }
 
   private static double seconds(long startNanos) {
