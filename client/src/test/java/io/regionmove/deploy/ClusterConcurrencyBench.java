@@ -4,6 +4,7 @@ import io.regionmove.client.MigrationClient;
 import io.regionmove.client.MigrationIndex;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
+import io.regionmove.testkit.MigrationTally;
 import io.regionmove.testkit.ProcessMemory;
 import io.regionmove.testkit.RegionmoveTestStack;
 import io.regionmove.testkit.WorkerProcess;
@@ -17,11 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 /**
  * Benchmark, not a test (never run by CI): N migrations (no data step) of N sample apps at once on
@@ -46,16 +44,7 @@ public final class ClusterConcurrencyBench {
       System.out.printf(
           Locale.ROOT, "cluster of 2 nodes up in %.1f s%n", cluster.startTime().toMillis() / 1e3);
       long seedStart = System.nanoTime();
-      ExecutorService seeders = Executors.newFixedThreadPool(4);
-      List<Future<?>> seeded = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        String app = app(i);
-        seeded.add(seeders.submit(() -> stack.seedSourceApp(app, 10)));
-      }
-      for (Future<?> f : seeded) {
-        f.get();
-      }
-      seeders.shutdown();
+      stack.seedSourceApps(IntStream.range(0, count).mapToObj(i -> app(i)).toList(), 10);
       System.out.printf(Locale.ROOT, "seeded %d apps in %.1f s%n", count, seconds(seedStart));
 
       Map<String, WorkerProcess> workers = new LinkedHashMap<>();
@@ -98,50 +87,33 @@ public final class ClusterConcurrencyBench {
               stack.client(), new MigrationIndex(stack.dir().resolve("migrations.json")));
       PreflightWatch watch =
           byQueries ? null : new PreflightWatch(stack.client(), Duration.ofSeconds(1));
-      ExecutorService drivers = Executors.newFixedThreadPool(count);
       long start = System.nanoTime();
-      List<Future<Migration>> runs = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        String app = app(i);
-        runs.add(
-            drivers.submit(
-                () -> {
-                  String id =
-                      migrations.create(
-                          app,
-                          RegionmoveTestStack.SOURCE,
-                          RegionmoveTestStack.DESTINATION,
-                          app,
-                          null);
-                  Migration checked =
-                      byQueries
-                          ? migrations.awaitPreflight(id, m -> {}, Duration.ofMinutes(60))
-                          : watch.await(id, Duration.ofMinutes(60), migrations);
-                  if (checked.status() != MigrationStatus.PREFLIGHT_SUCCESS) {
-                    return checked;
-                  }
-                  migrations.prepare(id);
-                  return migrations.finalize(id);
-                }));
-      }
-      int done = 0;
-      List<String> failures = new ArrayList<>();
-      for (Future<Migration> run : runs) {
-        try {
-          Migration m = run.get();
-          if (m.status() == MigrationStatus.DONE) {
-            done++;
-          } else {
-            failures.add(m.app() + ": " + m.status() + " " + m.errors());
-          }
-        } catch (ExecutionException e) {
-          failures.add(String.valueOf(e.getCause()));
-        }
-      }
+      MigrationTally tally =
+          MigrationTally.runAtOnce(
+              IntStream.range(0, count).mapToObj(i -> app(i)).toList(),
+              app -> {
+                String id =
+                    migrations.create(
+                        app,
+                        RegionmoveTestStack.SOURCE,
+                        RegionmoveTestStack.DESTINATION,
+                        app,
+                        null);
+                Migration checked =
+                    byQueries
+                        ? migrations.awaitPreflight(id, m -> {}, Duration.ofMinutes(60))
+                        : watch.await(id, Duration.ofMinutes(60), migrations);
+                if (checked.status() != MigrationStatus.PREFLIGHT_SUCCESS) {
+                  return checked;
+                }
+                migrations.prepare(id);
+                return migrations.finalize(id);
+              });
+      int done = tally.done();
+      List<String> failures = tally.failures();
       double wall = seconds(start);
       Map<String, Duration> cpuAfter = cpu(measured);
       double machineCpu = (machineJiffies() - machineBefore) / 100.0;
-      drivers.shutdownNow();
       if (watch != null) {
         watch.close();
       }

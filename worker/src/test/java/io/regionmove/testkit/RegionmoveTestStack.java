@@ -46,6 +46,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -464,6 +467,25 @@ public final class RegionmoveTestStack
   /** Seeds the sample app {@code app} with {@code rows} rows in the source region. */
   public void seedSourceApp(String app, int rows) {
     SampleApp.seed(source.apiUrl(), source.token(), app, rows);
+  }
+
+  /**
+   * Seeds the sample apps {@code apps} in the source region, four at a time (the benchmarks' many
+   * apps), each with {@code rows} rows.
+   */
+  public void seedSourceApps(List<String> apps, int rows) throws Exception {
+    ExecutorService seeders = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> seeded = new ArrayList<>();
+      for (String app : apps) {
+        seeded.add(seeders.submit(() -> seedSourceApp(app, rows)));
+      }
+      for (Future<?> f : seeded) {
+        f.get();
+      }
+    } finally {
+      seeders.shutdown();
+    }
   }
 
   /**

@@ -1,19 +1,15 @@
 package io.regionmove.worker;
 
-import io.regionmove.model.Migration;
-import io.regionmove.model.MigrationStatus;
+import io.regionmove.testkit.MigrationTally;
 import io.regionmove.testkit.ProcessMemory;
 import io.regionmove.testkit.RegionmoveTestStack;
 import io.regionmove.testkit.WorkerProcess;
 import io.regionmove.workflows.AppMigrationWorkflow;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 /**
  * Benchmark, not a test (never run by CI): N migrations (no data step) of N different sample apps
@@ -29,16 +25,7 @@ public final class ConcurrentMigrationsBench {
     try (RegionmoveTestStack stack =
         RegionmoveTestStack.onDevServer().start("concurrent-migrations-bench")) {
       long seedStart = System.nanoTime();
-      ExecutorService seeders = Executors.newFixedThreadPool(4);
-      List<Future<?>> seeded = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        String app = app(i);
-        seeded.add(seeders.submit(() -> stack.seedSourceApp(app, 10)));
-      }
-      for (Future<?> f : seeded) {
-        f.get();
-      }
-      seeders.shutdown();
+      stack.seedSourceApps(IntStream.range(0, count).mapToObj(i -> app(i)).toList(), 10);
       System.out.printf(Locale.ROOT, "seeded %d apps in %.1f s%n", count, seconds(seedStart));
 
       WorkerProcess worker = stack.startWorkerProcess().awaitStarted(Duration.ofSeconds(60));
@@ -48,36 +35,19 @@ public final class ConcurrentMigrationsBench {
       sampler.setDaemon(true);
       sampler.start();
 
-      ExecutorService drivers = Executors.newFixedThreadPool(count);
       long start = System.nanoTime();
-      List<Future<Migration>> runs = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        String app = app(i);
-        runs.add(
-            drivers.submit(
-                () -> {
-                  AppMigrationWorkflow stub = stack.startMigration(app);
-                  RegionmoveTestStack.awaitPreflightSuccess(stub);
-                  stub.prepare();
-                  return stub.finalizeMigration();
-                }));
-      }
-      int done = 0;
-      List<String> failures = new ArrayList<>();
-      for (Future<Migration> run : runs) {
-        try {
-          Migration m = run.get();
-          if (m.status() == MigrationStatus.DONE) {
-            done++;
-          } else {
-            failures.add(m.app() + ": " + m.status() + " " + m.errors());
-          }
-        } catch (java.util.concurrent.ExecutionException e) {
-          failures.add(String.valueOf(e.getCause()));
-        }
-      }
+      MigrationTally tally =
+          MigrationTally.runAtOnce(
+              IntStream.range(0, count).mapToObj(i -> app(i)).toList(),
+              app -> {
+                AppMigrationWorkflow stub = stack.startMigration(app);
+                RegionmoveTestStack.awaitPreflightSuccess(stub);
+                stub.prepare();
+                return stub.finalizeMigration();
+              });
+      int done = tally.done();
+      List<String> failures = tally.failures();
       double wall = seconds(start);
-      drivers.shutdownNow();
       long peak = Math.max(peakKb.get(), ProcessMemory.readKb(pid, "VmHWM"));
       System.out.printf(
           Locale.ROOT,
