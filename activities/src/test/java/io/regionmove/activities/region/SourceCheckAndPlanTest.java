@@ -35,9 +35,11 @@ import io.regionmove.model.MovePlan;
 import io.regionmove.regionapi.Json;
 import io.regionmove.regionapi.RegionClient;
 import io.regionmove.sandbox.AddonProvider;
+import io.regionmove.sandbox.AddonServers;
 import io.regionmove.sandbox.SandboxOptions;
 import io.regionmove.sandbox.SandboxRegion;
 import io.regionmove.sandbox.postgres.LocalPostgres;
+import io.regionmove.sandbox.redis.LocalRedis;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;
@@ -80,7 +82,12 @@ class SourceCheckAndPlanTest {
     providers.add(new AddonProvider("papertrail", List.of("free"), List.of("1"), false));
     region =
         SandboxRegion.start(
-            SandboxOptions.defaults(SOURCE, 0, state, LocalPostgres.forTests())
+            SandboxOptions.defaults(
+                    SOURCE,
+                    0,
+                    state,
+                    AddonServers.postgres(LocalPostgres.forTests())
+                        .withRedis(LocalRedis.forTests()))
                 .withProviders(providers));
     regions =
         Regions.of(
