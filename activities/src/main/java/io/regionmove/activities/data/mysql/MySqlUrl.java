@@ -1,9 +1,6 @@
 package io.regionmove.activities.data.mysql;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import io.regionmove.activities.data.DatabaseUrl;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,49 +34,19 @@ final class MySqlUrl {
   }
 
   static MySqlUrl parse(String url) {
-    if (url == null || !(url.startsWith("mysql://") || url.startsWith("mariadb://"))) {
-      throw new IllegalArgumentException("not a mysql:// URL");
-    }
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
-      // The message would quote the URL, and so the password.
-      throw new IllegalArgumentException("malformed mysql:// URL");
-    }
-    String user = null;
-    String password = null;
-    String userInfo = uri.getRawUserInfo();
-    if (userInfo != null) {
-      int colon = userInfo.indexOf(':');
-      user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
-      password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
-    }
-    String path = uri.getRawPath();
-    String database = path == null || path.length() <= 1 ? null : decode(path.substring(1));
-    if (database == null) {
-      throw new IllegalArgumentException("the mysql:// URL names no database");
-    }
+    DatabaseUrl parts = DatabaseUrl.parse(url, List.of("mysql", "mariadb"));
     Map<String, String> params = new HashMap<>();
-    if (uri.getRawQuery() != null) {
-      for (String pair : uri.getRawQuery().split("&")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0) {
-          params.put(
-              decode(pair.substring(0, eq)).toLowerCase(Locale.ROOT),
-              decode(pair.substring(eq + 1)));
-        }
-      }
-    }
+    parts.params().forEach((name, value) -> params.put(name.toLowerCase(Locale.ROOT), value));
     boolean ssl =
         "true".equalsIgnoreCase(params.getOrDefault("usessl", params.getOrDefault("ssl", "")));
-    String host = uri.getHost() == null ? "127.0.0.1" : uri.getHost();
+    String host = parts.host() == null ? "127.0.0.1" : parts.host();
     return new MySqlUrl(
-        host, uri.getPort() > 0 ? uri.getPort() : 3306, database, user, password, ssl);
-  }
-
-  private static String decode(String s) {
-    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        host,
+        parts.port() > 0 ? parts.port() : 3306,
+        parts.database(),
+        parts.user(),
+        parts.password(),
+        ssl);
   }
 
   String database() {

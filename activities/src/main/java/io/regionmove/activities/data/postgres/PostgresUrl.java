@@ -1,10 +1,8 @@
 package io.regionmove.activities.data.postgres;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import io.regionmove.activities.data.DatabaseUrl;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -39,45 +37,12 @@ public final class PostgresUrl {
   }
 
   public static PostgresUrl parse(String url) {
-    if (url == null || !(url.startsWith("postgresql://") || url.startsWith("postgres://"))) {
-      throw new IllegalArgumentException("not a postgresql:// URL");
-    }
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
-      // The message would quote the URL, and so the password.
-      throw new IllegalArgumentException("malformed postgresql:// URL");
-    }
-    String user = null;
-    String password = null;
-    String userInfo = uri.getRawUserInfo();
-    if (userInfo != null) {
-      int colon = userInfo.indexOf(':');
-      user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
-      password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
-    }
-    String path = uri.getRawPath();
-    String database = path == null || path.length() <= 1 ? null : decode(path.substring(1));
-    Map<String, String> params = new HashMap<>();
-    if (uri.getRawQuery() != null) {
-      for (String pair : uri.getRawQuery().split("&")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0) {
-          params.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
-        }
-      }
-    }
-    String host = uri.getHost() != null ? uri.getHost() : params.getOrDefault("host", "127.0.0.1");
-    int port = uri.getPort() > 0 ? uri.getPort() : 5432;
-    if (database == null) {
-      throw new IllegalArgumentException("the postgresql:// URL names no database");
-    }
-    return new PostgresUrl(host, port, database, user, password, params);
-  }
-
-  private static String decode(String s) {
-    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    DatabaseUrl parts = DatabaseUrl.parse(url, List.of("postgresql", "postgres"));
+    String host =
+        parts.host() != null ? parts.host() : parts.params().getOrDefault("host", "127.0.0.1");
+    int port = parts.port() > 0 ? parts.port() : 5432;
+    return new PostgresUrl(
+        host, port, parts.database(), parts.user(), parts.password(), parts.params());
   }
 
   public String database() {
