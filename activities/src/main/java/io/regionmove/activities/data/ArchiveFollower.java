@@ -9,8 +9,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,6 +31,29 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link BackupRestartedException} and the restore must start over.
  */
 public final class ArchiveFollower {
+
+  /**
+   * When the copy of a follower into a tool failed because the backup attempt it followed was
+   * discarded: the failure that makes the restore start over. Waits up to {@code wait} for the copy
+   * to end, since the tool's input ends just before the copy does.
+   */
+  public static Optional<RuntimeException> restarted(Future<?> copying, Duration wait) {
+    Throwable failure;
+    try {
+      copying.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      failure = e.getCause();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (TimeoutException | CancellationException e) {
+      return Optional.empty();
+    }
+    return failure instanceof BackupRestartedException restarted
+        ? Optional.of(new ToolFailedException(restarted.getMessage() + "; restoring again"))
+        : Optional.empty();
+  }
 
   /** The backup being followed was discarded before it was complete. */
   public static final class BackupRestartedException extends IOException {

@@ -38,6 +38,9 @@ final class MySqlRestore {
   private static final Logger log = LoggerFactory.getLogger(MySqlRestore.class);
   private static final Duration COPY_END_WAIT = Duration.ofSeconds(30);
 
+  /** How long a failed client waits for its copy to end, to tell a discarded backup apart. */
+  private static final Duration RESTART_WAIT = Duration.ofSeconds(5);
+
   private final AddonDatabases databases;
   private final StoredBackups backups;
   private final MariaDbTools tools;
@@ -157,7 +160,9 @@ final class MySqlRestore {
               () ->
                   new DataProgress(addonId, "restoring while backing up", follower.copied(), 0, 0));
       if (exit != 0) {
-        throw MySqlFailures.toolFailed(tools.clientName(), exit, client);
+        // A client whose input ended because the attempt it followed was discarded restarts.
+        throw ArchiveFollower.restarted(copying, RESTART_WAIT)
+            .orElseGet(() -> MySqlFailures.toolFailed(tools.clientName(), exit, client));
       }
       // The client read to the end of its input: the copy has ended, or is about to.
       copying.get(COPY_END_WAIT.toSeconds(), TimeUnit.SECONDS);

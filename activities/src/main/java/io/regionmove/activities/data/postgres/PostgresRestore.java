@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -172,11 +171,8 @@ final class PostgresRestore {
       follower.close();
     }
     if (exit != 0) {
-      if (failureOf(copying).orElse(null)
-          instanceof ArchiveFollower.BackupRestartedException restarted) {
-        throw new ToolFailedException(restarted.getMessage() + "; restoring again");
-      }
-      throw PostgresFailures.toolFailed("pg_restore", exit, pgRestore);
+      throw ArchiveFollower.restarted(copying, Duration.ZERO)
+          .orElseGet(() -> PostgresFailures.toolFailed("pg_restore", exit, pgRestore));
     }
     return result(
         leftovers,
@@ -191,21 +187,6 @@ final class PostgresRestore {
 
   private PostgresUrl destination(AddonInput addon) {
     return PostgresUrl.parse(databases.toUrl(addon));
-  }
-
-  private static Optional<Throwable> failureOf(Future<?> future) {
-    if (!future.isDone() || future.isCancelled()) {
-      return Optional.empty();
-    }
-    try {
-      future.get();
-      return Optional.empty();
-    } catch (ExecutionException e) {
-      return Optional.ofNullable(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
   }
 
   /**

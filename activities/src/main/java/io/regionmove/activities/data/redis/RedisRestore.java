@@ -21,12 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -48,6 +44,9 @@ import redis.clients.jedis.params.RestoreParams;
  * backup is still writing it ({@link ArchiveFollower}).
  */
 final class RedisRestore {
+
+  /** How long a failed restore waits for its copy to end: the pipe ends just before it. */
+  private static final Duration COPY_END_WAIT = Duration.ofSeconds(5);
 
   private static final Logger log = LoggerFactory.getLogger(RedisRestore.class);
   private static final int PIPE_BYTES = 4 << 20;
@@ -134,11 +133,7 @@ final class RedisRestore {
       heartbeat.await(
           copying, () -> progress(addon, "restoring while backing up", follower.copied(), 0, 0));
     } catch (ToolFailedException e) {
-      if (failureOf(copying).orElse(null)
-          instanceof ArchiveFollower.BackupRestartedException restarted) {
-        throw new ToolFailedException(restarted.getMessage() + "; restoring again");
-      }
-      throw e;
+      throw ArchiveFollower.restarted(copying, COPY_END_WAIT).orElse(e);
     } finally {
       copying.cancel(true);
       follower.close();
@@ -277,21 +272,6 @@ final class RedisRestore {
     }
     logs.add(line);
     return new StepResult(logs);
-  }
-
-  /** Why the copy failed, waiting a little for it: the pipe ends just before the copy does. */
-  private static Optional<Throwable> failureOf(Future<?> future) {
-    try {
-      future.get(5, TimeUnit.SECONDS);
-      return Optional.empty();
-    } catch (ExecutionException e) {
-      return Optional.ofNullable(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    } catch (TimeoutException | CancellationException e) {
-      return Optional.empty();
-    }
   }
 
   private static double secondsSince(long startedNanos) {
