@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.regionmove.activities.config.Regions;
+import io.regionmove.sandbox.postgres.PostgresServer;
 import io.regionmove.worker.dev.FreePorts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -97,6 +98,60 @@ class MigrationBatchIT {
       assertEquals("running", api(DESTINATION).app(app).orElseThrow().path("status").asText(), app);
     }
     assertEquals(2, mostAtOnce(intervals), "migration intervals: " + describe(intervals));
+  }
+
+  @Test
+  void aLiveBatchThroughFinalizeReplicatesEachAppsDataThenCutsItOver() throws Exception {
+    List<String> apps = List.of("live-a", "live-b");
+    apps.forEach(app -> seed(app, 300));
+
+    CliProcess.Result r =
+        runLong(
+            "--region",
+            SOURCE,
+            "migration-batch",
+            "--to",
+            DESTINATION,
+            "--apps",
+            String.join(",", apps),
+            "--concurrency",
+            "2",
+            "--through",
+            "finalize",
+            "--live");
+
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(
+        r.stdout().contains(", 2 at once, through finalize in live data mode."), r.toString());
+    assertTrue(r.stdout().contains("\n2 done, 0 error, 0 aborted\n"), "the summary line:\n" + r);
+    assertEquals("", r.stderr().strip(), r.toString());
+    Map<String, String> ids = finalTable(r.stdout());
+    assertEquals(apps, List.copyOf(ids.keySet()), r.toString());
+    for (String app : apps) {
+      JsonNode migration = migrationOf(app, ids.get(app));
+      assertEquals("done", migration.path("status").asText(), migration.toString());
+      // Its data step was live mode's, its finalize the cutover.
+      CliProcess.Result followed = cli("migration-follow", ids.get(app));
+      assertEquals(0, followed.exitCode(), followed.toString());
+      assertTrue(
+          followed.stdout().contains(" and start replicating it to osc-fr1"), followed.toString());
+      assertTrue(
+          followed.stdout().contains("[done] Make the database of postgresql addon "),
+          followed.toString());
+      String source = api(SOURCE).postgresqlUrl(app).orElseThrow();
+      List<DataIntegrity.Line> tables =
+          DataIntegrity.compare(source, api(DESTINATION).postgresqlUrl(app).orElseThrow());
+      assertFalse(tables.isEmpty(), app);
+      tables.forEach(t -> assertTrue(t.matches(), app + ": table " + t));
+      assertEquals("0", scalar(source, "select count(*) from pg_publication"), app);
+      assertEquals(
+          "0",
+          scalar(
+              source,
+              "select count(*) from pg_replication_slots where database = current_database()"),
+          app);
+      assertEquals("running", api(DESTINATION).app(app).orElseThrow().path("status").asText(), app);
+    }
   }
 
   @Test
@@ -215,7 +270,9 @@ class MigrationBatchIT {
             2,
             "Cannot read the app list /nonexistent/apps.txt (no such file)"),
         Arguments.of(
-            List.of("--apps", UNTOUCHED, "--live"), 2, "Live data mode is not available yet"));
+            List.of("--apps", UNTOUCHED, "--live", "--through", "prepare"),
+            2,
+            "--live is the mode of the data step, and --through prepare stops before it"));
   }
 
   @ParameterizedTest
@@ -324,6 +381,16 @@ class MigrationBatchIT {
     CliProcess.Result r =
         cli("sandbox-seed", "--region", SOURCE, "--app", app, "--rows", Integer.toString(rows));
     assertEquals(0, r.exitCode(), r.toString());
+  }
+
+  private static String scalar(String addonUrl, String sql) throws java.sql.SQLException {
+    PostgresServer server = PostgresServer.fromUrl(addonUrl);
+    try (java.sql.Connection c = server.connect(PostgresServer.databaseOf(addonUrl));
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   private RegionApi api(String region) {
