@@ -155,6 +155,58 @@ class MigrationBatchIT {
   }
 
   @Test
+  void aLiveBatchThroughDataLeavesEachAppRunningAndReplicatingUntilTheBatchIsAborted()
+      throws Exception {
+    String app = "replicating-app";
+    seed(app, 200);
+    String source = api(SOURCE).postgresqlUrl(app).orElseThrow();
+
+    CliProcess.Result r =
+        runLong(
+            "--region",
+            SOURCE,
+            "migration-batch",
+            "--to",
+            DESTINATION,
+            "--apps",
+            app,
+            "--through",
+            "data",
+            "--live");
+
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.stdout().contains("\n1 done, 0 error, 0 aborted\n"), r.toString());
+    assertTrue(
+        r.stdout()
+            .contains(
+                "Every migration went through data and replicates its data while its app keeps"
+                    + " running; cut each over with migration-run --finalize MIGRATION_ID"),
+        r.toString());
+    Matcher batchId = BATCH_ID.matcher(r.stdout());
+    assertTrue(batchId.find(), r.toString());
+    assertTrue(
+        finalTableWithStatus(r.stdout()).get(app).endsWith("  data-replicating"), r.toString());
+    JsonNode sourceApp = api(SOURCE).app(app).orElseThrow();
+    assertEquals("running", sourceApp.path("status").asText(), "the app keeps running");
+    assertEquals("1", scalar(source, "select count(*) from pg_publication"), "replicating");
+
+    CliProcess.Result aborted = runLong("migration-batch-abort", batchId.group(1));
+
+    assertEquals(0, aborted.exitCode(), aborted.toString());
+    assertTrue(aborted.stdout().contains("\n0 done, 0 error, 1 aborted\n"), aborted.toString());
+    assertEquals("0", scalar(source, "select count(*) from pg_publication"));
+    assertEquals(
+        "0",
+        scalar(
+            source,
+            "select count(*) from pg_replication_slots where database = current_database()"));
+    assertTrue(api(DESTINATION).app(app).isEmpty(), "the destination app is deleted");
+    JsonNode after = api(SOURCE).app(app).orElseThrow();
+    assertEquals("running", after.path("status").asText(), after.toString());
+    assertFalse(after.path("migrating").asBoolean(), after.toString());
+  }
+
+  @Test
   void batchAbortAbortsEveryUnfinishedMigrationAndStartsNoMore() throws Exception {
     List<String> apps = List.of("stop-a", "stop-b", "stop-c", "stop-d", "stop-e", "stop-f");
     apps.forEach(app -> seed(app, 10));
