@@ -147,7 +147,7 @@ class MigrationDryRunWorkflowTest {
   }
 
   @Test
-  void liveDryRunRunsTheLiveChecksOfTheDatabaseAndCreatesNothing() {
+  void liveDryRunRunsTheLiveChecksOfTheDatabaseAndCreatesNothing() throws Exception {
     when(harness.live.checkLiveSource(any()))
         .thenReturn(
             new CheckResult(
@@ -185,6 +185,7 @@ class MigrationDryRunWorkflowTest {
     assertEquals(
         WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED,
         harness.client().newUntypedWorkflowStub(id).describe().getStatus());
+    saveHistory(id, "dry-run-live");
   }
 
   @Test
@@ -294,6 +295,14 @@ class MigrationDryRunWorkflowTest {
             new MigrationRequest(
                 id, APP, null, SOURCE, DESTINATION, SETTINGS, List.of(), manualData),
             live));
+  }
+
+  /** Saves the dry run's history where the replay test's resources are refreshed from. */
+  private void saveHistory(String id, String name) throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Path.of("target", "histories");
+    java.nio.file.Files.createDirectories(dir);
+    java.nio.file.Files.writeString(
+        dir.resolve(name + ".json"), harness.client().fetchHistory(id).toJson(true));
   }
 
   private static MoveInput move(String id) {
