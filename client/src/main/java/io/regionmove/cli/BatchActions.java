@@ -178,10 +178,15 @@ final class BatchActions {
       printProblems(batch);
       console.println(batch.summary());
       if (batch.allDone() && batch.through() != Phase.FINALIZE) {
+        boolean replicating =
+            batch.entries().stream().anyMatch(e -> e.status() == MigrationStatus.DATA_REPLICATING);
         console.println(
             "Every migration went through "
                 + batch.through()
-                + "; run the next steps of each with migration-run, or abort them all with:");
+                + (replicating
+                    ? " and replicates its data while its app keeps running; cut each over with"
+                        + " migration-run --finalize MIGRATION_ID, or abort them all with:"
+                    : "; run the next steps of each with migration-run, or abort them all with:"));
         console.println("  " + NextCommands.PROGRAM + " migration-batch-abort " + batch.id());
       }
     }

@@ -23,7 +23,8 @@ final class DryRunReport {
     this.console = console;
   }
 
-  void printPlan(Migration preflight, MovePlan plan) {
+  /** The plan; {@code live} when the data step would run in live data mode (SPEC §9). */
+  void printPlan(Migration preflight, MovePlan plan, boolean live) {
     console.println(
         "Prepare will copy to app " + preflight.newName() + " in " + preflight.destination() + ":");
     for (ConfigPlan config : plan.config()) {
@@ -37,7 +38,7 @@ final class DryRunReport {
     for (AddonPlan addon : plan.addons()) {
       console.println("  - " + describe(addon, preflight.manualData()));
     }
-    console.println(estimate(plan));
+    console.println(estimate(plan, live));
   }
 
   /** One addon's line; {@code manualData} are the addons the user moves by hand. */
@@ -77,6 +78,14 @@ final class DryRunReport {
 
   /** The data step's estimated duration, and what it rests on. */
   static String estimate(MovePlan plan) {
+    return estimate(plan, false);
+  }
+
+  /**
+   * The data step's estimated duration; in live data mode, the initial copy's, the app running
+   * meanwhile and until the cutover.
+   */
+  static String estimate(MovePlan plan, boolean live) {
     List<AddonPlan> moved =
         plan.addons().stream().filter(a -> a.handling() == DataHandling.ENGINE).toList();
     if (moved.isEmpty()) {
@@ -91,7 +100,9 @@ final class DryRunReport {
         + size(bytes)
         + " at "
         + duration(plan.perGigabyte())
-        + " per GB, the source app stopped meanwhile"
+        + (live
+            ? " per GB, the source app running meanwhile and replicated until you finalize"
+            : " per GB, the source app stopped meanwhile")
         + (unknown == 0
             ? ""
             : "; the size of "

@@ -189,7 +189,7 @@ final class MigrationActions {
       progress.update(preflight);
       progress.finish();
       if (plan.move() != null) {
-        new DryRunReport(console).printPlan(preflight, plan.move());
+        new DryRunReport(console).printPlan(preflight, plan.move(), plan.live());
       }
       if (failed.isEmpty()) {
         console.println("Your app can be migrated to the " + destination + " zone.");

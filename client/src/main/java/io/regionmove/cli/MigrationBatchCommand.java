@@ -36,9 +36,6 @@ import picocli.CommandLine.ParentCommand;
             + " at once, each driven through the step asked.")
 final class MigrationBatchCommand implements Callable<Integer> {
 
-  static final String LIVE_NOT_AVAILABLE =
-      "Live data mode is not available yet; run the batch without --live.";
-
   /** How many apps are looked up in the source region at once. */
   private static final int LOOKUPS = 8;
 
@@ -81,7 +78,11 @@ final class MigrationBatchCommand implements Callable<Integer> {
       description = "The last step each migration runs: prepare, data or finalize (default).")
   String through;
 
-  @Option(names = "--live", description = "Move the data in live data mode (not available yet).")
+  @Option(
+      names = "--live",
+      description =
+          "Move the PostgreSQL data in live data mode: replicated while each app keeps running;"
+              + " --through data leaves each migration data-replicating, finalize is the cutover.")
   boolean live;
 
   @Option(
@@ -93,11 +94,14 @@ final class MigrationBatchCommand implements Callable<Integer> {
   public Integer call() {
     String source = root.requireRegion();
     InputChecks.region("--to", destination);
-    if (live) {
-      throw new CliException(ExitCodes.USAGE, LIVE_NOT_AVAILABLE);
-    }
     List<String> list = appList();
     Phase step = step(through);
+    if (live && step == Phase.PREPARE) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "--live is the mode of the data step, and --through prepare stops before it; pass"
+              + " --through data or finalize, or leave --live out.");
+    }
     if (concurrency < 1) {
       throw new CliException(
           ExitCodes.USAGE,
@@ -144,6 +148,7 @@ final class MigrationBatchCommand implements Callable<Integer> {
                     + concurrency
                     + " at once, through "
                     + step
+                    + (live && step != Phase.PREPARE ? " in live data mode" : "")
                     + ". Abort them all with: "
                     + NextCommands.PROGRAM
                     + " migration-batch-abort "
@@ -294,14 +299,19 @@ final class MigrationBatchCommand implements Callable<Integer> {
             + (list.size() > NAMES_SHOWN ? " and " + (list.size() - NAMES_SHOWN) + " more" : "")
             + ".");
     console.println("Each migration will:");
+    Step data = live ? Step.DATA_LIVE : Step.DATA;
     List<Step> steps =
         switch (step) {
           case PREPARE -> List.of(Step.PREPARE);
-          case DATA -> List.of(Step.PREPARE, Step.DATA);
-          default -> List.of(Step.PREPARE, Step.DATA, Step.FINALIZE);
+          case DATA -> List.of(Step.PREPARE, data);
+          default -> List.of(Step.PREPARE, data, Step.FINALIZE);
         };
     for (Step s : steps) {
-      MigrationRunCommand.operations(s).forEach(o -> console.println("  - " + o));
+      List<String> operations =
+          s == Step.FINALIZE && live
+              ? MigrationRunCommand.cutoverOperations()
+              : MigrationRunCommand.operations(s);
+      operations.forEach(o -> console.println("  - " + o));
     }
     if (!console.confirm("Continue?")) {
       throw new CliException(ExitCodes.FAILED, "Cancelled; nothing was done.");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.regionmove.activities.config.Regions;
 import io.regionmove.regionapi.Json;
+import io.regionmove.sandbox.postgres.PostgresServer;
 import io.regionmove.worker.TemporalClients;
 import io.regionmove.workflows.AppMigrationLockWorkflow;
 import io.regionmove.workflows.MigrationDryRunWorkflow;
@@ -14,6 +15,11 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowNotFoundException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * {@code migration-create --dry-run} end to end against {@code regionmove dev} (SPEC §10): it runs
  * every preflight check and prints the plan, and leaves no trace: no workflow running, none listed
- * by {@code migrations}, no lock, the destination untouched.
+ * by {@code migrations}, no lock, the destination untouched. With {@code --live} it also runs live
+ * data mode's readiness checks, read-only: no publication, no replication slot.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DryRunIT {
@@ -241,6 +248,89 @@ class DryRunIT {
   }
 
   @Test
+  void liveDryRunOfAReadyDatabaseRunsTheLiveChecksAndLeavesNoTrace() throws Exception {
+    String app = "dry-live-app";
+    seed(app, 500);
+    String database = api(SOURCE).postgresqlUrl(app).orElseThrow();
+    JsonNode destinationAppsBefore = api(DESTINATION).get("/v1/apps").body();
+
+    CliProcess.Result r = liveDryRun(app);
+
+    assertEquals(0, r.exitCode(), r.toString());
+    String out = r.stdout();
+    assertTrue(
+        out.startsWith(
+            "Dry run of the migration of app dry-live-app from agora-fr1 to osc-fr1 with live"
+                + " data mode:"),
+        r.toString());
+    Matcher check =
+        Pattern.compile(
+                "^  \\[done\\] Check that postgresql addon (\\S+) can be replicated live",
+                Pattern.MULTILINE)
+            .matcher(out);
+    assertTrue(check.find(), "the live checks' step line:\n" + r);
+    assertTrue(
+        out.contains("Live mode, addon " + check.group(1) + ": "),
+        "each check's sentence under its step:\n" + r);
+    assertTrue(
+        out.contains("the source app running meanwhile and replicated until you finalize"),
+        r.toString());
+    assertTrue(out.contains("Your app can be migrated to the osc-fr1 zone."), r.toString());
+    assertTrue(out.endsWith("Dry run: nothing was created.\n"), r.toString());
+    assertEquals("", r.stderr().strip(), r.toString());
+
+    // Read-only: no publication, no replication slot, no replication right granted.
+    assertEquals("0", scalar(database, "select count(*) from pg_publication"));
+    assertEquals(
+        "0",
+        scalar(
+            database,
+            "select count(*) from pg_replication_slots where database = current_database()"));
+    assertEquals(
+        "f", scalar(database, "select rolreplication from pg_roles where rolname = current_user"));
+    assertTrue(api(DESTINATION).app(app).isEmpty(), "the destination app does not exist");
+    assertEquals(destinationAppsBefore, api(DESTINATION).get("/v1/apps").body());
+    assertFalse(workflowExists(AppMigrationLockWorkflow.lockId(SOURCE, app)), "no app lock taken");
+    CliProcess.Result listed = cli("--region", SOURCE, "--app", app, "migrations");
+    assertTrue(
+        listed.stdout().startsWith("No migration of app dry-live-app in agora-fr1 yet."),
+        listed.toString());
+  }
+
+  @Test
+  void liveDryRunOfADatabaseWithATableWithoutKeyNamesItAndPointsToStopAndCopy() throws Exception {
+    String app = "dry-keyless-app";
+    seed(app, 100);
+    execute(
+        api(SOURCE).postgresqlUrl(app).orElseThrow(),
+        "create table audit_trail (at timestamptz not null default now(), what text)");
+
+    CliProcess.Result r = liveDryRun(app);
+
+    assertEquals(1, r.exitCode(), r.toString());
+    Matcher refusal =
+        Pattern.compile(
+                "^  - Live mode, addon \\S+: tables without a primary key or replica identity index"
+                    + " \\(their updates and deletes cannot be replicated\\): public\\.audit_trail;"
+                    + " add one, or use migration-run --data \\(stop and copy\\) instead\\.$",
+                Pattern.MULTILINE)
+            .matcher(r.stdout());
+    assertTrue(
+        refusal.find(), "the refusal names the table and the stop-and-copy data step:\n" + r);
+    assertTrue(
+        r.stdout().indexOf("The migration cannot go ahead:\n") < refusal.start(), r.toString());
+    assertTrue(r.stdout().endsWith("Dry run: nothing was created.\n"), r.toString());
+    assertTrue(
+        r.stderr().strip().startsWith("The migration cannot go ahead: Live mode, addon "),
+        r.toString());
+    assertTrue(r.stderr().contains("public.audit_trail"), r.toString());
+
+    // The stop-and-copy data step it points to has nothing against that table.
+    CliProcess.Result stopAndCopy = dryRun(app);
+    assertEquals(0, stopAndCopy.exitCode(), stopAndCopy.toString());
+  }
+
+  @Test
   void liveWithoutDryRunIsAUsageError() {
     CliProcess.Result r =
         cli(
@@ -261,6 +351,41 @@ class DryRunIT {
   private CliProcess.Result dryRun(String app) {
     return cli(
         "--region", SOURCE, "--app", app, "migration-create", "--to", DESTINATION, "--dry-run");
+  }
+
+  private CliProcess.Result liveDryRun(String app) {
+    return cli(
+        "--region",
+        SOURCE,
+        "--app",
+        app,
+        "migration-create",
+        "--to",
+        DESTINATION,
+        "--dry-run",
+        "--live");
+  }
+
+  private static Connection connect(String addonUrl) throws SQLException {
+    PostgresServer server = PostgresServer.fromUrl(addonUrl);
+    return DriverManager.getConnection(
+        server.jdbcUrl(PostgresServer.databaseOf(addonUrl)), server.user(), server.password());
+  }
+
+  private static void execute(String addonUrl, String sql) throws SQLException {
+    try (Connection c = connect(addonUrl);
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private static String scalar(String addonUrl, String sql) throws SQLException {
+    try (Connection c = connect(addonUrl);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   private boolean workflowExists(String workflowId) {

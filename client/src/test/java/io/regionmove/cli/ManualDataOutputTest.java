@@ -177,6 +177,10 @@ class ManualDataOutputTest {
         "Estimated data step: about 54 s (3.0 GB at 18 s per GB, the source app stopped"
             + " meanwhile).",
         DryRunReport.estimate(plan));
+    assertEquals(
+        "Estimated data step: about 54 s (3.0 GB at 18 s per GB, the source app running meanwhile"
+            + " and replicated until you finalize).",
+        DryRunReport.estimate(plan, true));
     assertEquals("812 bytes", DryRunReport.size(812));
     assertEquals("7.9 MB", DryRunReport.size(8_283_000));
     assertEquals("3 min 20 s", DryRunReport.duration(Duration.ofSeconds(200)));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.regionmove.activities.config.Regions;
+import io.regionmove.sandbox.postgres.PostgresServer;
 import io.regionmove.worker.dev.FreePorts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -97,6 +98,112 @@ class MigrationBatchIT {
       assertEquals("running", api(DESTINATION).app(app).orElseThrow().path("status").asText(), app);
     }
     assertEquals(2, mostAtOnce(intervals), "migration intervals: " + describe(intervals));
+  }
+
+  @Test
+  void aLiveBatchThroughFinalizeReplicatesEachAppsDataThenCutsItOver() throws Exception {
+    List<String> apps = List.of("live-a", "live-b");
+    apps.forEach(app -> seed(app, 300));
+
+    CliProcess.Result r =
+        runLong(
+            "--region",
+            SOURCE,
+            "migration-batch",
+            "--to",
+            DESTINATION,
+            "--apps",
+            String.join(",", apps),
+            "--concurrency",
+            "2",
+            "--through",
+            "finalize",
+            "--live");
+
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(
+        r.stdout().contains(", 2 at once, through finalize in live data mode."), r.toString());
+    assertTrue(r.stdout().contains("\n2 done, 0 error, 0 aborted\n"), "the summary line:\n" + r);
+    assertEquals("", r.stderr().strip(), r.toString());
+    Map<String, String> ids = finalTable(r.stdout());
+    assertEquals(apps, List.copyOf(ids.keySet()), r.toString());
+    for (String app : apps) {
+      JsonNode migration = migrationOf(app, ids.get(app));
+      assertEquals("done", migration.path("status").asText(), migration.toString());
+      // Its data step was live mode's, its finalize the cutover.
+      CliProcess.Result followed = cli("migration-follow", ids.get(app));
+      assertEquals(0, followed.exitCode(), followed.toString());
+      assertTrue(
+          followed.stdout().contains(" and start replicating it to osc-fr1"), followed.toString());
+      assertTrue(
+          followed.stdout().contains("[done] Make the database of postgresql addon "),
+          followed.toString());
+      String source = api(SOURCE).postgresqlUrl(app).orElseThrow();
+      List<DataIntegrity.Line> tables =
+          DataIntegrity.compare(source, api(DESTINATION).postgresqlUrl(app).orElseThrow());
+      assertFalse(tables.isEmpty(), app);
+      tables.forEach(t -> assertTrue(t.matches(), app + ": table " + t));
+      assertEquals("0", scalar(source, "select count(*) from pg_publication"), app);
+      assertEquals(
+          "0",
+          scalar(
+              source,
+              "select count(*) from pg_replication_slots where database = current_database()"),
+          app);
+      assertEquals("running", api(DESTINATION).app(app).orElseThrow().path("status").asText(), app);
+    }
+  }
+
+  @Test
+  void aLiveBatchThroughDataLeavesEachAppRunningAndReplicatingUntilTheBatchIsAborted()
+      throws Exception {
+    String app = "replicating-app";
+    seed(app, 200);
+    String source = api(SOURCE).postgresqlUrl(app).orElseThrow();
+
+    CliProcess.Result r =
+        runLong(
+            "--region",
+            SOURCE,
+            "migration-batch",
+            "--to",
+            DESTINATION,
+            "--apps",
+            app,
+            "--through",
+            "data",
+            "--live");
+
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.stdout().contains("\n1 done, 0 error, 0 aborted\n"), r.toString());
+    assertTrue(
+        r.stdout()
+            .contains(
+                "Every migration went through data and replicates its data while its app keeps"
+                    + " running; cut each over with migration-run --finalize MIGRATION_ID"),
+        r.toString());
+    Matcher batchId = BATCH_ID.matcher(r.stdout());
+    assertTrue(batchId.find(), r.toString());
+    assertTrue(
+        finalTableWithStatus(r.stdout()).get(app).endsWith("  data-replicating"), r.toString());
+    JsonNode sourceApp = api(SOURCE).app(app).orElseThrow();
+    assertEquals("running", sourceApp.path("status").asText(), "the app keeps running");
+    assertEquals("1", scalar(source, "select count(*) from pg_publication"), "replicating");
+
+    CliProcess.Result aborted = runLong("migration-batch-abort", batchId.group(1));
+
+    assertEquals(0, aborted.exitCode(), aborted.toString());
+    assertTrue(aborted.stdout().contains("\n0 done, 0 error, 1 aborted\n"), aborted.toString());
+    assertEquals("0", scalar(source, "select count(*) from pg_publication"));
+    assertEquals(
+        "0",
+        scalar(
+            source,
+            "select count(*) from pg_replication_slots where database = current_database()"));
+    assertTrue(api(DESTINATION).app(app).isEmpty(), "the destination app is deleted");
+    JsonNode after = api(SOURCE).app(app).orElseThrow();
+    assertEquals("running", after.path("status").asText(), after.toString());
+    assertFalse(after.path("migrating").asBoolean(), after.toString());
   }
 
   @Test
@@ -215,7 +322,9 @@ class MigrationBatchIT {
             2,
             "Cannot read the app list /nonexistent/apps.txt (no such file)"),
         Arguments.of(
-            List.of("--apps", UNTOUCHED, "--live"), 2, "Live data mode is not available yet"));
+            List.of("--apps", UNTOUCHED, "--live", "--through", "prepare"),
+            2,
+            "--live is the mode of the data step, and --through prepare stops before it"));
   }
 
   @ParameterizedTest
@@ -324,6 +433,16 @@ class MigrationBatchIT {
     CliProcess.Result r =
         cli("sandbox-seed", "--region", SOURCE, "--app", app, "--rows", Integer.toString(rows));
     assertEquals(0, r.exitCode(), r.toString());
+  }
+
+  private static String scalar(String addonUrl, String sql) throws java.sql.SQLException {
+    PostgresServer server = PostgresServer.fromUrl(addonUrl);
+    try (java.sql.Connection c = server.connect(PostgresServer.databaseOf(addonUrl));
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   private RegionApi api(String region) {

@@ -52,7 +52,10 @@ public record BatchEntry(
     };
   }
 
-  /** Whether a migration in {@code status} has gone through the step {@code through}. */
+  /**
+   * Whether a migration in {@code status} has gone through the step {@code through}; live data
+   * mode's data step ends {@code data-replicating}.
+   */
   public static boolean reached(MigrationStatus status, Phase through) {
     if (status == null) {
       return false;
@@ -61,8 +64,12 @@ public record BatchEntry(
       case PREPARE ->
           status == MigrationStatus.PREPARED
               || status == MigrationStatus.DATA_MIGRATED
+              || status == MigrationStatus.DATA_REPLICATING
               || status == MigrationStatus.DONE;
-      case DATA -> status == MigrationStatus.DATA_MIGRATED || status == MigrationStatus.DONE;
+      case DATA ->
+          status == MigrationStatus.DATA_MIGRATED
+              || status == MigrationStatus.DATA_REPLICATING
+              || status == MigrationStatus.DONE;
       default -> status == MigrationStatus.DONE;
     };
   }

@@ -1,15 +1,12 @@
 package io.regionmove.workflows;
 
 import io.regionmove.activities.AddonInput;
-import io.regionmove.activities.CheckResult;
 import io.regionmove.activities.CutoverInput;
 import io.regionmove.activities.CutoverResult;
 import io.regionmove.activities.LiveCheckResult;
 import io.regionmove.activities.LiveCopyResult;
 import io.regionmove.activities.StepResult;
 import io.regionmove.model.Addon;
-import io.regionmove.model.Check;
-import io.regionmove.model.DataHandling;
 import io.regionmove.model.FailureType;
 import io.regionmove.model.MigrationRequest;
 import io.temporal.failure.ActivityFailure;
@@ -62,22 +59,8 @@ final class LiveDataMoves {
    * destination and starts its replication; returns once every table's initial copy is done.
    */
   void start(List<Addon> addons) {
-    List<Addon> moved =
-        addons.stream()
-            .filter(a -> a.handlingWith(request.manualData()) == DataHandling.ENGINE)
-            .toList();
-    List<String> refused =
-        moved.stream()
-            .filter(a -> !Addon.POSTGRESQL.equals(a.provider()))
-            .map(
-                a ->
-                    "Addon "
-                        + a.provider()
-                        + " "
-                        + a.id()
-                        + " holds data that live mode cannot replicate (PostgreSQL only): run"
-                        + " migration-run --data (stop and copy) instead.")
-            .toList();
+    List<Addon> moved = LiveReadiness.moved(addons, request.manualData());
+    List<String> refused = LiveReadiness.refusals(moved);
     if (!refused.isEmpty()) {
       progress.errors().addAll(refused);
       throw ApplicationFailure.newNonRetryableFailure(
@@ -171,19 +154,12 @@ final class LiveDataMoves {
   private void check(Addon addon) {
     String src = request.source();
     String label = label(addon);
-    CheckResult result =
-        progress.step(
-            "Check that " + label + " can be replicated live",
-            () ->
-                calls
-                    .liveForward(src, "check live replication of " + label)
-                    .checkLiveSource(input(addon)),
-            r ->
-                r.checks().stream()
-                    .map(c -> c.message() != null ? c.message() : "ok: " + c.name())
-                    .toList());
     List<String> failed =
-        result.checks().stream().filter(c -> !c.passed()).map(Check::message).toList();
+        LiveReadiness.check(
+            progress,
+            calls.liveForward(src, "check live replication of " + label),
+            input(addon),
+            label);
     if (!failed.isEmpty()) {
       progress.errors().addAll(failed);
       throw ApplicationFailure.newNonRetryableFailure(

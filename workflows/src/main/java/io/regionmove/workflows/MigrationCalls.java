@@ -53,6 +53,13 @@ final class MigrationCalls {
         DataActivities.class, MigrationActivityOptions.compensation(region, summary));
   }
 
+  /** A live readiness check made by a dry run: as short-lived as the other preflight checks. */
+  LiveDataActivities livePreflight(String region, String summary) {
+    return Workflow.newActivityStub(
+        LiveDataActivities.class,
+        MigrationActivityOptions.preflight(region, "preflight: " + summary));
+  }
+
   LiveDataActivities liveForward(String region, String summary) {
     return Workflow.newActivityStub(
         LiveDataActivities.class, MigrationActivityOptions.forward(region, summary));

@@ -160,6 +160,37 @@ class MigrationBatchWorkflowTest {
   }
 
   @Test
+  void aLiveBatchThroughDataDrivesEveryMigrationLiveAndLeavesThemReplicatingUntilAborted()
+      throws Exception {
+    when(activities.driveMigration(any()))
+        .thenAnswer(
+            invocation -> {
+              DriveInput input = invocation.getArgument(0);
+              driven.add(input);
+              return new DriveResult(input.migrationId(), MigrationStatus.DATA_REPLICATING, null);
+            });
+    start();
+    BatchRequest live =
+        new BatchRequest(batchId, apps(3), SOURCE, DESTINATION, 2, Phase.DATA, true, SETTINGS);
+
+    Batch batch = batch(apps(3), 2, Phase.DATA).run(live);
+
+    assertEquals(3, driven.size());
+    assertTrue(driven.stream().allMatch(DriveInput::live), driven::toString);
+    assertTrue(driven.stream().allMatch(d -> d.through() == Phase.DATA), driven::toString);
+    assertEquals("3 done, 0 error, 0 aborted", batch.summary(), "replicating is through data");
+    assertTrue(batch.allDone());
+    assertTrue(
+        batch.entries().stream().allMatch(e -> e.status() == MigrationStatus.DATA_REPLICATING),
+        batch::toString);
+    assertEquals(
+        BatchOutcome.ERROR,
+        batch.entries().get(0).outcome(Phase.FINALIZE),
+        "replicating is not through finalize");
+    verify(activities, never()).abortMigration(any());
+  }
+
+  @Test
   void oneMigrationFailingNeverStopsTheOthersAndTheSummaryCountsIt() {
     AtomicInteger calls = new AtomicInteger();
     when(activities.driveMigration(any()))

@@ -11,12 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.verifyNoMoreInteractions;
 import static org.mockito.Mockito.when;
 
+import io.regionmove.activities.AddonInput;
+import io.regionmove.activities.CheckResult;
 import io.regionmove.activities.MoveInput;
 import io.regionmove.activities.PlanInput;
 import io.regionmove.activities.SourceCheck;
@@ -27,13 +30,17 @@ import io.regionmove.model.ConfigKind;
 import io.regionmove.model.ConfigPlan;
 import io.regionmove.model.DataHandling;
 import io.regionmove.model.DryRunRequest;
+import io.regionmove.model.FailureType;
 import io.regionmove.model.MigrationPlan;
 import io.regionmove.model.MigrationRequest;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.model.MovePlan;
+import io.regionmove.model.Step;
+import io.regionmove.model.StepStatus;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
@@ -79,7 +86,7 @@ class MigrationDryRunWorkflowTest {
         MigrationDryRunWorkflowImpl.class);
     for (String region : List.of(SOURCE, DESTINATION)) {
       env.newWorker(AppMigrationWorkflow.regionTaskQueue(region))
-          .registerActivitiesImplementations(harness.region, harness.data);
+          .registerActivitiesImplementations(harness.region, harness.data, harness.live);
     }
     env.start();
   }
@@ -140,17 +147,109 @@ class MigrationDryRunWorkflowTest {
   }
 
   @Test
-  void liveDryRunAsksForLiveReadiness() {
+  void liveDryRunRunsTheLiveChecksOfTheDatabaseAndCreatesNothing() throws Exception {
+    when(harness.live.checkLiveSource(any()))
+        .thenReturn(
+            new CheckResult(
+                List.of(
+                    Check.passed("live ad-pg-1 wal_level"),
+                    new Check(
+                        "live ad-pg-1 slots",
+                        true,
+                        "Live mode, addon ad-pg-1: 8 free replication slots, 8 free WAL senders"
+                            + " (2 and 1 needed)."))));
+    String id = MigrationDryRunWorkflow.workflowId(UUID.randomUUID().toString());
+
+    MigrationPlan plan = dryRun(id, List.of(), true);
+
+    assertTrue(plan.live());
+    assertTrue(plan.canMigrate(), plan::toString);
+    assertEquals(List.of(), plan.preflight().checks());
+    Step check =
+        plan.preflight().steps().stream()
+            .filter(
+                s -> s.name().equals("Check that postgresql addon ad-pg-1 can be replicated live"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(StepStatus.DONE, check.status());
+    assertEquals(
+        List.of(
+            "ok: live ad-pg-1 wal_level",
+            "Live mode, addon ad-pg-1: 8 free replication slots, 8 free WAL senders (2 and 1"
+                + " needed)."),
+        check.logs());
+    verify(harness.live).checkLiveSource(new AddonInput(move(id), DATABASE));
+    verifyNoMoreInteractions(harness.live);
+    verifyNoInteractions(harness.data);
+    verify(harness.region, never()).provisionAddon(any());
+    assertEquals(
+        WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED,
+        harness.client().newUntypedWorkflowStub(id).describe().getStatus());
+    saveHistory(id, "dry-run-live");
+  }
+
+  @Test
+  void liveDryRunJoinsTheFailedLiveChecksAndRefusesWhatLiveModeCannotReplicate() {
+    Addon keyless = new Addon("ad-pg-2", "postgresql", "starter-512", "15", DataHandling.ENGINE);
+    Addon mysql = new Addon("ad-my-1", "mysql", "starter-512", "10.11", DataHandling.ENGINE);
+    Addon cache = new Addon("ad-redis-1", "redis", "starter-256", "7", DataHandling.ENGINE);
+    sourceHas(DATABASE, keyless, mysql, cache, DOCUMENTS);
+    String keys =
+        "Live mode, addon ad-pg-2: tables without a primary key or replica identity index (their"
+            + " updates and deletes cannot be replicated): public.audit; add one, or use"
+            + " migration-run --data (stop and copy) instead.";
+    when(harness.live.checkLiveSource(any()))
+        .thenReturn(new CheckResult(List.of(Check.passed("live ad-pg-1 keys"))));
+    when(harness.live.checkLiveSource(argThat(a -> a.addon().equals(keyless))))
+        .thenReturn(
+            new CheckResult(
+                List.of(
+                    Check.passed("live ad-pg-2 wal_level"),
+                    Check.failed("live ad-pg-2 keys", keys))));
+    String id = MigrationDryRunWorkflow.workflowId(UUID.randomUUID().toString());
+
+    // The redis addon's data is moved by hand: live mode has nothing to say about it.
+    MigrationPlan plan = dryRun(id, List.of(DOCUMENTS.id(), cache.id()), true);
+
+    assertFalse(plan.canMigrate());
+    assertEquals(MigrationStatus.PREFLIGHT_ERROR, plan.preflight().status());
+    assertEquals(
+        List.of(
+            "Addon mysql ad-my-1 holds data that live mode cannot replicate (PostgreSQL only): run"
+                + " migration-run --data (stop and copy) instead.",
+            keys),
+        plan.preflight().checks());
+    verify(harness.live).checkLiveSource(new AddonInput(move(id), DATABASE));
+    verify(harness.live).checkLiveSource(new AddonInput(move(id), keyless));
+    verifyNoMoreInteractions(harness.live);
+    assertEquals(PLAN, plan.move(), "the plan is made all the same");
+  }
+
+  @Test
+  void liveDryRunWhoseSourceCannotBeCheckedSaysSo() {
+    when(harness.live.checkLiveSource(any()))
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "the source database refused the connection", FailureType.REGION_REJECTED.name()));
+
     MigrationPlan plan =
         dryRun(MigrationDryRunWorkflow.workflowId(UUID.randomUUID().toString()), List.of(), true);
 
-    assertTrue(plan.live());
     assertFalse(plan.canMigrate());
     assertEquals(
         List.of(
-            "Live data mode is not available in this version of regionmove; run the dry run"
-                + " without --live."),
+            "the live readiness of postgresql addon ad-pg-1 could not be checked: the source"
+                + " database refused the connection"),
         plan.preflight().checks());
+  }
+
+  @Test
+  void aDryRunWithoutLiveAsksNothingOfLiveMode() {
+    assertTrue(
+        dryRun(MigrationDryRunWorkflow.workflowId(UUID.randomUUID().toString()), List.of(), false)
+            .canMigrate());
+
+    verifyNoInteractions(harness.live);
   }
 
   @Test
@@ -196,6 +295,14 @@ class MigrationDryRunWorkflowTest {
             new MigrationRequest(
                 id, APP, null, SOURCE, DESTINATION, SETTINGS, List.of(), manualData),
             live));
+  }
+
+  /** Saves the dry run's history where the replay test's resources are refreshed from. */
+  private void saveHistory(String id, String name) throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Path.of("target", "histories");
+    java.nio.file.Files.createDirectories(dir);
+    java.nio.file.Files.writeString(
+        dir.resolve(name + ".json"), harness.client().fetchHistory(id).toJson(true));
   }
 
   private static MoveInput move(String id) {

@@ -48,11 +48,27 @@ class StepGateTest {
           running(gate, Phase.DATA);
           gate.succeed(MigrationStatus.DATA_MIGRATED);
         });
+    STATES.put("data-replicating", StepGateTest::replicating);
     STATES.put(
-        "data-replicating",
+        "cutover-running",
         gate -> {
-          running(gate, Phase.DATA);
-          gate.succeed(MigrationStatus.DATA_REPLICATING);
+          replicating(gate);
+          gate.accept(Phase.FINALIZE);
+          gate.start(gate.takeRequest());
+        });
+    STATES.put(
+        "cutover-failed",
+        gate -> {
+          replicating(gate);
+          gate.accept(Phase.FINALIZE);
+          gate.start(gate.takeRequest());
+          gate.fail(Phase.FINALIZE);
+        });
+    STATES.put(
+        "replicating-abort-asked",
+        gate -> {
+          replicating(gate);
+          gate.requestAbort();
         });
     STATES.put("finalize-running", gate -> running(gate, Phase.FINALIZE));
     STATES.put("done", StepGateTest::done);
@@ -162,6 +178,21 @@ class StepGateTest {
           data-replicating  | finalize | allowed
           data-replicating  | abort    | allowed
           data-replicating  | rollback | cannot roll back: the migration is data-replicating; only a done migration can be rolled back (abort undoes an unfinished one)
+          cutover-running   | prepare  | cannot run prepare: the finalize step is still running; wait for it to end
+          cutover-running   | data     | cannot run data: the finalize step is still running; wait for it to end
+          cutover-running   | finalize | cannot run finalize: the finalize step is still running; wait for it to end
+          cutover-running   | abort    | allowed
+          cutover-running   | rollback | cannot roll back: the finalize step is still running; wait for it to end
+          cutover-failed    | prepare  | cannot run prepare: the finalize step failed; run finalize again or abort
+          cutover-failed    | data     | cannot run data: the finalize step failed; run finalize again or abort
+          cutover-failed    | finalize | allowed
+          cutover-failed    | abort    | allowed
+          cutover-failed    | rollback | cannot roll back: the migration is error; only a done migration can be rolled back (abort undoes an unfinished one)
+          replicating-abort-asked | prepare  | cannot run prepare: the migration is aborting
+          replicating-abort-asked | data     | cannot run data: the migration is aborting
+          replicating-abort-asked | finalize | cannot run finalize: the migration is aborting
+          replicating-abort-asked | abort    | allowed
+          replicating-abort-asked | rollback | cannot roll back: the migration is aborting
           finalize-running  | prepare  | cannot run prepare: the finalize step is still running; wait for it to end
           finalize-running  | data     | cannot run data: the finalize step is still running; wait for it to end
           finalize-running  | finalize | cannot run finalize: the finalize step is still running; wait for it to end
@@ -361,6 +392,12 @@ class StepGateTest {
     }
     gate.accept(phase);
     gate.start(gate.takeRequest());
+  }
+
+  /** Live data mode's data step ended: the data is replicated until the cutover. */
+  private static void replicating(StepGate gate) {
+    running(gate, Phase.DATA);
+    gate.succeed(MigrationStatus.DATA_REPLICATING);
   }
 
   private static void done(StepGate gate) {

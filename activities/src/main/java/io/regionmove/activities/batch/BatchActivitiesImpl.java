@@ -42,7 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class BatchActivitiesImpl implements BatchActivities {
 
   static final Duration POLL = Duration.ofSeconds(2);
-  static final String LIVE_NOT_AVAILABLE = "live data mode is not available yet";
 
   private static final Logger log = LoggerFactory.getLogger(BatchActivitiesImpl.class);
 
@@ -60,10 +59,6 @@ public final class BatchActivitiesImpl implements BatchActivities {
 
   @Override
   public DriveResult driveMigration(DriveInput input) {
-    if (input.live()) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          LIVE_NOT_AVAILABLE, FailureType.INVALID_REQUEST.name());
-    }
     String id = input.migrationId();
     ActivityExecutionContext context = Activity.getExecutionContext();
     while (true) {
@@ -72,7 +67,7 @@ public final class BatchActivitiesImpl implements BatchActivities {
       if (next == null) {
         return result(migration);
       }
-      runStep(id, next, context);
+      runStep(id, next, input.live(), context);
     }
   }
 
@@ -81,20 +76,21 @@ public final class BatchActivitiesImpl implements BatchActivities {
     String id = input.migrationId();
     ActivityExecutionContext context = Activity.getExecutionContext();
     if (!status(id).status().isTerminal()) {
-      runStep(id, Phase.ABORT, context);
+      runStep(id, Phase.ABORT, false, context);
     }
     return result(settled(id, context));
   }
 
   /**
    * The step that comes next on the way through {@code through}, or null when there is none: the
-   * migration went through it, or stopped (preflight error, a step in error, aborted, done).
+   * migration went through it, or stopped (preflight error, a step in error, aborted, done). In
+   * live data mode the data step ends {@code data-replicating}, and finalize is the cutover.
    */
   static Phase nextStep(MigrationStatus status, Phase through) {
     return switch (status) {
       case PREFLIGHT_SUCCESS -> Phase.PREPARE;
       case PREPARED -> through == Phase.PREPARE ? null : Phase.DATA;
-      case DATA_MIGRATED -> through == Phase.FINALIZE ? Phase.FINALIZE : null;
+      case DATA_MIGRATED, DATA_REPLICATING -> through == Phase.FINALIZE ? Phase.FINALIZE : null;
       default -> null;
     };
   }
@@ -123,10 +119,11 @@ public final class BatchActivitiesImpl implements BatchActivities {
   }
 
   /**
-   * Sends the step's Update and waits for it to end. A refusal (the step already ran, another
-   * caller is running it, the migration ended) is not an error: the caller reads the status again.
+   * Sends the step's Update (the data step's live one when {@code live}) and waits for it to end. A
+   * refusal (the step already ran, another caller is running it, the migration ended) is not an
+   * error: the caller reads the status again.
    */
-  private void runStep(String id, Phase step, ActivityExecutionContext context) {
+  private void runStep(String id, Phase step, boolean live, ActivityExecutionContext context) {
     AppMigrationWorkflow migration = client.newWorkflowStub(AppMigrationWorkflow.class, id);
     UpdateOptions<Migration> accepted =
         UpdateOptions.<Migration>newBuilder().setWaitForStage(WorkflowUpdateStage.ACCEPTED).build();
@@ -138,7 +135,10 @@ public final class BatchActivitiesImpl implements BatchActivities {
               () ->
                   switch (step) {
                     case PREPARE -> WorkflowClient.startUpdate(migration::prepare, accepted);
-                    case DATA -> WorkflowClient.startUpdate(migration::data, accepted);
+                    case DATA ->
+                        live
+                            ? WorkflowClient.startUpdate(migration::dataLive, accepted)
+                            : WorkflowClient.startUpdate(migration::data, accepted);
                     case FINALIZE ->
                         WorkflowClient.startUpdate(migration::finalizeMigration, accepted);
                     case ABORT -> WorkflowClient.startUpdate(migration::abort, accepted);

@@ -15,17 +15,23 @@ import static org.mockito.Mockito.withSettings;
 
 import io.regionmove.activities.BatchActivities;
 import io.regionmove.activities.CheckResult;
+import io.regionmove.activities.CutoverResult;
 import io.regionmove.activities.DataActivities;
 import io.regionmove.activities.DriveInput;
 import io.regionmove.activities.DriveResult;
+import io.regionmove.activities.LiveCheckResult;
+import io.regionmove.activities.LiveCopyResult;
+import io.regionmove.activities.LiveDataActivities;
 import io.regionmove.activities.MigrationRef;
 import io.regionmove.activities.RedirectResult;
 import io.regionmove.activities.RegionActivities;
 import io.regionmove.activities.SourceCheck;
 import io.regionmove.activities.StepResult;
+import io.regionmove.model.Addon;
 import io.regionmove.model.Batch;
 import io.regionmove.model.BatchRequest;
 import io.regionmove.model.Check;
+import io.regionmove.model.DataHandling;
 import io.regionmove.model.FailureType;
 import io.regionmove.model.Formation;
 import io.regionmove.model.MigrationRequest;
@@ -90,6 +96,7 @@ class BatchActivitiesImplTest {
   private TestWorkflowEnvironment env;
   private RegionActivities region;
   private DataActivities data;
+  private LiveDataActivities live;
   private TestActivityEnvironment activityEnv;
   private BatchActivities driver;
 
@@ -106,6 +113,17 @@ class BatchActivitiesImplTest {
             RegionActivities.class, withSettings().withoutAnnotations().defaultAnswer(stepResults));
     data =
         mock(DataActivities.class, withSettings().withoutAnnotations().defaultAnswer(stepResults));
+    live =
+        mock(
+            LiveDataActivities.class,
+            withSettings().withoutAnnotations().defaultAnswer(stepResults));
+    when(live.checkLiveSource(any()))
+        .thenReturn(new CheckResult(List.of(Check.passed("live ad-pg-1 wal_level"))));
+    when(live.startReplication(any()))
+        .thenReturn(new LiveCopyResult(1, 1024, 0, List.of("replication runs")));
+    when(live.verifyBeforeCutover(any()))
+        .thenReturn(new LiveCheckResult("rm_v0", 1, 10, 1, List.of("equal")));
+    when(live.catchUp(any())).thenReturn(new CutoverResult(0, 0, 0, List.of("caught up")));
     when(region.checkSource(any()))
         .thenReturn(
             new SourceCheck(
@@ -129,7 +147,7 @@ class BatchActivitiesImplTest {
     migrations.registerActivitiesImplementations(impl);
     for (String name : List.of(SOURCE, DESTINATION)) {
       env.newWorker(AppMigrationWorkflow.regionTaskQueue(name))
-          .registerActivitiesImplementations(region, data);
+          .registerActivitiesImplementations(region, data, live);
     }
     env.start();
 
@@ -138,6 +156,8 @@ class BatchActivitiesImplTest {
     driver = activityEnv.newActivityStub(BatchActivities.class, OPTIONS);
   }
 
+  private static final Addon DATABASE =
+      new Addon("ad-pg-1", "postgresql", "starter-512", "15", DataHandling.ENGINE);
   private static final Duration POLL = Duration.ofMillis(50);
   private static final ActivityOptions OPTIONS =
       ActivityOptions.newBuilder()
@@ -273,16 +293,66 @@ class BatchActivitiesImplTest {
     verify(region, never()).deleteApp(any());
   }
 
-  @Test
-  void liveDataModeIsRefusedForNow() {
+  @ParameterizedTest
+  @EnumSource(
+      value = Phase.class,
+      names = {"DATA", "FINALIZE"})
+  void aLiveDriveReplicatesTheDataAndFinalizeIsTheCutover(Phase through) {
+    when(region.checkSource(any()))
+        .thenReturn(
+            new SourceCheck(
+                List.of(Check.passed("app exists")),
+                List.of(DATABASE),
+                new Formation(List.of(new Process("web", 1, "S"))),
+                List.of()));
     String id = create("live-app");
-    ActivityFailure e =
-        assertThrows(
-            ActivityFailure.class,
-            () -> driver.driveMigration(new DriveInput(id, Phase.FINALIZE, true)));
-    ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, e.getCause());
-    assertEquals(BatchActivitiesImpl.LIVE_NOT_AVAILABLE, cause.getOriginalMessage());
-    assertTrue(cause.isNonRetryable());
+
+    DriveResult result = driver.driveMigration(new DriveInput(id, through, true));
+
+    MigrationStatus expected =
+        through == Phase.DATA ? MigrationStatus.DATA_REPLICATING : MigrationStatus.DONE;
+    assertEquals(new DriveResult(id, expected, null), result);
+    assertEquals(expected, migration(id).status().status());
+    verify(live).checkLiveSource(any());
+    verify(live).startReplication(any());
+    verify(data, never()).backupAddon(any());
+    verify(region, times(through == Phase.DATA ? 0 : 1)).stopApp(any());
+    verify(live, times(through == Phase.DATA ? 0 : 1)).catchUp(any());
+    verify(live, times(through == Phase.DATA ? 0 : 1)).stopReplicationSource(any());
+    verify(region, times(through == Phase.DATA ? 0 : 1)).redirectSource(any());
+
+    if (through == Phase.DATA) {
+      // Driven again through finalize, as a second batch would: the cutover, once.
+      DriveResult cutOver = driver.driveMigration(new DriveInput(id, Phase.FINALIZE, true));
+      assertEquals(new DriveResult(id, MigrationStatus.DONE, null), cutOver);
+      verify(live).startReplication(any());
+      verify(live).catchUp(any());
+      verify(region).redirectSource(any());
+    }
+  }
+
+  @Test
+  void aLiveDriveOfADatabaseLiveModeRefusesEndsInErrorWithTheCheckThatFailed() {
+    String keys =
+        "Live mode, addon ad-pg-1: tables without a primary key or replica identity index (their"
+            + " updates and deletes cannot be replicated): public.audit; add one, or use"
+            + " migration-run --data (stop and copy) instead.";
+    when(region.checkSource(any()))
+        .thenReturn(
+            new SourceCheck(
+                List.of(Check.passed("app exists")),
+                List.of(DATABASE),
+                new Formation(List.of(new Process("web", 1, "S"))),
+                List.of()));
+    when(live.checkLiveSource(any()))
+        .thenReturn(new CheckResult(List.of(Check.failed("live ad-pg-1 keys", keys))));
+    String id = create("keyless-app");
+
+    DriveResult result = driver.driveMigration(new DriveInput(id, Phase.FINALIZE, true));
+
+    assertEquals(new DriveResult(id, MigrationStatus.ERROR, keys), result);
+    verify(live, never()).allowReplication(any());
+    verify(region, never()).stopApp(any());
   }
 
   @Test
