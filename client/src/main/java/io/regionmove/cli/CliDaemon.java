@@ -46,11 +46,14 @@ import sun.misc.SignalHandler;
  */
 public final class CliDaemon {
 
-  /** How long it waits for a command before ending. */
+  /** How long it waits for a command before ending, unless REGIONMOVE_DAEMON_IDLE says. */
   static final Duration IDLE = Duration.ofMinutes(15);
 
+  /** The variable that sets {@link #IDLE}: seconds, or an ISO-8601 duration (PT2M). */
+  static final String IDLE_ENV = "REGIONMOVE_DAEMON_IDLE";
+
   /** How often it checks whether it should end. */
-  private static final Duration CHECK = Duration.ofSeconds(2);
+  private static final Duration CHECK = Duration.ofSeconds(1);
 
   private static final Logger log = LoggerFactory.getLogger(CliDaemon.class);
 
@@ -64,6 +67,7 @@ public final class CliDaemon {
   private final Object workingDirectoryInode;
   private final Path home;
   private Object socketInode;
+  private final Duration idle;
   private volatile long lastUsed = System.nanoTime();
   private volatile String stopping;
   private ServerSocketChannel server;
@@ -78,6 +82,29 @@ public final class CliDaemon {
     String homeVariable = System.getenv(RegionmoveCli.HOME_ENV);
     Path named = homeVariable == null || homeVariable.isBlank() ? null : Path.of(homeVariable);
     home = named != null && Files.isDirectory(named) ? named : null;
+    idle = idle(System.getenv(IDLE_ENV));
+  }
+
+  /** {@value #IDLE_ENV} as seconds or an ISO-8601 duration; {@link #IDLE} when unset or wrong. */
+  static Duration idle(String value) {
+    if (value == null || value.isBlank()) {
+      return IDLE;
+    }
+    try {
+      String v = value.trim();
+      Duration parsed =
+          v.chars().allMatch(Character::isDigit)
+              ? Duration.ofSeconds(Long.parseLong(v))
+              : Duration.parse(v.toUpperCase(java.util.Locale.ROOT));
+      return parsed.isNegative() ? IDLE : parsed;
+    } catch (RuntimeException e) {
+      log.warn(
+          "{}={} is neither seconds nor an ISO-8601 duration; the daemon idles {}",
+          IDLE_ENV,
+          value,
+          IDLE);
+      return IDLE;
+    }
   }
 
   public static void main(String[] args) {
@@ -253,8 +280,8 @@ public final class CliDaemon {
         return;
       }
       String reason = stale();
-      if (reason == null && active.get() == 0 && System.nanoTime() - lastUsed > IDLE.toNanos()) {
-        reason = "no command for " + IDLE.toMinutes() + " minutes";
+      if (reason == null && active.get() == 0 && System.nanoTime() - lastUsed > idle.toNanos()) {
+        reason = "no command for " + idle;
       }
       if (reason != null) {
         stop(reason);

@@ -24,10 +24,11 @@ import sun.misc.SignalHandler;
 /**
  * The {@code regionmove} executable's front for the short commands: it hands the command to a warm
  * CLI daemon ({@code io.regionmove.cli.CliDaemon}) of the same key ({@link DaemonKey}) and relays
- * its output, its questions, Ctrl-C and its exit code; when none answers within {@link
- * #ANSWER_MILLIS}, it starts one in the background for the next command and runs this one without
- * it, exactly as before (through the launcher with {@code REGIONMOVE_DAEMON=off} when the launcher
- * started it, else in this JVM).
+ * its output, its questions, Ctrl-C and its exit code. When none answers within {@link
+ * #ANSWER_MILLIS}, it runs the command without one, exactly as before (through the launcher with
+ * {@code REGIONMOVE_DAEMON=off} when the launcher started it, else {@code java -jar
+ * regionmove.jar}), then, if there was none at all, starts one in the background for the next
+ * command.
  *
  * <p>It loads as few classes as it can (JDK only; no lambdas and no string concatenation by {@code
  * +}, which bootstrap {@code invokedynamic}): this JVM's start-up is most of what a command costs
@@ -66,6 +67,9 @@ public final class DaemonClient {
 
   private static final int NOT_SERVED = -1;
 
+  /** The key of the daemon to start once this command ran without one; null for none. */
+  private static DaemonKey start;
+
   /** Standard input without a buffer: the client reads only what the command asks for. */
   private static final FileInputStream STDIN = new FileInputStream(FileDescriptor.in);
 
@@ -84,6 +88,10 @@ public final class DaemonClient {
     if (code == NOT_SERVED) {
       trace("no daemon");
       code = withoutDaemon(args);
+      if (start != null) {
+        // after the command, not beside it: a daemon warming up would take its CPU
+        startDaemon(start);
+      }
     }
     trace("exit");
     System.exit(code);
@@ -132,7 +140,7 @@ public final class DaemonClient {
       return NOT_SERVED;
     }
     if (!Files.isDirectory(key.directory())) {
-      startDaemon(key);
+      start = key;
       return NOT_SERVED;
     }
     if (!key.directoryIsPrivate()) {
@@ -157,7 +165,7 @@ public final class DaemonClient {
       boolean timedOut = !watchdog.cancel();
       close(channel);
       if (!timedOut) {
-        startDaemon(key);
+        start = key;
       }
       return NOT_SERVED;
     }
@@ -289,16 +297,26 @@ public final class DaemonClient {
 
   /**
    * Runs the command in a JVM of its own, as without the daemon: the launcher again (with its JVM
-   * flags and class-data archive) when it started this client, else this JVM.
+   * flags and class-data archive) when it started this client, else {@code java -jar
+   * regionmove.jar}. This JVM has only the client's classes: regionmove.jar is not on its class
+   * path (opening it, and the service look-ups that scan it, would cost every command).
    */
   private static int withoutDaemon(String[] args) {
-    String launcher = System.getenv("REGIONMOVE_LAUNCHER");
-    if (launcher == null || !new File(launcher).canExecute()) {
-      io.regionmove.cli.RegionmoveCli.main(args);
-      return 0;
-    }
     List<String> command = new ArrayList<>();
-    command.add(launcher);
+    String launcher = System.getenv("REGIONMOVE_LAUNCHER");
+    if (launcher != null && new File(launcher).canExecute()) {
+      command.add(launcher);
+    } else if (DaemonKey.jar() != null) {
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.add("-jar");
+      command.add(DaemonKey.jar());
+    } else {
+      write(
+          new FileOutputStream(FileDescriptor.err),
+          "regionmove: no regionmove.jar to run the command with (-Dregionmove.jar=...).\n"
+              .getBytes(StandardCharsets.UTF_8));
+      return FAILED;
+    }
     for (String arg : args) {
       command.add(arg);
     }
@@ -308,8 +326,16 @@ public final class DaemonClient {
     try {
       process = builder.start();
     } catch (IOException e) {
-      io.regionmove.cli.RegionmoveCli.main(args);
-      return 0;
+      write(
+          new FileOutputStream(FileDescriptor.err),
+          new StringBuilder("regionmove cannot start ")
+              .append(command.get(0))
+              .append(": ")
+              .append(e.getMessage())
+              .append('\n')
+              .toString()
+              .getBytes(StandardCharsets.UTF_8));
+      return FAILED;
     }
     // Ctrl-C reaches the command's JVM itself (same process group): this one waits for its end
     Forward forward = new Forward(process);
