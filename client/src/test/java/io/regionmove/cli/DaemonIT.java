@@ -79,12 +79,13 @@ class DaemonIT {
     Files.copy(
         WorkerProcess.regionmoveJar().resolveSibling("regionmove-daemon-client.jar"),
         directory.resolve("regionmove-daemon-client.jar"));
-    runtime = privateDirectory(directory.resolve("runtime"));
+    runtime = runtimeDirectory();
   }
 
   @AfterAll
   void uninstall() {
     stopDaemons(runtime.resolve("regionmove"));
+    TestDirectory.delete(runtime);
     TestDirectory.delete(directory);
   }
 
@@ -358,11 +359,15 @@ class DaemonIT {
     }
   }
 
-  static Path privateDirectory(Path path) {
+  /**
+   * A private XDG_RUNTIME_DIR for a test's daemons, in the system's temporary directory: a socket's
+   * path must fit in 107 bytes, and target/'s test directories can be longer.
+   */
+  static Path runtimeDirectory() {
     try {
-      Files.createDirectories(path);
-      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
-      return path;
+      return Files.createTempDirectory(
+          "regionmove-it-",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } catch (IOException e) {
       throw new AssertionError(e);
     }

@@ -3,10 +3,8 @@ package io.regionmove.cli;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import io.regionmove.testkit.TestDirectory;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +28,7 @@ class DaemonTerminalIT extends TerminalIT {
 
   @Override
   Map<String, String> terminalEnv() {
-    runtime = directory.resolve("runtime");
-    try {
-      Files.createDirectories(runtime);
-      Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwx------"));
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
+    runtime = DaemonIT.runtimeDirectory();
     return Map.of("XDG_RUNTIME_DIR", runtime.toString(), "REGIONMOVE_DAEMON_TRACE", "1");
   }
 
@@ -85,6 +77,9 @@ class DaemonTerminalIT extends TerminalIT {
 
   @AfterAll
   void stopTheDaemons() {
-    DaemonIT.stopDaemons(runtime == null ? null : runtime.resolve("regionmove"));
+    if (runtime != null) {
+      DaemonIT.stopDaemons(runtime.resolve("regionmove"));
+      TestDirectory.delete(runtime);
+    }
   }
 }

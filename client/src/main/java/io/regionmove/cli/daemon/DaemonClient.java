@@ -137,6 +137,7 @@ public final class DaemonClient {
   private static int viaDaemon(String command, String[] args) {
     DaemonKey key = DaemonKey.current();
     if (key == null || !key.socketPathFits()) {
+      trace(key == null ? "no regionmove.jar" : "the socket's path is too long");
       return NOT_SERVED;
     }
     if (!Files.isDirectory(key.directory())) {
@@ -144,6 +145,7 @@ public final class DaemonClient {
       return NOT_SERVED;
     }
     if (!key.directoryIsPrivate()) {
+      trace("the daemons' directory is not private");
       return NOT_SERVED;
     }
     SocketChannel channel;
