@@ -2,14 +2,17 @@ package io.regionmove.cli;
 
 /**
  * While a command waits for a step, Ctrl-C (or SIGTERM) ends only the command: the step goes on in
- * the workflow. This shutdown hook stops the live view and says so on stderr, with the command that
- * picks the view up again. Closing it (the wait is over) removes the hook.
+ * the workflow. This hook (a shutdown hook, or the daemon's for the request) stops the live view
+ * and says so on stderr, with the command that picks the view up again. Closing it (the wait is
+ * over) removes the hook.
  */
 final class InterruptNotice implements AutoCloseable {
 
+  private final Interrupts interrupts;
   private final Thread hook;
 
   InterruptNotice(Console console, ProgressPrinter progress, String what, String follow) {
+    interrupts = console.interrupts();
     hook =
         new Thread(
             () -> {
@@ -23,15 +26,11 @@ final class InterruptNotice implements AutoCloseable {
               console.err().flush();
             },
             "interrupt-notice");
-    Runtime.getRuntime().addShutdownHook(hook);
+    interrupts.add(hook);
   }
 
   @Override
   public void close() {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // the JVM is already shutting down: the hook says what it has to
-    }
+    interrupts.remove(hook);
   }
 }

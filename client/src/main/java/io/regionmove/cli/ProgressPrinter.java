@@ -344,9 +344,9 @@ final class ProgressPrinter {
   /**
    * Lines longer than the terminal would wrap, and the block could no longer be redrawn in place.
    */
-  private static int width() {
+  private int width() {
     try {
-      String columns = System.getenv("COLUMNS");
+      String columns = console.columns();
       int width = columns == null ? 100 : Integer.parseInt(columns.trim());
       return Math.max(40, width - 1);
     } catch (NumberFormatException e) {

@@ -91,6 +91,7 @@ public final class RegionmoveCli {
 
   private final Console console;
   private final Supplier<WorkflowClient> temporal;
+  private final boolean sharedTemporal;
 
   RegionmoveCli() {
     this(Console.system(), TemporalClients::fromEnvironment);
@@ -98,8 +99,17 @@ public final class RegionmoveCli {
 
   /** With the console to print on and where the migration commands get their Temporal client. */
   RegionmoveCli(Console console, Supplier<WorkflowClient> temporal) {
+    this(console, temporal, false);
+  }
+
+  /**
+   * @param sharedTemporal whether {@code temporal} hands out a client that outlives the command
+   *     (the CLI daemon's warm one), which the command then leaves open
+   */
+  RegionmoveCli(Console console, Supplier<WorkflowClient> temporal, boolean sharedTemporal) {
     this.console = console;
     this.temporal = temporal;
+    this.sharedTemporal = sharedTemporal;
   }
 
   Console console() {
@@ -129,7 +139,7 @@ public final class RegionmoveCli {
   }
 
   Session session() {
-    return new Session(home(), console, temporal);
+    return new Session(home(), console, temporal, !sharedTemporal);
   }
 
   public static void main(String[] args) {

@@ -20,13 +20,23 @@ final class Session implements AutoCloseable {
   private final Path home;
   private final Console console;
   private final Supplier<WorkflowClient> connect;
+  private final boolean ownsClient;
   private WorkflowClient workflowClient;
 
-  /** With {@code connect} making the Temporal client on first use. */
+  /** With {@code connect} making the Temporal client on first use; closing shuts it down. */
   Session(Path home, Console console, Supplier<WorkflowClient> connect) {
+    this(home, console, connect, true);
+  }
+
+  /**
+   * @param ownsClient false when {@code connect} hands out a client that outlives the command (the
+   *     CLI daemon's): closing then leaves it open
+   */
+  Session(Path home, Console console, Supplier<WorkflowClient> connect, boolean ownsClient) {
     this.home = home;
     this.console = console;
     this.connect = connect;
+    this.ownsClient = ownsClient;
   }
 
   Path home() {
@@ -99,7 +109,7 @@ final class Session implements AutoCloseable {
 
   @Override
   public void close() {
-    if (workflowClient != null) {
+    if (workflowClient != null && ownsClient) {
       workflowClient.getWorkflowServiceStubs().shutdown();
     }
   }

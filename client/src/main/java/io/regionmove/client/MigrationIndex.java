@@ -23,6 +23,12 @@ public final class MigrationIndex {
   /** One migration as it was created. */
   public record Entry(String id, String app, String source, String destination) {}
 
+  /**
+   * The file lock keeps processes apart; this keeps apart the threads of one (the CLI daemon runs
+   * commands side by side), as the JVM refuses a second lock on a file it already holds.
+   */
+  private static final Object WRITES = new Object();
+
   private final Path file;
 
   public MigrationIndex(Path file) {
@@ -38,7 +44,13 @@ public final class MigrationIndex {
   }
 
   /** Adds the entries in one write (a batch's migrations). */
-  public synchronized void addAll(List<Entry> added) {
+  public void addAll(List<Entry> added) {
+    synchronized (WRITES) {
+      write(added);
+    }
+  }
+
+  private void write(List<Entry> added) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Path lockFile = file.resolveSibling(file.getFileName() + ".lock");

@@ -195,6 +195,8 @@ class LauncherIT {
     builder.environment().remove("REGIONMOVE_CDS");
     builder.environment().remove("REGIONMOVE_JAVA_OPTS");
     builder.environment().put("REGIONMOVE_HOME", directory.resolve("home").toString());
+    // the JVM flags and the archive of the command's own JVM; the CLI daemon is DaemonIT's
+    builder.environment().put("REGIONMOVE_DAEMON", "off");
     builder.environment().put("PATH", javaBin() + ":" + System.getenv("PATH"));
     builder.environment().putAll(env);
     if (javaOptions != null) {

@@ -37,17 +37,28 @@ class TerminalIT {
 
   @RegisterExtension static final DevProcess dev = new DevProcess();
 
-  private Path directory;
-  private Tmux terminal;
+  Path directory;
+  Tmux terminal;
   private int marks;
 
   @BeforeAll
   void openTheTerminal() {
-    directory = TestDirectory.create("TerminalIT-tmux");
+    directory = TestDirectory.create(getClass().getSimpleName() + "-tmux");
     Map<String, String> env = new HashMap<>(dev.env());
     env.put("REGIONMOVE_REGION", "agora-fr1");
     env.put("REGIONMOVE_APP", "my-app");
+    env.putAll(terminalEnv());
     terminal = new Tmux(directory, env);
+  }
+
+  /** More variables for the terminal's shell. */
+  Map<String, String> terminalEnv() {
+    return Map.of();
+  }
+
+  /** How the terminal runs regionmove with {@code args}: {@code java -jar regionmove.jar}. */
+  List<String> command(List<String> args) {
+    return CliProcess.command(args);
   }
 
   @AfterAll
@@ -175,9 +186,9 @@ class TerminalIT {
   }
 
   /** Runs a regionmove command in the terminal; the mark its output follows. */
-  private String run(String... args) {
+  String run(String... args) {
     String mark = "==" + (++marks) + "==";
-    List<String> command = new ArrayList<>(CliProcess.command(List.of(args)));
+    List<String> command = new ArrayList<>(command(List.of(args)));
     terminal.run(mark, command);
     return mark;
   }
@@ -193,7 +204,7 @@ class TerminalIT {
     assertTrue(line.contains(GREEN_TICK), "a green tick: " + line);
   }
 
-  private static boolean exited(String mark, String screen) {
+  static boolean exited(String mark, String screen) {
     return Pattern.compile("(?m)^exit=\\d+").matcher(Tmux.plain(Tmux.after(mark, screen))).find();
   }
 
