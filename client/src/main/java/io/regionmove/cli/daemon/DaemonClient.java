@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * The {@code regionmove} executable's front for the short commands: it hands the command to a warm
@@ -195,7 +194,7 @@ public final class DaemonClient {
     try {
       Request request = new Request(args, System.console() != null, System.getenv("COLUMNS"));
       frames.write(Frames.REQUEST, request.encode());
-      Interrupts interrupts = new Interrupts(frames);
+      DaemonInterrupts interrupts = new DaemonInterrupts(frames);
       interrupts.install();
       while (true) {
         frames.read();
@@ -340,7 +339,7 @@ public final class DaemonClient {
       return FAILED;
     }
     // Ctrl-C reaches the command's JVM itself (same process group): this one waits for its end
-    Forward forward = new Forward(process);
+    ChildSignals forward = new ChildSignals(process);
     Signal.handle(new Signal("INT"), forward);
     Signal.handle(new Signal("TERM"), forward);
     Signal.handle(new Signal("HUP"), forward);
@@ -418,57 +417,6 @@ public final class DaemonClient {
     }
   }
 
-  /**
-   * Ctrl-C, SIGTERM and hang-up go to the daemon, which runs the command's interrupt hooks (the
-   * "goes on in the workflow" notice) and ends it with 128 + the signal, as the JVM would; if it
-   * does not within {@link #SIGNAL_GRACE_MILLIS}, the client ends anyway.
-   */
-  private static final class Interrupts implements SignalHandler {
-
-    private final Frames frames;
-    private boolean sent;
-
-    Interrupts(Frames frames) {
-      this.frames = frames;
-    }
-
-    void install() {
-      Signal.handle(new Signal("INT"), this);
-      Signal.handle(new Signal("TERM"), this);
-      Signal.handle(new Signal("HUP"), this);
-    }
-
-    @Override
-    public void handle(Signal signal) {
-      synchronized (this) {
-        if (sent) {
-          return;
-        }
-        sent = true;
-      }
-      int code = 128 + signal.getNumber();
-      Thread grace =
-          new Thread("daemon-signal") {
-            @Override
-            public void run() {
-              try {
-                Thread.sleep(SIGNAL_GRACE_MILLIS);
-              } catch (InterruptedException e) {
-                // halting now
-              }
-              Runtime.getRuntime().halt(code);
-            }
-          };
-      grace.setDaemon(true);
-      grace.start();
-      try {
-        frames.writeInt(Frames.SIGNAL, signal.getNumber());
-      } catch (IOException e) {
-        Runtime.getRuntime().halt(code);
-      }
-    }
-  }
-
   /** Reads what the person types (one read: a line on a terminal) when the command asks. */
   private static final class StdinReader extends Thread {
 
@@ -493,23 +441,6 @@ public final class DaemonClient {
         frames.write(Frames.STDIN, buffer, 0, Math.max(n, 0));
       } catch (IOException e) {
         // the connection is gone: the main loop says so
-      }
-    }
-  }
-
-  /** While the command runs in a child JVM: SIGTERM and hang-up end it; Ctrl-C is its own. */
-  private static final class Forward implements SignalHandler {
-
-    private final Process process;
-
-    Forward(Process process) {
-      this.process = process;
-    }
-
-    @Override
-    public void handle(Signal signal) {
-      if (!signal.getName().equals("INT")) {
-        process.destroy();
       }
     }
   }
