@@ -305,18 +305,19 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   private void finalizeMove() {
     String src = request.source();
     String dst = request.destination();
+    boolean replicateBack =
+        replicating && Workflow.getVersion(REPLICATE_BACK, Workflow.DEFAULT_VERSION, 1) == 1;
     if (replicating && !dataMigrated) {
       live.stopWatching();
-      live.cutOver(this::rememberFormation, this::stopSource);
+      live.cutOver(this::rememberFormation, this::stopSource, replicateBack);
       dataMigrated = true;
     }
     if (!dataMigrated) {
       stopSource();
     }
-    // Before the destination accepts writes: from then on its slot keeps each of them.
-    boolean replicateBack =
-        replicating && Workflow.getVersion(REPLICATE_BACK, Workflow.DEFAULT_VERSION, 1) == 1;
     if (replicateBack) {
+      // Before the destination accepts writes: from then on its slot keeps each of them. Made
+      // during the cutover; again here when a finalize that failed runs again.
       live.prepareReverse();
     }
     Formation formation = sourceFormation;

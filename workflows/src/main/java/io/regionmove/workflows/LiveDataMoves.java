@@ -46,6 +46,9 @@ final class LiveDataMoves {
   private final List<Addon> replicated = new ArrayList<>();
   private final List<Addon> provisioned = new ArrayList<>();
 
+  /** The replication back's publications and slots exist on the destination. */
+  private boolean reversePrepared;
+
   /** The replication back exists (from the destination to the source, SPEC §10). */
   private boolean reversing;
 
@@ -142,16 +145,36 @@ final class LiveDataMoves {
    * subscription's health) is ready before it, and the app is stopped after it, so a catch-up that
    * finds a difference leaves the source app running. The replication is dropped by {@link #finish}
    * once the destination app runs: the source refuses writes by then, so nothing is left to
-   * replicate, and the drops stay out of the time writes are refused.
+   * replicate, and the drops stay out of the time writes are refused. With {@code replicateBack},
+   * the destination keeps every write it accepts from the catch-up on ({@link #prepareReverse}).
    *
    * @param beforeFreeze reads what an undo of {@code stopSource} needs, while writes go on
    */
-  void cutOver(Runnable beforeFreeze, Runnable stopSource) {
+  void cutOver(Runnable beforeFreeze, Runnable stopSource, boolean replicateBack) {
     Map<String, String> slots = new HashMap<>();
     forEach(replicated, addon -> slots.put(addon.id(), checkBeforeCutover(addon)));
     beforeFreeze.run();
     forEach(replicated, addon -> catchUp(addon, slots.get(addon.id())));
-    stopSource.run();
+    if (!replicateBack) {
+      stopSource.run();
+      return;
+    }
+    // The slot back is made while the source app stops: both within the time writes are refused.
+    Promise<Void> keeping = Async.procedure(this::prepareReverse);
+    TemporalFailure first = null;
+    try {
+      stopSource.run();
+    } catch (TemporalFailure e) {
+      first = e;
+    }
+    try {
+      keeping.get();
+    } catch (TemporalFailure e) {
+      first = first == null ? e : first;
+    }
+    if (first != null) {
+      throw first;
+    }
   }
 
   /** After the cutover: drops the subscriptions, then the source's publications and slots. */
@@ -175,7 +198,10 @@ final class LiveDataMoves {
    * and the slot on the destination that keep every write it accepts from then on.
    */
   void prepareReverse() {
-    forEach(replicated, this::prepareReverseOne);
+    if (!reversePrepared) {
+      forEach(replicated, this::prepareReverseOne);
+      reversePrepared = true;
+    }
   }
 
   /**

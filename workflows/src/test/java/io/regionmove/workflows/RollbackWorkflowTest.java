@@ -58,6 +58,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -403,6 +404,11 @@ class RollbackWorkflowTest {
     cutover.verify(harness.live).catchUp(any());
     cutover.verify(harness.live).prepareReverseReplication(database);
     cutover.verify(harness.region).startApp(new StartAppInput(dst(id), FORMATION));
+    InOrder frozen = inOrder(harness.region, harness.live);
+    frozen.verify(harness.live).catchUp(any());
+    frozen.verify(harness.region).stopApp(src(id));
+    frozen.verify(harness.region).startApp(new StartAppInput(dst(id), FORMATION));
+    verify(harness.live, times(1)).prepareReverseReplication(database);
     cutover.verify(harness.region).redirectSource(any());
     cutover.verify(harness.live).stopReplication(database);
     cutover.verify(harness.live).stopReplicationSource(database);
@@ -506,21 +512,28 @@ class RollbackWorkflowTest {
         .thenReturn(new CheckResult(List.of(Check.passed("live wal_level"))));
     when(harness.live.startReplication(any()))
         .thenReturn(new LiveCopyResult(3, 4096, 120, List.of("replication runs")));
-    when(harness.live.verifyBeforeCutover(any()))
-        .thenReturn(new LiveCheckResult("rm_x_v0", 3, 10_000, 1, List.of("equal")));
-    when(harness.live.catchUp(any())).thenReturn(new CutoverResult(12, 1, 0, List.of("caught up")));
-    when(harness.live.catchUpBack(any()))
-        .thenReturn(new CutoverResult(0, 1, 0, List.of("caught up back")));
-    // As the real watch: it ends when the cutover cancels it (the test server refuses to cancel an
-    // activity that completed in the same workflow task).
+    // As the real watch: it heartbeats until the cutover cancels it; it ends once the cutover has
+    // begun (the test server neither cancels an activity that completed in the workflow task that
+    // cancels it, nor skips time while one runs).
+    AtomicBoolean cuttingOver = new AtomicBoolean();
     when(harness.live.watchReplication(any()))
         .thenAnswer(
             invocation -> {
-              while (true) {
+              while (!cuttingOver.get()) {
                 Activity.getExecutionContext().heartbeat(Map.of("lagBytes", 0));
                 Thread.sleep(100);
               }
+              return StepResult.of("watched");
             });
+    when(harness.live.verifyBeforeCutover(any()))
+        .thenAnswer(
+            invocation -> {
+              cuttingOver.set(true);
+              return new LiveCheckResult("rm_x_v0", 3, 10_000, 1, List.of("equal"));
+            });
+    when(harness.live.catchUp(any())).thenReturn(new CutoverResult(12, 1, 0, List.of("caught up")));
+    when(harness.live.catchUpBack(any()))
+        .thenReturn(new CutoverResult(0, 1, 0, List.of("caught up back")));
     AppMigrationWorkflow workflow = harness.created();
     workflow.prepare();
     assertEquals(MigrationStatus.DATA_REPLICATING, workflow.dataLive().status());
