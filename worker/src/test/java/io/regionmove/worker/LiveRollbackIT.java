@@ -4,29 +4,38 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.regionmove.model.Migration;
+import io.regionmove.model.MigrationRequest;
+import io.regionmove.model.MigrationSettings;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.sandbox.postgres.PostgresServer;
 import io.regionmove.testkit.DatabaseFingerprint;
 import io.regionmove.testkit.RegionmoveTestStack;
 import io.regionmove.testkit.SandboxProbe;
 import io.regionmove.workflows.AppMigrationWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The rollback of a live migration (SPEC §10) end to end, with the real workflow, activities and
- * two sandbox regions each with its own PostgreSQL cluster: the writes the destination accepted
- * after the cutover come back to the source through the replication back the cutover set up; the
- * source answers again, writable, with its sequences ahead; nothing of either replication is left
- * on either side.
+ * The replication back of a live migration (SPEC §10) end to end, with the real workflow,
+ * activities and two sandbox regions each with its own PostgreSQL cluster: the writes the
+ * destination accepted after the cutover come back to the source through the replication back the
+ * cutover set up; the source answers again, writable, with its sequences ahead; nothing of either
+ * replication is left on either side; and, without a rollback, the end of the redirect window drops
+ * it.
  */
 class LiveRollbackIT {
 
@@ -107,6 +116,56 @@ class LiveRollbackIT {
         SandboxProbe.addonDatabaseNames(
             stack.postgres(RegionmoveTestStack.DESTINATION), stack.destination(), app),
         "the destination database is gone");
+  }
+
+  @Test
+  void theEndOfTheRedirectWindowDropsTheReplicationBack() throws Exception {
+    String app = "live-window-app";
+    stack.seedSourceApp(app, ROWS);
+    String sourceUrl = SandboxProbe.databaseUrl(stack.source(), app);
+    String id = UUID.randomUUID().toString();
+    AppMigrationWorkflow migration =
+        stack
+            .client()
+            .newWorkflowStub(
+                AppMigrationWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(AppMigrationWorkflow.workflowId(id))
+                    .setTaskQueue(AppMigrationWorkflow.TASK_QUEUE)
+                    .build());
+    WorkflowClient.start(
+        migration::run,
+        new MigrationRequest(
+            id,
+            app,
+            app,
+            RegionmoveTestStack.SOURCE,
+            RegionmoveTestStack.DESTINATION,
+            new MigrationSettings(
+                null, Duration.ofSeconds(15), RegionmoveTestStack.HEARTBEAT_TIMEOUT)));
+    RegionmoveTestStack.awaitPreflightSuccess(migration);
+    assertEquals(MigrationStatus.PREPARED, migration.prepare().status());
+    assertEquals(MigrationStatus.DATA_REPLICATING, migration.dataLive().status());
+    assertEquals(MigrationStatus.DONE, migration.finalizeMigration().status());
+    String destinationUrl = SandboxProbe.databaseUrl(stack.destination(), app);
+    assertEquals(3, replicationBack(sourceUrl, destinationUrl).size());
+
+    Migration closed =
+        WorkflowStub.fromTyped(migration).getResult(2, TimeUnit.MINUTES, Migration.class);
+
+    assertEquals(MigrationStatus.DONE, closed.status(), closed::toString);
+    assertTrue(closed.errors().isEmpty(), closed.errors().toString());
+    assertEquals(List.of(), replicationBack(sourceUrl, destinationUrl), "nothing replicates");
+    assertEquals(
+        "false",
+        LiveProbe.one(
+            destinationUrl,
+            "SELECT rolreplication::text FROM pg_roles WHERE rolname = current_user"),
+        "the destination addon's role may no longer replicate");
+    assertEquals(200, LiveProbe.routerStatus(stack.destination(), app), "the new app runs");
+    LiveProbe.execute(destinationUrl, "CREATE TABLE after_window (id int PRIMARY KEY)");
+    LiveProbe.execute(destinationUrl, "INSERT INTO after_window VALUES (1)");
+    assertEquals(404, LiveProbe.routerStatus(stack.source(), app), "the old app is deleted");
   }
 
   /** Every table but regionmove's markers, which the two sides drop at different times. */
