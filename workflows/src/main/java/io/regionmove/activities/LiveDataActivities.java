@@ -110,18 +110,19 @@ public interface LiveDataActivities {
   /**
    * Destination region, in a cutover after {@link #catchUp} and before the destination app starts:
    * asks the region to let the destination addon's role replicate, makes the marker table of the
-   * way back on both sides, the publication of every user table on the destination and its slot,
+   * way back, the publication of every user table and the marker, and its slot on the destination,
    * which keeps every write the destination accepts from then on. Nothing streams from it yet: the
    * forward replication must be gone first ({@link #startReverseReplication}). Idempotent.
    */
   StepResult prepareReverseReplication(AddonInput input);
 
   /**
-   * Source region, once the forward replication is dropped: asks the region to subscribe the source
-   * addon to the destination's publication from the slot {@link #prepareReverseReplication} made
-   * ({@code copy_data = false}), and waits until a marker written on the destination has been
-   * applied on the source. The source database keeps refusing the app's writes: the subscription's
-   * apply worker writes all the same. Done already when the subscription exists.
+   * Source region, once the forward replication is dropped: makes the marker table of the way back
+   * on the source, asks the region to subscribe the source addon to the destination's publication
+   * from the slot {@link #prepareReverseReplication} made ({@code copy_data = false}), and waits
+   * until a marker written on the destination has been applied on the source. The source database
+   * keeps refusing the app's writes: the subscription's apply worker writes all the same. Done
+   * already when the subscription exists.
    */
   StepResult startReverseReplication(AddonInput input);
 

@@ -68,11 +68,7 @@ final class ReverseReplication {
                     + report.freeReplicationSlots()
                     + " free replication slots): free a slot and run finalize again, or abort.");
           }
-          try (Connection source = Sql.connect(regions.sourceUrl(input));
-              Connection target = Sql.connect(regions.destinationUrl(input))) {
-            // The source refuses the app's writes since the freeze; this session writes all the
-            // same, like the subscription's apply worker will.
-            Marker.create(source, LiveNames.BACK_MARKER_TABLE);
+          try (Connection target = Sql.connect(regions.destinationUrl(input))) {
             Marker.create(target, LiveNames.BACK_MARKER_TABLE);
             boolean published =
                 Sql.one(
@@ -180,6 +176,12 @@ final class ReverseReplication {
           regions.requireDestinationAddon(input);
           RegionClient source = regions.source(input);
           if (source.findReplication(app, addonId).isEmpty()) {
+            // The subscription needs every published table on its side. The source refuses the
+            // app's writes since the freeze; this session writes all the same, like the
+            // subscription's apply worker will.
+            try (Connection back = Sql.connect(regions.sourceUrl(input))) {
+              Marker.create(back, LiveNames.BACK_MARKER_TABLE);
+            }
             source.replicateFrom(
                 app,
                 addonId,
