@@ -407,26 +407,30 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
                                 "redirect window: then remove the redirect and delete the old app")
                             .build())));
     windowScope.run();
+    boolean windowOver;
     try {
       Workflow.await(() -> window.get(0).isCompleted() || gate.hasRequest());
       throwIfCancelled("during the redirect window");
+      windowOver = !gate.hasRequest();
+      if (!windowOver) {
+        windowScope.cancel("the migration is rolled back");
+        while (gate.status() != MigrationStatus.ROLLED_BACK) {
+          Workflow.await(gate::hasRequest);
+          throwIfCancelled("while its rollback waited to be run again");
+          Phase next = gate.takeRequest();
+          Workflow.newDetachedCancellationScope(() -> runPhase(next)).run();
+        }
+      }
     } catch (CanceledFailure e) {
       if (live.reversing()) {
-        // Cancelled during the window: the slot back would fill the destination's disk.
+        // Cancelled: nothing will roll back any more, and the slot back would fill the
+        // destination's disk.
         Workflow.newDetachedCancellationScope(this::dropReplicationBack).run();
       }
       throw e;
     }
-    if (!gate.hasRequest()) {
+    if (windowOver) {
       closeRedirectWindow();
-      return;
-    }
-    windowScope.cancel("the migration is rolled back");
-    while (gate.status() != MigrationStatus.ROLLED_BACK) {
-      Workflow.await(gate::hasRequest);
-      throwIfCancelled("while its rollback waited to be run again");
-      Phase next = gate.takeRequest();
-      Workflow.newDetachedCancellationScope(() -> runPhase(next)).run();
     }
   }
 

@@ -504,6 +504,29 @@ class RollbackWorkflowTest {
     verify(harness.region, never()).deleteSourceApp(any());
   }
 
+  @Test
+  void aWorkflowCancelledWhileItsLiveRollbackFailedDropsTheReplicationBack() {
+    harness.start();
+    AppMigrationWorkflow workflow = doneLive();
+    String id = id(workflow);
+    when(harness.live.catchUpBack(any()))
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "The replication of addon ad-pg-1 back from region osc-fr1 stopped after an error",
+                "VERIFICATION_FAILED"));
+    assertEquals(MigrationStatus.ERROR, workflow.rollback().status());
+    verify(harness.live, never()).stopReverseReplication(any());
+
+    untyped(workflow).cancel();
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> result(workflow));
+    assertInstanceOf(CanceledFailure.class, e.getCause());
+    InOrder drop = inOrder(harness.live);
+    drop.verify(harness.live).stopReverseReplication(addon(id, DATABASE));
+    drop.verify(harness.live).stopReverseReplicationSource(addon(id, DATABASE));
+    verify(harness.region, never()).deleteSourceApp(any());
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
 
   /** A migration done by a live cutover ({@code data-live}, then finalize). */
