@@ -176,15 +176,21 @@ class LiveRollbackIT {
   }
 
   /**
-   * What the replication back could leave: a subscription in the source's cluster, a slot or a
-   * publication in the destination addon's database (while it exists).
+   * What the replication back could leave: a subscription in the source addon's database, a slot or
+   * a publication in the destination addon's (while it exists). The clusters are shared with the
+   * other live ITs, whose done migrations replicate back until their redirect window ends.
    */
   private static List<String> replicationBack(String sourceUrl, String destinationUrl)
       throws SQLException {
     List<String> left = new ArrayList<>();
     try (Connection c = stack.postgres(RegionmoveTestStack.SOURCE).connect("postgres");
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT subname FROM pg_subscription")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT subname FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid"
+                    + " WHERE d.datname = '"
+                    + PostgresServer.databaseOf(sourceUrl)
+                    + "'")) {
       while (rs.next()) {
         left.add("subscription " + rs.getString(1));
       }
