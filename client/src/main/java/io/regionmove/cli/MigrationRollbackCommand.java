@@ -20,6 +20,15 @@ import picocli.CommandLine.ParentCommand;
             + " deleted.")
 final class MigrationRollbackCommand implements Callable<Integer> {
 
+  /** The start of the line of a live cutover's step that set up the replication back. */
+  static final String REPLICATED_BACK = "Replicate the writes of the ";
+
+  /** What a rollback does with the data of a live migration, instead of copying it back. */
+  static final String LIVE_DATA_BACK =
+      "make the destination's databases refuse writes, wait until the source has applied every"
+          + " write they committed (the replication back set up at the cutover), set the source's"
+          + " sequences, verify row counts and checksums, drop the replication back";
+
   @ParentCommand RegionmoveCli root;
 
   @Option(
@@ -51,7 +60,12 @@ final class MigrationRollbackCommand implements Callable<Integer> {
                     + " to "
                     + m.source()
                     + "):");
-        MigrationRunCommand.operations(Step.ROLLBACK)
+        boolean replicatedBack =
+            m.steps().stream()
+                .anyMatch(
+                    st -> st.phase() == Phase.FINALIZE && st.name().startsWith(REPLICATED_BACK));
+        MigrationRunCommand.operations(Step.ROLLBACK).stream()
+            .map(o -> replicatedBack && o.startsWith("copy each database") ? LIVE_DATA_BACK : o)
             .forEach(o -> session.console().println("  - " + o));
         boolean dataMoved = m.steps().stream().anyMatch(st -> st.phase() == Phase.DATA);
         for (Addon addon : dataMoved ? m.addonsMovedByHand() : List.<Addon>of()) {

@@ -30,8 +30,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * SPEC §10 {@code migration-rollback} from the command line: {@code regionmove dev} in its own
  * process, every command a separate process. A write made in the destination after the cutover is
  * found in the source after the rollback; the source app answers 200 again, not redirected; the
- * destination app and its database are gone; a second rollback, the rollback of an aborted
- * migration and one after the redirect window are refused in one sentence.
+ * destination app and its database are gone (also after a live cutover, through its replication
+ * back); a second rollback, the rollback of an aborted migration and one after the redirect window
+ * are refused in one sentence.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MigrationRollbackCliIT {
@@ -121,6 +122,63 @@ class MigrationRollbackCliIT {
     assertOneSentence(
         cli("--region", SOURCE, "--app", app, "migration-rollback", "--yes", id),
         "Cannot roll back: the migration is already rolled back.");
+  }
+
+  @Test
+  void rollbackAfterALiveCutoverBringsTheDestinationsWritesBackThroughTheReplicationBack()
+      throws Exception {
+    String app = "live-rollback-app";
+    seed(app, 300);
+    JsonNode before = api(SOURCE).app(app).orElseThrow();
+    String sourceUrl = before.path("url").asText();
+    String id =
+        migrationId(ok("--region", SOURCE, "--app", app, "migration-create", "--to", DESTINATION));
+    ok("--region", SOURCE, "--app", app, "migration-run", "--prepare", id);
+    ok("--region", SOURCE, "--app", app, "migration-run", "--data", "--live", id);
+    ok("--region", SOURCE, "--app", app, "migration-run", "--finalize", id);
+    assertEquals(308, CliProcess.httpStatus(sourceUrl), "redirected before the rollback");
+
+    String destinationDb = api(DESTINATION).postgresqlUrl(app).orElseThrow();
+    execute(
+        destinationDb,
+        "INSERT INTO customers (id, name, email, active, balance, signed_up_on, tags)"
+            + " VALUES (900002, 'Written after a live cutover', 'live@example.com', true, 7.25,"
+            + " DATE '2030-01-03', ARRAY['live'])");
+    Map<String, DatabaseFingerprint.Table> destinationData = userTables(destinationDb);
+
+    CliProcess.Result rolledBack =
+        ok("--region", SOURCE, "--app", app, "migration-rollback", "--yes", id);
+
+    assertTrue(rolledBack.stdout().contains("has been rolled back"), rolledBack.toString());
+    String sourceDb = api(SOURCE).postgresqlUrl(app).orElseThrow();
+    assertEquals(
+        "Written after a live cutover",
+        scalar(sourceDb, "SELECT name FROM customers WHERE id = 900002"),
+        "the destination's write is in the source");
+    assertEquals(destinationData, userTables(sourceDb), "every table as it was");
+    assertEquals(200, CliProcess.httpStatus(sourceUrl), "answers again, with no redirect (308)");
+    execute(sourceDb, "UPDATE customers SET name = 'Writable again' WHERE id = 900002");
+    assertEquals(
+        "0",
+        scalar(
+            sourceDb,
+            "SELECT count(subname) FROM pg_subscription WHERE subdbid ="
+                + " (SELECT oid FROM pg_database WHERE datname = current_database())"),
+        "no subscription back is left");
+    assertEquals("0", scalar(sourceDb, "SELECT count(*) FROM pg_publication"));
+    assertEquals(
+        "0",
+        scalar(sourceDb, "SELECT count(*) FROM pg_namespace WHERE nspname = 'regionmove'"),
+        "the markers are gone");
+    assertEquals(
+        404, api(DESTINATION).get("/v1/apps/" + app).status(), "the destination app is gone");
+  }
+
+  /** Every table but regionmove's markers, which the two sides drop at different times. */
+  private static Map<String, DatabaseFingerprint.Table> userTables(String url) {
+    Map<String, DatabaseFingerprint.Table> tables = DatabaseFingerprint.of(url);
+    tables.keySet().removeIf(name -> name.startsWith("regionmove."));
+    return tables;
   }
 
   @Test

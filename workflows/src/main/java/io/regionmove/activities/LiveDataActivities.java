@@ -27,6 +27,15 @@ public interface LiveDataActivities {
   }
 
   /**
+   * The name of the publication, the slot and the subscription of one addon's replication back,
+   * from the destination to the source (SPEC §10): {@code regionmove_back_<migration id, hex>_<8
+   * hex digits of the addon id's hash>}, 57 characters.
+   */
+  static String reverseReplicationName(String migrationId, String addonId) {
+    return "regionmove_back_" + replicationName(migrationId, addonId).substring("rm_".length());
+  }
+
+  /**
    * Source region, at preflight: whether the addon can be replicated live (wal_level, free slots
    * and WAL senders, tables without a primary key or replica identity, unlogged tables, large
    * objects), each check saying what regionmove will do or why live mode is refused.
@@ -95,4 +104,49 @@ public interface LiveDataActivities {
    * opened while it refused them are ended, so they come back writable).
    */
   StepResult unfreezeSourceDatabase(AddonInput input);
+
+  // ---- the replication back, for a rollback (SPEC §10)
+
+  /**
+   * Destination region, in a cutover after {@link #catchUp} and before the destination app starts:
+   * asks the region to let the destination addon's role replicate, makes the marker table of the
+   * way back, the publication of every user table and the marker, and its slot on the destination,
+   * which keeps every write the destination accepts from then on. Nothing streams from it yet: the
+   * forward replication must be gone first ({@link #startReverseReplication}). Idempotent.
+   */
+  StepResult prepareReverseReplication(AddonInput input);
+
+  /**
+   * Source region, once the forward replication is dropped: makes the marker table of the way back
+   * on the source, asks the region to subscribe the source addon to the destination's publication
+   * from the slot {@link #prepareReverseReplication} made ({@code copy_data = false}), and waits
+   * until a marker written on the destination has been applied on the source. The source database
+   * keeps refusing the app's writes: the subscription's apply worker writes all the same. Done
+   * already when the subscription exists.
+   */
+  StepResult startReverseReplication(AddonInput input);
+
+  /**
+   * Source region, first step of the rollback of a live migration: makes the destination addon's
+   * database refuse writes (its app is stopped already), writes a marker there and waits until the
+   * source has applied it (every write the destination committed is then back), sets every source
+   * sequence at or above the destination's, copies the large objects back. A replication back that
+   * stopped after an error is a non-retryable {@code VERIFICATION_FAILED}.
+   */
+  CutoverResult catchUpBack(AddonInput input);
+
+  /**
+   * Source region, undo of {@link #startReverseReplication} and part of a rollback or of the end of
+   * the redirect window: asks the region to drop the source addon's subscription and checks it is
+   * gone; drops the marker table of the way back on the source. Tolerates the app or addon gone.
+   */
+  StepResult stopReverseReplication(AddonInput input);
+
+  /**
+   * Destination region, undo of {@link #prepareReverseReplication} and end of a rollback or of the
+   * redirect window: drops the publication and the marker table of the way back, then asks the
+   * region to drop every replication slot of the destination addon's database and take {@code
+   * REPLICATION} back; checks that no slot and no publication is left. Tolerates the addon gone.
+   */
+  StepResult stopReverseReplicationSource(AddonInput input);
 }

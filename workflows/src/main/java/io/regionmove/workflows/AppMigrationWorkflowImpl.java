@@ -51,6 +51,13 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   /** Change id: the backups are deleted after the redirect window (version 1; SPEC §10). */
   public static final String DELETE_BACKUPS_WHEN_DONE = "delete-backups-when-done";
 
+  /**
+   * Change id: a live cutover sets up the replication back, from the destination to the source,
+   * before the destination app starts, so that a rollback brings its writes back (version 1; SPEC
+   * §10); the redirect window's end drops it.
+   */
+  public static final String REPLICATE_BACK = "replicate-back";
+
   private static final Logger log = Workflow.getLogger(AppMigrationWorkflowImpl.class);
 
   private final MigrationRequest request;
@@ -91,7 +98,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     this.calls = new MigrationCalls(request);
     this.addons = new AddonMoves(request, calls, progress, compensations);
     this.live = new LiveDataMoves(request, calls, progress, compensations);
-    this.rollback = new Rollback(request, calls, progress, addons);
+    this.rollback = new Rollback(request, calls, progress, addons, live);
     this.preflight = new Preflight(request, calls, progress);
     this.lock = new AppLock(request);
     this.idleGuard = new IdleGuard(request.settings().idleLimit());
@@ -298,13 +305,20 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   private void finalizeMove() {
     String src = request.source();
     String dst = request.destination();
+    boolean replicateBack =
+        replicating && Workflow.getVersion(REPLICATE_BACK, Workflow.DEFAULT_VERSION, 1) == 1;
     if (replicating && !dataMigrated) {
       live.stopWatching();
-      live.cutOver(this::rememberFormation, this::stopSource);
+      live.cutOver(this::rememberFormation, this::stopSource, replicateBack);
       dataMigrated = true;
     }
     if (!dataMigrated) {
       stopSource();
+    }
+    if (replicateBack) {
+      // Before the destination accepts writes: from then on its slot keeps each of them. Made
+      // during the cutover; again here when a finalize that failed runs again.
+      live.prepareReverse();
     }
     Formation formation = sourceFormation;
     compensations.register(
@@ -337,6 +351,12 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     source.customDomains().forEach(domain -> progress.cnames().add(new CnameChange(domain, host)));
     if (replicating) {
       live.finish();
+    }
+    if (replicateBack) {
+      // Only once the forward replication is gone: each direction would send the other's
+      // changes back.
+      live.startReverse();
+      gate.dataCanComeBack();
     }
   }
 
@@ -387,18 +407,40 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
                                 "redirect window: then remove the redirect and delete the old app")
                             .build())));
     windowScope.run();
-    Workflow.await(() -> window.get(0).isCompleted() || gate.hasRequest());
-    throwIfCancelled("during the redirect window");
-    if (!gate.hasRequest()) {
-      closeRedirectWindow();
-      return;
+    boolean windowOver;
+    try {
+      Workflow.await(() -> window.get(0).isCompleted() || gate.hasRequest());
+      throwIfCancelled("during the redirect window");
+      windowOver = !gate.hasRequest();
+      if (!windowOver) {
+        windowScope.cancel("the migration is rolled back");
+        while (gate.status() != MigrationStatus.ROLLED_BACK) {
+          Workflow.await(gate::hasRequest);
+          throwIfCancelled("while its rollback waited to be run again");
+          Phase next = gate.takeRequest();
+          Workflow.newDetachedCancellationScope(() -> runPhase(next)).run();
+        }
+      }
+    } catch (CanceledFailure e) {
+      if (live.reversing()) {
+        // Cancelled: nothing will roll back any more, and the slot back would fill the
+        // destination's disk.
+        Workflow.newDetachedCancellationScope(this::dropReplicationBack).run();
+      }
+      throw e;
     }
-    windowScope.cancel("the migration is rolled back");
-    while (gate.status() != MigrationStatus.ROLLED_BACK) {
-      Workflow.await(gate::hasRequest);
-      throwIfCancelled("while its rollback waited to be run again");
-      Phase next = gate.takeRequest();
-      Workflow.newDetachedCancellationScope(() -> runPhase(next)).run();
+    if (windowOver) {
+      closeRedirectWindow();
+    }
+  }
+
+  /** Drops the replication back, retried until the regions answer; a failure for good is shown. */
+  private void dropReplicationBack() {
+    try {
+      live.dropReverse(true);
+    } catch (ActivityFailure e) {
+      progress.errors().add("drop the replication back: " + describe(e));
+      log.error("Replication back not dropped: {}", describe(e));
     }
   }
 
@@ -408,10 +450,16 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     }
   }
 
-  /** The redirect window is over: remove the redirect, delete the old app and the backups. */
+  /**
+   * The redirect window is over: drop the replication back, remove the redirect, delete the old app
+   * and the backups.
+   */
   private void closeRedirectWindow() {
     gate.startCleanup();
     String src = request.source();
+    if (live.reversing()) {
+      dropReplicationBack();
+    }
     try {
       progress.step(
           "Remove redirect of " + request.app(),

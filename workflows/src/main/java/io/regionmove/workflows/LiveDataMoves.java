@@ -6,6 +6,7 @@ import io.regionmove.activities.CutoverResult;
 import io.regionmove.activities.LiveCheckResult;
 import io.regionmove.activities.LiveCopyResult;
 import io.regionmove.activities.StepResult;
+import io.regionmove.activities.VerifyResult;
 import io.regionmove.model.Addon;
 import io.regionmove.model.FailureType;
 import io.regionmove.model.MigrationRequest;
@@ -40,6 +41,14 @@ final class LiveDataMoves {
   private final Progress progress;
   private final Compensations compensations;
   private final List<Addon> replicated = new ArrayList<>();
+  private final List<Addon> provisioned = new ArrayList<>();
+
+  /** The replication back's publications and slots exist on the destination. */
+  private boolean reversePrepared;
+
+  /** The replication back exists (from the destination to the source, SPEC §10). */
+  private boolean reversing;
+
   private CancellationScope watching;
   private final List<Promise<StepResult>> watches = new ArrayList<>();
 
@@ -69,6 +78,8 @@ final class LiveDataMoves {
     forEach(moved, this::check);
     replicated.clear();
     replicated.addAll(moved);
+    provisioned.clear();
+    provisioned.addAll(addons);
     forEach(addons, this::startOne);
   }
 
@@ -117,16 +128,36 @@ final class LiveDataMoves {
    * subscription's health) is ready before it, and the app is stopped after it, so a catch-up that
    * finds a difference leaves the source app running. The replication is dropped by {@link #finish}
    * once the destination app runs: the source refuses writes by then, so nothing is left to
-   * replicate, and the drops stay out of the time writes are refused.
+   * replicate, and the drops stay out of the time writes are refused. With {@code replicateBack},
+   * the destination keeps every write it accepts from the catch-up on ({@link #prepareReverse}).
    *
    * @param beforeFreeze reads what an undo of {@code stopSource} needs, while writes go on
    */
-  void cutOver(Runnable beforeFreeze, Runnable stopSource) {
+  void cutOver(Runnable beforeFreeze, Runnable stopSource, boolean replicateBack) {
     Map<String, String> slots = new HashMap<>();
     forEach(replicated, addon -> slots.put(addon.id(), checkBeforeCutover(addon)));
     beforeFreeze.run();
     forEach(replicated, addon -> catchUp(addon, slots.get(addon.id())));
-    stopSource.run();
+    if (!replicateBack) {
+      stopSource.run();
+      return;
+    }
+    // The slot back is made while the source app stops: both within the time writes are refused.
+    Promise<Void> keeping = Async.procedure(this::prepareReverse);
+    TemporalFailure first = null;
+    try {
+      stopSource.run();
+    } catch (TemporalFailure e) {
+      first = e;
+    }
+    try {
+      keeping.get();
+    } catch (TemporalFailure e) {
+      first = first == null ? e : first;
+    }
+    if (first != null) {
+      throw first;
+    }
   }
 
   /** After the cutover: drops the subscriptions, then the source's publications and slots. */
@@ -141,6 +172,61 @@ final class LiveDataMoves {
   void abandon() {
     forEach(replicated, this::dropReplication);
     replicated.clear();
+  }
+
+  // ---- the replication back, for a rollback (SPEC §10)
+
+  /**
+   * At the cutover, once the destination has caught up and before its app starts: the publication
+   * and the slot on the destination that keep every write it accepts from then on.
+   */
+  void prepareReverse() {
+    if (!reversePrepared) {
+      forEach(replicated, this::prepareReverseOne);
+      reversePrepared = true;
+    }
+  }
+
+  /**
+   * Once the forward replication is dropped: the subscription on the source that streams the
+   * destination's writes from the slot {@link #prepareReverse} made.
+   */
+  void startReverse() {
+    forEach(replicated, this::startReverseOne);
+    reversing = true;
+  }
+
+  /** Whether every write the destination accepts comes back to the source (a rollback can run). */
+  boolean reversing() {
+    return reversing;
+  }
+
+  /**
+   * The rollback's part of the data (the destination app is stopped): the destination's databases
+   * refuse writes and the source has applied every write they committed; then each is verified.
+   */
+  void catchUpBack() {
+    forEach(replicated, this::catchUpBackOne);
+  }
+
+  /**
+   * Drops the replication back: the source's subscription, then the destination's publication and
+   * slot. {@code untilDone} retries until the regions answer (a slot left fills the destination's
+   * disk); otherwise a failure ends the step, to be run again.
+   */
+  void dropReverse(boolean untilDone) {
+    forEach(replicated, addon -> dropReverseOne(addon, untilDone));
+    reversing = false;
+  }
+
+  /** The inputs of the addons provisioned in the destination, in the order they were. */
+  List<AddonInput> provisioned() {
+    return provisioned.stream().map(this::input).toList();
+  }
+
+  /** The inputs of the addons whose data was replicated. */
+  List<AddonInput> replicatedInputs() {
+    return replicated.stream().map(this::input).toList();
   }
 
   /** Whether live mode replicates something of this migration. */
@@ -255,6 +341,96 @@ final class LiveDataMoves {
                 .live(request.destination(), "catch up " + label)
                 .catchUp(new CutoverInput(input, verificationSlot)),
         CutoverResult::logs);
+  }
+
+  private void prepareReverseOne(Addon addon) {
+    String dst = request.destination();
+    String label = label(addon);
+    AddonInput input = input(addon);
+    compensations.register(
+        "stop-reverse-replication-source-" + addon.id(),
+        "Drop the publication and replication slot back of " + label + " in " + dst,
+        () ->
+            calls
+                .liveUntilDone(dst, "drop publication and slot back of " + label)
+                .stopReverseReplicationSource(input));
+    progress.step(
+        "Keep every write of the " + dst + " copy of " + label + " for a rollback",
+        () ->
+            calls
+                .liveForward(dst, "publication and slot back of " + label)
+                .prepareReverseReplication(input));
+  }
+
+  private void startReverseOne(Addon addon) {
+    String src = request.source();
+    String label = label(addon);
+    AddonInput input = input(addon);
+    compensations.register(
+        "stop-reverse-replication-" + addon.id(),
+        "Drop the subscription back of " + label + " in " + src,
+        () ->
+            calls
+                .liveUndo(src, "drop subscription back of " + label)
+                .stopReverseReplication(input));
+    progress.step(
+        "Replicate the writes of the "
+            + request.destination()
+            + " copy of "
+            + label
+            + " back to "
+            + src
+            + " (for a rollback)",
+        () -> calls.live(src, "replicate back " + label).startReverseReplication(input));
+  }
+
+  private void catchUpBackOne(Addon addon) {
+    String src = request.source();
+    String dst = request.destination();
+    String label = label(addon);
+    AddonInput input = input(addon);
+    progress.step(
+        "Make the "
+            + dst
+            + " database of "
+            + label
+            + " refuse writes, then bring every write made there back to "
+            + src
+            + ": sequences, large objects",
+        () -> calls.live(src, "catch up back " + label).catchUpBack(input),
+        CutoverResult::logs);
+    progress.step(
+        "Verify "
+            + label
+            + " in "
+            + src
+            + " against its "
+            + dst
+            + " copy (row counts and"
+            + " checksums)",
+        () -> calls.data(src, "verify " + label + " back").verifyAddon(input.back()),
+        VerifyResult::logs);
+  }
+
+  private void dropReverseOne(Addon addon, boolean untilDone) {
+    String src = request.source();
+    String dst = request.destination();
+    String label = label(addon);
+    AddonInput input = input(addon);
+    progress.step(
+        "Drop the subscription back of " + label + " in " + src,
+        () ->
+            (untilDone
+                    ? calls.liveUntilDone(src, "drop subscription back of " + label)
+                    : calls.liveForward(src, "drop subscription back of " + label))
+                .stopReverseReplication(input));
+    progress.step(
+        "Drop the publication and replication slot back of " + label + " in " + dst,
+        () ->
+            (untilDone
+                    ? calls.liveUntilDone(dst, "drop publication and slot back of " + label)
+                    : calls.liveForward(dst, "drop publication and slot back of " + label))
+                .stopReverseReplicationSource(input));
   }
 
   private void dropReplication(Addon addon) {

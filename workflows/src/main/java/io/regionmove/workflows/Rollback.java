@@ -15,18 +15,24 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 
 /**
  * The rollback of a done migration within its redirect window (SPEC §10): the destination app
- * stops; every addon whose data an engine moved is copied back, the destination addon backed up and
- * restored into the source addon (which has been stopped since the cutover, so nothing written
- * there is lost) and verified; the redirect goes; the source app is unfrozen and started with its
- * remembered formation; the destination addons and app are deleted; then every backup the migration
- * made.
+ * stops; the data comes back: after a live cutover, through the replication back its cutover set up
+ * (the destination's databases refuse writes, the source applies every write they committed, its
+ * sequences are set at or above theirs, it is verified, the replication back is dropped and the
+ * source's databases accept writes again); otherwise every addon whose data an engine moved is
+ * copied back, the destination addon backed up and restored into the source addon (which has been
+ * stopped since the cutover, so nothing written there is lost) and verified. Then the redirect
+ * goes; the source app is unfrozen and started with its remembered formation; the destination
+ * addons and app are deleted; then every backup the migration made.
  *
- * <p>Every call is idempotent, so a rollback that failed runs again from its first step. A rollback
+ * <p>Every call is idempotent, so a rollback that failed runs again from its first step (the
+ * catch-up back once it has succeeded excepted: the destination refuses writes since). A rollback
  * has no undo and cannot be aborted: it is itself the way back.
  */
 final class Rollback {
@@ -37,12 +43,22 @@ final class Rollback {
   private final MigrationCalls calls;
   private final Progress progress;
   private final AddonMoves addons;
+  private final LiveDataMoves live;
 
-  Rollback(MigrationRequest request, MigrationCalls calls, Progress progress, AddonMoves addons) {
+  /** The writes of the destination are back in the source and verified (live cutover). */
+  private boolean broughtBack;
+
+  Rollback(
+      MigrationRequest request,
+      MigrationCalls calls,
+      Progress progress,
+      AddonMoves addons,
+      LiveDataMoves live) {
     this.request = request;
     this.calls = calls;
     this.progress = progress;
     this.addons = addons;
+    this.live = live;
   }
 
   /**
@@ -58,6 +74,9 @@ final class Rollback {
     progress.step(
         "Stop app " + request.newName() + " in " + dst,
         () -> calls.region(dst, "stop destination app").stopApp(destinationApp));
+    if (live.replicating()) {
+      bringBackReplicated();
+    }
     copyBackAll(addons.movedByEngine());
     progress.step(
         "Remove redirect of " + request.app(),
@@ -78,7 +97,7 @@ final class Rollback {
             u -> List.of(request.app() + " answers at " + u.url()));
     progress.url(url.url());
     progress.cnames().clear();
-    for (AddonInput input : addons.provisioned()) {
+    for (AddonInput input : provisioned()) {
       String label = label(input);
       progress.step(
           "Deprovision " + label + " in " + dst,
@@ -89,6 +108,41 @@ final class Rollback {
         () -> calls.region(dst, "delete destination app").deleteApp(destinationApp));
     addons.deleteBackups();
     deleteCopyBackBackups();
+  }
+
+  /**
+   * After a live cutover: the writes the destination accepted come back through the replication
+   * back, which is then dropped, and the source's databases accept writes again.
+   */
+  private void bringBackReplicated() {
+    if (live.reversing() && !broughtBack) {
+      live.catchUpBack();
+      broughtBack = true;
+    }
+    if (live.reversing()) {
+      live.dropReverse(false);
+    }
+    for (AddonInput input : live.replicatedInputs()) {
+      String label = label(input);
+      progress.step(
+          "Let the database of " + label + " in " + request.source() + " accept writes again",
+          () ->
+              calls
+                  .liveForward(request.source(), "unfreeze database of " + label)
+                  .unfreezeSourceDatabase(input));
+    }
+  }
+
+  /** Every addon provisioned in the destination, by the live or the stop-and-copy data step. */
+  private List<AddonInput> provisioned() {
+    Map<String, AddonInput> all = new LinkedHashMap<>();
+    for (AddonInput input : live.provisioned()) {
+      all.putIfAbsent(input.addon().id(), input);
+    }
+    for (AddonInput input : addons.provisioned()) {
+      all.putIfAbsent(input.addon().id(), input);
+    }
+    return List.copyOf(all.values());
   }
 
   /** Copies every addon back at the same time and waits for all; throws the first failure. */

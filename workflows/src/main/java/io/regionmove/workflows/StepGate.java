@@ -20,9 +20,9 @@ final class StepGate {
 
   /**
    * The statuses a migration may have gone through and still be rolled back. The stop-and-copy data
-   * step is the one way data reaches the destination that a rollback knows how to bring back; a
-   * migration that went through any other status (a data mode added later) is refused rather than
-   * rolled back without its data.
+   * step copies its data back; live mode's ({@code data-replicating}) comes back only when its
+   * cutover set up the replication back ({@link #dataCanComeBack}); a migration that went through
+   * any other status (a data mode added later) is refused rather than rolled back without its data.
    */
   static final Set<MigrationStatus> ROLLBACK_KNOWS =
       EnumSet.of(
@@ -47,6 +47,10 @@ final class StepGate {
   private Phase requested;
 
   private boolean abortRequested;
+
+  /** A live cutover set up the replication back: the destination's writes can come back. */
+  private boolean dataCanComeBack;
+
   private int accepted;
   private int ended;
 
@@ -162,6 +166,15 @@ final class StepGate {
       return cannot + "its redirect window is over, so the old app has been deleted";
     }
     for (MigrationStatus went : visited) {
+      if (went == MigrationStatus.DATA_REPLICATING) {
+        if (dataCanComeBack) {
+          continue;
+        }
+        return cannot
+            + "its live cutover set up no replication back (it ran before rollbacks of live"
+            + " migrations existed), so the writes made in the destination since could not"
+            + " come back";
+      }
       if (!ROLLBACK_KNOWS.contains(went)) {
         return cannot
             + "the migration went through "
@@ -177,6 +190,14 @@ final class StepGate {
         || status == MigrationStatus.RUNNING
         || status == MigrationStatus.CREATED
         || status == MigrationStatus.ROLLING_BACK;
+  }
+
+  /**
+   * The live cutover set up the replication back (SPEC §10): a migration that went through {@code
+   * data-replicating} may be rolled back. Cutovers recorded before it existed never call this.
+   */
+  void dataCanComeBack() {
+    dataCanComeBack = true;
   }
 
   /** Queues a user step that {@link #refusal} allowed; returns its ticket. */

@@ -15,10 +15,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * migrations already running fails here and must go behind {@code Workflow.getVersion}.
  *
  * <p>The histories are written to {@code workflows/target/histories/} by {@link
- * AppMigrationWorkflowTest}, {@link AddonDataHandlingTest} and {@link LiveMigrationWorkflowTest};
- * copy them here only when a change is meant to be incompatible, or when a new path is recorded.
- * The older ones hold addons without {@code dataHandling} (the legacy rule of {@link
- * io.regionmove.model.Addon#handling()}) and requests without {@code manualData}.
+ * AppMigrationWorkflowTest}, {@link AddonDataHandlingTest}, {@link LiveMigrationWorkflowTest} and
+ * {@link RollbackWorkflowTest}; copy them here only when a change is meant to be incompatible, or
+ * when a new path is recorded. The older ones hold addons without {@code dataHandling} (the legacy
+ * rule of {@link io.regionmove.model.Addon#handling()}) and requests without {@code manualData}.
  */
 class AppMigrationWorkflowReplayTest {
 
@@ -50,7 +50,11 @@ class AppMigrationWorkflowReplayTest {
         "rollback-failed-then-rerun",
         // recorded after the workers decided each addon's data handling: a postgresql addon an
         // engine moves, one holding no data, and a mongodb addon moved by hand (--manual-data)
-        "manual-data"
+        "manual-data",
+        // recorded after a live cutover set up the replication back (version 1 of
+        // replicate-back): the rollback brings the destination's writes back through it; by
+        // RollbackWorkflowTest
+        "live-rollback"
       })
   void recordedHistoryReplays(String name) throws Exception {
     WorkflowExecutionHistory history =

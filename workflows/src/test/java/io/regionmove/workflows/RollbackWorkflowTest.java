@@ -24,7 +24,11 @@ import static org.mockito.Mockito.when;
 
 import io.regionmove.activities.AddonInput;
 import io.regionmove.activities.AppInput;
+import io.regionmove.activities.CheckResult;
 import io.regionmove.activities.CopyDirection;
+import io.regionmove.activities.CutoverResult;
+import io.regionmove.activities.LiveCheckResult;
+import io.regionmove.activities.LiveCopyResult;
 import io.regionmove.activities.MoveInput;
 import io.regionmove.activities.RestoreInput;
 import io.regionmove.activities.SourceCheck;
@@ -38,6 +42,7 @@ import io.regionmove.model.MigrationRequest;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.model.Phase;
 import io.regionmove.model.StepStatus;
+import io.temporal.activity.Activity;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowUpdateException;
@@ -49,9 +54,11 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -383,7 +390,180 @@ class RollbackWorkflowTest {
     verify(harness.region, never()).unfreezeSource(any());
   }
 
+  @Test
+  void rollbackAfterALiveCutoverBringsTheDestinationsWritesBackThroughTheReplicationBack()
+      throws Exception {
+    harness.start();
+    AppMigrationWorkflow workflow = doneLive();
+    String id = id(workflow);
+    AddonInput database = addon(id, DATABASE);
+
+    // The cutover: the slot back is made before the destination app starts, its subscription once
+    // the forward replication is gone.
+    InOrder cutover = inOrder(harness.region, harness.live);
+    cutover.verify(harness.live).catchUp(any());
+    cutover.verify(harness.live).prepareReverseReplication(database);
+    cutover.verify(harness.region).startApp(new StartAppInput(dst(id), FORMATION));
+    InOrder frozen = inOrder(harness.region, harness.live);
+    frozen.verify(harness.live).catchUp(any());
+    frozen.verify(harness.region).stopApp(src(id));
+    frozen.verify(harness.region).startApp(new StartAppInput(dst(id), FORMATION));
+    verify(harness.live, times(1)).prepareReverseReplication(database);
+    cutover.verify(harness.region).redirectSource(any());
+    cutover.verify(harness.live).stopReplication(database);
+    cutover.verify(harness.live).stopReplicationSource(database);
+    cutover.verify(harness.live).startReverseReplication(database);
+    harness.env.sleep(Duration.ofDays(3));
+
+    Migration rolledBack = workflow.rollback();
+
+    assertEquals(MigrationStatus.ROLLED_BACK, rolledBack.status(), rolledBack::toString);
+    assertTrue(rolledBack.errors().isEmpty(), rolledBack.errors()::toString);
+    assertEquals(SOURCE_URL, rolledBack.url());
+    InOrder rollback = inOrder(harness.region, harness.live, harness.data);
+    rollback.verify(harness.region).stopApp(dst(id));
+    rollback.verify(harness.live).catchUpBack(database);
+    rollback.verify(harness.data).verifyAddon(database.back());
+    rollback.verify(harness.live).stopReverseReplication(database);
+    rollback.verify(harness.live).stopReverseReplicationSource(database);
+    rollback.verify(harness.live).unfreezeSourceDatabase(database);
+    rollback.verify(harness.region).removeRedirect(src(id));
+    rollback.verify(harness.region).unfreezeSource(src(id));
+    rollback.verify(harness.region).startApp(new StartAppInput(src(id), FORMATION));
+    rollback.verify(harness.region).deprovisionAddon(database);
+    rollback.verify(harness.region).deprovisionAddon(addon(id, CACHE));
+    rollback.verify(harness.region).deleteApp(dst(id));
+    verify(harness.data, never()).backupAddon(any());
+    verify(harness.data, never()).restoreAddon(any());
+    assertEquals(MigrationStatus.ROLLED_BACK, result(workflow).status());
+    verify(harness.region, never()).deleteSourceApp(any());
+    harness.saveHistory(workflow, "live-rollback");
+  }
+
+  @Test
+  void aLiveRollbackThatFailsAfterTheCatchUpBackDoesNotCatchUpAgainWhenRunAgain() {
+    when(harness.live.stopReverseReplicationSource(any()))
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "osc-fr1 answered 403: token revoked", "REGION_REJECTED"))
+        .thenReturn(StepResult.of("dropped"));
+    harness.start();
+    AppMigrationWorkflow workflow = doneLive();
+    String id = id(workflow);
+    AddonInput database = addon(id, DATABASE);
+
+    Migration failed = workflow.rollback();
+    assertEquals(MigrationStatus.ERROR, failed.status(), failed::toString);
+    assertTrue(failed.errors().get(0).contains("token revoked"), failed.errors()::toString);
+    verify(harness.region, never()).removeRedirect(any());
+
+    Migration rerun = workflow.rollback();
+
+    assertEquals(MigrationStatus.ROLLED_BACK, rerun.status(), rerun::toString);
+    verify(harness.live, times(1)).catchUpBack(database);
+    verify(harness.live, times(2)).stopReverseReplicationSource(database);
+    InOrder end = inOrder(harness.live, harness.region);
+    end.verify(harness.live).unfreezeSourceDatabase(database);
+    end.verify(harness.region).startApp(new StartAppInput(src(id), FORMATION));
+  }
+
+  @Test
+  void theRedirectWindowsEndDropsTheReplicationBackBeforeDeletingTheOldApp() {
+    harness.start();
+    AppMigrationWorkflow workflow = doneLive();
+    String id = id(workflow);
+    AddonInput database = addon(id, DATABASE);
+
+    harness.env.sleep(Duration.ofDays(31));
+
+    Migration closed = result(workflow);
+    assertEquals(MigrationStatus.DONE, closed.status());
+    assertTrue(closed.errors().isEmpty(), closed.errors()::toString);
+    InOrder cleanup = inOrder(harness.live, harness.region);
+    cleanup.verify(harness.live).stopReverseReplication(database);
+    cleanup.verify(harness.live).stopReverseReplicationSource(database);
+    cleanup.verify(harness.region).removeRedirect(src(id));
+    cleanup.verify(harness.region).deleteSourceApp(move(id));
+    verify(harness.live, never()).catchUpBack(any());
+    verify(harness.region, never()).stopApp(dst(id));
+  }
+
+  @Test
+  void aWorkflowCancelledDuringTheRedirectWindowDropsTheReplicationBack() {
+    harness.start();
+    AppMigrationWorkflow workflow = doneLive();
+    String id = id(workflow);
+
+    untyped(workflow).cancel();
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> result(workflow));
+    assertInstanceOf(CanceledFailure.class, e.getCause());
+    InOrder drop = inOrder(harness.live);
+    drop.verify(harness.live).stopReverseReplication(addon(id, DATABASE));
+    drop.verify(harness.live).stopReverseReplicationSource(addon(id, DATABASE));
+    verify(harness.region, never()).deleteSourceApp(any());
+  }
+
+  @Test
+  void aWorkflowCancelledWhileItsLiveRollbackFailedDropsTheReplicationBack() {
+    harness.start();
+    AppMigrationWorkflow workflow = doneLive();
+    String id = id(workflow);
+    when(harness.live.catchUpBack(any()))
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "The replication of addon ad-pg-1 back from region osc-fr1 stopped after an error",
+                "VERIFICATION_FAILED"));
+    assertEquals(MigrationStatus.ERROR, workflow.rollback().status());
+    verify(harness.live, never()).stopReverseReplication(any());
+
+    untyped(workflow).cancel();
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> result(workflow));
+    assertInstanceOf(CanceledFailure.class, e.getCause());
+    InOrder drop = inOrder(harness.live);
+    drop.verify(harness.live).stopReverseReplication(addon(id, DATABASE));
+    drop.verify(harness.live).stopReverseReplicationSource(addon(id, DATABASE));
+    verify(harness.region, never()).deleteSourceApp(any());
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
+
+  /** A migration done by a live cutover ({@code data-live}, then finalize). */
+  private AppMigrationWorkflow doneLive() {
+    when(harness.live.checkLiveSource(any()))
+        .thenReturn(new CheckResult(List.of(Check.passed("live wal_level"))));
+    when(harness.live.startReplication(any()))
+        .thenReturn(new LiveCopyResult(3, 4096, 120, List.of("replication runs")));
+    // As the real watch: it heartbeats until the cutover cancels it; it ends once the cutover has
+    // begun (the test server neither cancels an activity that completed in the workflow task that
+    // cancels it, nor skips time while one runs).
+    AtomicBoolean cuttingOver = new AtomicBoolean();
+    when(harness.live.watchReplication(any()))
+        .thenAnswer(
+            invocation -> {
+              while (!cuttingOver.get()) {
+                Activity.getExecutionContext().heartbeat(Map.of("lagBytes", 0));
+                Thread.sleep(100);
+              }
+              return StepResult.of("watched");
+            });
+    when(harness.live.verifyBeforeCutover(any()))
+        .thenAnswer(
+            invocation -> {
+              cuttingOver.set(true);
+              return new LiveCheckResult("rm_x_v0", 3, 10_000, 1, List.of("equal"));
+            });
+    when(harness.live.catchUp(any())).thenReturn(new CutoverResult(12, 1, 0, List.of("caught up")));
+    when(harness.live.catchUpBack(any()))
+        .thenReturn(new CutoverResult(0, 1, 0, List.of("caught up back")));
+    AppMigrationWorkflow workflow = harness.created();
+    workflow.prepare();
+    assertEquals(MigrationStatus.DATA_REPLICATING, workflow.dataLive().status());
+    Migration done = workflow.finalizeMigration();
+    assertEquals(MigrationStatus.DONE, done.status(), done::toString);
+    return workflow;
+  }
 
   private AppMigrationWorkflow doneWithData() {
     AppMigrationWorkflow workflow = harness.created();

@@ -286,7 +286,10 @@ class StepGateTest {
 
   @Test
   void aDoneMigrationThatWentThroughAStatusTheRollbackDoesNotKnowIsNotRolledBack() {
-    for (MigrationStatus unknown : EnumSet.complementOf(EnumSet.copyOf(StepGate.ROLLBACK_KNOWS))) {
+    EnumSet<MigrationStatus> unknowns =
+        EnumSet.complementOf(EnumSet.copyOf(StepGate.ROLLBACK_KNOWS));
+    unknowns.remove(MigrationStatus.DATA_REPLICATING);
+    for (MigrationStatus unknown : unknowns) {
       StepGate gate = gate("prepared");
       gate.accept(Phase.DATA);
       gate.start(gate.takeRequest());
@@ -301,6 +304,31 @@ class StepGateTest {
           gate.refusal(Phase.ROLLBACK));
     }
     assertNull(gate("done").refusal(Phase.ROLLBACK), "through data-migrated: allowed");
+  }
+
+  @Test
+  void aLiveMigrationIsRolledBackOnlyWhenItsCutoverSetUpTheReplicationBack() {
+    StepGate before = liveDone();
+    assertEquals(
+        "cannot roll back: its live cutover set up no replication back (it ran before rollbacks"
+            + " of live migrations existed), so the writes made in the destination since could"
+            + " not come back",
+        before.refusal(Phase.ROLLBACK));
+
+    StepGate after = liveDone();
+    after.dataCanComeBack();
+    assertNull(after.refusal(Phase.ROLLBACK));
+  }
+
+  private static StepGate liveDone() {
+    StepGate gate = gate("prepared");
+    gate.accept(Phase.DATA);
+    gate.start(gate.takeRequest());
+    gate.succeed(MigrationStatus.DATA_REPLICATING);
+    gate.accept(Phase.FINALIZE);
+    gate.start(gate.takeRequest());
+    gate.succeed(MigrationStatus.DONE);
+    return gate;
   }
 
   @Test

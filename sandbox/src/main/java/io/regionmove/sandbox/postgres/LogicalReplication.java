@@ -177,7 +177,7 @@ public final class LogicalReplication {
     checkIdentifier(spec.slot());
     String conninfo = conninfo(spec.sourceUrl());
     synchronized (lock(database)) {
-      try (Connection c = server.connect(database);
+      try (Connection c = writable(database);
           Statement s = c.createStatement()) {
         Optional<String> existing = subscriptionName(c);
         if (existing.isPresent()) {
@@ -240,7 +240,7 @@ public final class LogicalReplication {
       throws SQLException {
     checkIdentifier(database);
     synchronized (lock(database)) {
-      try (Connection c = server.connect(database);
+      try (Connection c = writable(database);
           Statement s = c.createStatement()) {
         Optional<String> name = subscriptionName(c);
         if (name.isEmpty()) {
@@ -266,7 +266,7 @@ public final class LogicalReplication {
   public boolean unsubscribe(String database) throws SQLException {
     checkIdentifier(database);
     synchronized (lock(database)) {
-      try (Connection c = server.connect(database);
+      try (Connection c = writable(database);
           Statement s = c.createStatement()) {
         Optional<String> name = subscriptionName(c);
         if (name.isEmpty()) {
@@ -552,6 +552,22 @@ public final class LogicalReplication {
         + (uri.getRawQuery() == null ? "?" : "&")
         + "connect_timeout="
         + CONNECT_TIMEOUT_SECONDS;
+  }
+
+  /**
+   * A superuser session on the addon's database that may write there even while the database
+   * refuses writes by default (a live cutover's source, which a rollback's replication back writes
+   * into).
+   */
+  private Connection writable(String database) throws SQLException {
+    Connection c = server.connect(database);
+    try (Statement s = c.createStatement()) {
+      s.execute("SET default_transaction_read_only = off");
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    return c;
   }
 
   private Object lock(String database) {

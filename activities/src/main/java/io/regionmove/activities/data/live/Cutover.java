@@ -47,7 +47,7 @@ final class Cutover {
   }
 
   /** Makes the source database refuse writes and ends the app's sessions; how many ended. */
-  private static int freeze(Connection source, PostgresUrl url) throws SQLException {
+  static int freeze(Connection source, PostgresUrl url) throws SQLException {
     Sql.execute(
         source,
         "alter database "
@@ -182,7 +182,7 @@ final class Cutover {
   }
 
   /** Sets each destination sequence at or above the source's last value. */
-  private static int sequences(Connection source, Connection target) throws SQLException {
+  static int sequences(Connection source, Connection target) throws SQLException {
     Map<String, Long> from = LiveCatalog.sequences(source);
     Map<String, Long> to = LiveCatalog.sequences(target);
     int set = 0;
@@ -203,7 +203,7 @@ final class Cutover {
   }
 
   /** Large objects are not replicated: copies the source's, drops the destination's others. */
-  private static int largeObjects(Connection source, Connection target) throws SQLException {
+  static int largeObjects(Connection source, Connection target) throws SQLException {
     List<Long> ids = LiveCatalog.largeObjects(source);
     Set<Long> there = new HashSet<>(LiveCatalog.largeObjects(target));
     if (ids.isEmpty() && there.isEmpty()) {

@@ -36,6 +36,7 @@ public final class LiveDataActivitiesImpl implements LiveDataActivities {
   private final LagWatch watch;
   private final ConsistentCheck check;
   private final Cutover cutover;
+  private final ReverseReplication back;
 
   /**
    * @param pgBinDir directory of pg_dump and pg_restore; null to find them
@@ -64,6 +65,7 @@ public final class LiveDataActivitiesImpl implements LiveDataActivities {
     this.watch = new LagWatch(live, this.options);
     this.check = new ConsistentCheck(live, this.options, executor);
     this.cutover = new Cutover(live, this.options, executor);
+    this.back = new ReverseReplication(live, this.options);
   }
 
   @Override
@@ -116,6 +118,31 @@ public final class LiveDataActivitiesImpl implements LiveDataActivities {
     }
     postgresql(input.addon());
     return cutover.catchUp(input, heartbeat());
+  }
+
+  @Override
+  public StepResult prepareReverseReplication(AddonInput input) {
+    return back.prepare(postgresql(input));
+  }
+
+  @Override
+  public StepResult startReverseReplication(AddonInput input) {
+    return back.start(postgresql(input), heartbeat());
+  }
+
+  @Override
+  public CutoverResult catchUpBack(AddonInput input) {
+    return back.catchUp(postgresql(input), heartbeat());
+  }
+
+  @Override
+  public StepResult stopReverseReplication(AddonInput input) {
+    return back.stop(postgresql(input));
+  }
+
+  @Override
+  public StepResult stopReverseReplicationSource(AddonInput input) {
+    return back.stopSource(postgresql(input));
   }
 
   /** Live mode moves PostgreSQL addons only. */

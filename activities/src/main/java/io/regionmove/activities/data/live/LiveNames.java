@@ -17,9 +17,21 @@ record LiveNames(String base) {
   /** The marker table: a row written on the source and seen on the destination proves catch-up. */
   static final String MARKER_TABLE = "regionmove.live_marker";
 
+  /**
+   * The marker table of the replication back (SPEC §10): written on the destination, seen on the
+   * source.
+   */
+  static final String BACK_MARKER_TABLE = "regionmove.live_marker_back";
+
   static LiveNames of(AddonInput input) {
     return new LiveNames(
         LiveDataActivities.replicationName(input.move().migrationId(), input.addon().id()));
+  }
+
+  /** The names of the addon's replication back, from the destination to the source. */
+  static LiveNames back(AddonInput input) {
+    return new LiveNames(
+        LiveDataActivities.reverseReplicationName(input.move().migrationId(), input.addon().id()));
   }
 
   String publication() {

@@ -59,7 +59,12 @@ final class LiveRegions {
   }
 
   PostgresUrl destinationUrl(AddonInput input) {
-    return PostgresUrl.parse(databases.destinationUrl(input.move(), input.addon()));
+    return PostgresUrl.parse(destinationUrlText(input));
+  }
+
+  /** The destination addon's URL as text, for the source region's subscription back only. */
+  String destinationUrlText(AddonInput input) {
+    return databases.destinationUrl(input.move(), input.addon());
   }
 
   /** The destination addon made for the source one; empty when its app or it is gone. */

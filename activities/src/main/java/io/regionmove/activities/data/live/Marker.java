@@ -16,21 +16,30 @@ final class Marker {
   private Marker() {}
 
   static void create(Connection source) throws SQLException {
-    Sql.execute(source, "create schema if not exists " + LiveNames.MARKER_SCHEMA);
+    create(source, LiveNames.MARKER_TABLE);
+  }
+
+  /** Makes the marker table {@code table} (in {@link LiveNames#MARKER_SCHEMA}). */
+  static void create(Connection c, String table) throws SQLException {
+    Sql.execute(c, "create schema if not exists " + LiveNames.MARKER_SCHEMA);
     Sql.execute(
-        source,
+        c,
         "create table if not exists "
-            + LiveNames.MARKER_TABLE
+            + table
             + " (id int primary key, token text not null, written_at timestamptz not null)");
   }
 
   /** Writes a new token (also when writes are refused by default) and returns it. */
   static String write(Connection source) throws SQLException {
+    return write(source, LiveNames.MARKER_TABLE);
+  }
+
+  static String write(Connection source, String table) throws SQLException {
     String token = UUID.randomUUID().toString();
     Sql.list(
         source,
         "insert into "
-            + LiveNames.MARKER_TABLE
+            + table
             + " values (1, ?, now()) on conflict (id)"
             + " do update set token = excluded.token, written_at = excluded.written_at"
             + " returning 1",
@@ -39,10 +48,10 @@ final class Marker {
     return token;
   }
 
-  static boolean seen(Connection destination, String token) throws SQLException {
+  static boolean seen(Connection destination, String table, String token) throws SQLException {
     return Sql.one(
         destination,
-        "select token = ? from " + LiveNames.MARKER_TABLE + " where id = 1",
+        "select token = ? from " + table + " where id = 1",
         rs -> rs.getBoolean(1),
         false,
         token);
@@ -55,8 +64,19 @@ final class Marker {
   static void await(
       Connection destination, String token, Duration poll, Duration timeout, Runnable tick)
       throws SQLException {
+    await(destination, LiveNames.MARKER_TABLE, token, poll, timeout, tick);
+  }
+
+  static void await(
+      Connection destination,
+      String table,
+      String token,
+      Duration poll,
+      Duration timeout,
+      Runnable tick)
+      throws SQLException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!seen(destination, token)) {
+    while (!seen(destination, table, token)) {
       if (System.nanoTime() > deadline) {
         throw new ToolFailedException(
             "the destination had not applied the source's marker after "
@@ -70,7 +90,11 @@ final class Marker {
 
   /** Drops the marker table, and its schema when nothing else is in it. */
   static void drop(Connection c) throws SQLException {
-    Sql.execute(c, "drop table if exists " + LiveNames.MARKER_TABLE);
+    drop(c, LiveNames.MARKER_TABLE);
+  }
+
+  static void drop(Connection c, String table) throws SQLException {
+    Sql.execute(c, "drop table if exists " + table);
     boolean empty =
         Sql.one(
             c,

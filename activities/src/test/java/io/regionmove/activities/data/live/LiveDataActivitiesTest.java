@@ -206,6 +206,62 @@ class LiveDataActivitiesTest {
   }
 
   @Test
+  void theReplicationBackBringsTheDestinationsWritesIntoTheFrozenSourceAndLeavesNothing()
+      throws Exception {
+    Move move = started();
+    LiveCheckResult check = activities.verifyBeforeCutover(move.input());
+    activities.catchUp(new CutoverInput(move.input(), check.verificationSlot()));
+    activities.prepareReverseReplication(move.input());
+    activities.prepareReverseReplication(move.input());
+    // Written while the forward replication is still there: the slot back keeps it.
+    execute(move.destinationUrl(), "update accounts set note = 'kept by the slot' where id = 3");
+    stopBoth(move);
+    activities.startReverseReplication(move.input());
+    activities.startReverseReplication(move.input());
+    execute(
+        move.destinationUrl(),
+        "update accounts set note = 'written in the destination' where id = 7",
+        "delete from tags where owner = 9",
+        "insert into events (account) select 1 from generate_series(1, 50)");
+    assertRefusesWrites(move.sourceUrl());
+
+    CutoverResult back = activities.catchUpBack(move.input());
+
+    assertTrue(back.sequences() >= 1, back.toString());
+    assertRefusesWrites(move.destinationUrl());
+    for (String query :
+        List.of(
+            "select count(*) || ':' || sum(balance) || ':' || string_agg(note, ',' order by id)"
+                + " from accounts",
+            "select count(*) || ':' || sum(hashtextextended(t::text, 0)) from tags t",
+            "select md5(string_agg(e::text, ',' order by id)) from events e",
+            "select last_value from events_id_seq",
+            "select encode(lo_get(oid), 'escape') from pg_largeobject_metadata")) {
+      assertEquals(strings(move.destinationUrl(), query), strings(move.sourceUrl(), query), query);
+    }
+    activities.stopReverseReplication(move.input());
+    activities.stopReverseReplicationSource(move.input());
+    activities.stopReverseReplication(move.input());
+    activities.stopReverseReplicationSource(move.input());
+    assertEquals(List.of(), regions.replicationBackLeftovers(move));
+    assertEquals(List.of(), regions.replicationLeftovers(move));
+    activities.unfreezeSourceDatabase(move.input());
+    execute(move.sourceUrl(), "insert into events (account) values (1)");
+    assertEquals(
+        List.of("0"),
+        strings(move.sourceUrl(), "select count(*) from pg_namespace where nspname = 'regionmove'"),
+        "the markers are gone from the source");
+  }
+
+  @Test
+  void stoppingAReplicationBackThatNeverStartedIsFine() throws Exception {
+    Move move = regions.move(newApp(), SCHEMA);
+    activities.stopReverseReplication(move.input());
+    activities.stopReverseReplicationSource(move.input());
+    assertEquals(List.of(), regions.replicationBackLeftovers(move));
+  }
+
+  @Test
   void aWriteLostOnTheWayIsCaughtBeforeTheFreezeOrInTheFrozenWindow() throws Exception {
     Move before = started();
     awaitEqual(before, "select count(*) from accounts");

@@ -171,6 +171,39 @@ final class LiveRegionsFixture {
     return left;
   }
 
+  /**
+   * What the replication back could leave: a subscription in the source addon's database, slots and
+   * publications in the destination addon's.
+   */
+  List<String> replicationBackLeftovers(Move move) throws SQLException {
+    List<String> left = new ArrayList<>();
+    try (Connection c = sourceServer.connect("postgres");
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select subname from pg_subscription s join pg_database d on d.oid = s.subdbid"
+                    + " where d.datname = ?")) {
+      ps.setString(1, PostgresServer.databaseOf(move.sourceUrl()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          left.add("subscription " + rs.getString(1));
+        }
+      }
+    }
+    try (Connection c = destinationServer.connect("postgres");
+        PreparedStatement ps =
+            c.prepareStatement("select slot_name from pg_replication_slots where database = ?")) {
+      ps.setString(1, PostgresServer.databaseOf(move.destinationUrl()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          left.add("slot " + rs.getString(1));
+        }
+      }
+    }
+    strings(move.destinationUrl(), "select pubname from pg_publication")
+        .forEach(p -> left.add("publication " + p));
+    return left;
+  }
+
   /** The replication slots of the source addon's database (read from another database). */
   List<String> sourceSlots(Move move) throws SQLException {
     List<String> left = new ArrayList<>();
