@@ -2,16 +2,7 @@ package io.regionmove.workflows;
 
 import static io.regionmove.workflows.Wording.describe;
 
-import io.regionmove.activities.AppInput;
-import io.regionmove.activities.ConfigInput;
-import io.regionmove.activities.MoveInput;
-import io.regionmove.activities.RedirectInput;
-import io.regionmove.activities.RedirectResult;
 import io.regionmove.activities.SourceCheck;
-import io.regionmove.activities.StartAppInput;
-import io.regionmove.model.CnameChange;
-import io.regionmove.model.ConfigKind;
-import io.regionmove.model.Formation;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationRequest;
 import io.regionmove.model.MigrationStatus;
@@ -22,14 +13,8 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.CancellationScope;
-import io.temporal.workflow.Promise;
-import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
-import java.net.URI;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 
 /**
@@ -72,21 +57,17 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   private final Rollback rollback;
   private final Preflight preflight;
   private final AppLock lock;
+  private final PrepareStep prepare;
+  private final SourceApplication sourceApplication;
+  private final RedirectWindow redirectWindow;
+  private final DataAndFinalize moves;
   private final IdleGuard idleGuard;
-  private final AppInput sourceApp;
-  private final AppInput destinationApp;
-  private final MoveInput move;
   private CancellationScope phaseScope;
 
   private SourceCheck source;
-  private Formation sourceFormation;
-  private boolean dataMigrated;
 
   /** The data step asked last is live mode's ({@code data-live}) rather than stop and copy. */
   private boolean liveRequested;
-
-  /** Live mode reached {@code data-replicating}: finalize is the cutover. */
-  private boolean replicating;
 
   /** Runs before any handler, so {@code status} and the validators answer from the first task. */
   @WorkflowInit
@@ -102,9 +83,12 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
     this.preflight = new Preflight(request, calls, progress);
     this.lock = new AppLock(request);
     this.idleGuard = new IdleGuard(request.settings().idleLimit());
-    this.sourceApp = calls.sourceApp();
-    this.destinationApp = calls.destinationApp();
-    this.move = calls.move();
+    this.prepare = new PrepareStep(request, calls, progress, compensations);
+    this.sourceApplication = new SourceApplication(request, calls, progress, compensations);
+    this.redirectWindow = new RedirectWindow(request, gate, calls, progress, addons, live);
+    this.moves =
+        new DataAndFinalize(
+            request, gate, calls, progress, compensations, addons, live, sourceApplication);
   }
 
   @Override
@@ -127,7 +111,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
       Workflow.newDetachedCancellationScope(this::abortEverything).run();
     }
     if (gate.status() == MigrationStatus.DONE) {
-      afterDone();
+      redirectWindow.run(this::runPhase);
     }
     // No update is left without its answer; detached, as Workflow.await throws once cancelled.
     Workflow.newDetachedCancellationScope(() -> Workflow.await(Workflow::isEveryHandlerFinished))
@@ -203,10 +187,10 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
             () -> {
               switch (next) {
                 case PREFLIGHT -> source = preflight.run();
-                case PREPARE -> prepareDestination();
-                case DATA -> migrateData();
-                case FINALIZE -> finalizeMove();
-                case ROLLBACK -> rollback.run(sourceFormation);
+                case PREPARE -> prepare.run();
+                case DATA -> moves.data(source, liveRequested);
+                case FINALIZE -> moves.finalizeMove(source);
+                case ROLLBACK -> rollback.run(sourceApplication.formation());
                 default -> throw new IllegalArgumentException("not a user step: " + next);
               }
             });
@@ -225,8 +209,7 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
             default -> MigrationStatus.DONE;
           });
       if (gate.status() == MigrationStatus.DATA_REPLICATING) {
-        replicating = true;
-        live.watch();
+        moves.replicating();
       }
     } catch (TemporalFailure e) {
       if (CancellationScope.current().isCancelRequested()) {
@@ -252,230 +235,6 @@ public class AppMigrationWorkflowImpl implements AppMigrationWorkflow {
   }
 
   // ---- the phases, in the order a migration goes through them ---------------------------------
-
-  private void prepareDestination() {
-    String src = request.source();
-    String dst = request.destination();
-    compensations.register(
-        "unfreeze-source",
-        "Unfreeze source app " + request.app(),
-        () -> calls.undo(src, "unfreeze source app").unfreezeSource(sourceApp));
-    progress.step(
-        "Freeze source app " + request.app(),
-        () -> calls.region(src, "freeze source app").freezeSource(sourceApp));
-
-    compensations.register(
-        "delete-destination-app",
-        "Delete destination app " + request.newName() + " in " + dst,
-        () -> calls.undo(dst, "delete destination app").deleteApp(destinationApp));
-    progress.step(
-        "Create app " + request.newName() + " in " + dst,
-        () -> calls.region(dst, "create destination app").createApp(move));
-
-    for (ConfigKind kind : ConfigKind.values()) {
-      ConfigInput input = new ConfigInput(move, kind);
-      compensations.register(
-          "remove-" + kind.name().toLowerCase(),
-          "Remove copied " + kind.label(),
-          () -> calls.undo(dst, "remove copied " + kind.label()).removeConfig(input));
-      progress.step(
-          "Copy " + kind.label(),
-          () -> calls.region(dst, "copy " + kind.label()).copyConfig(input));
-    }
-  }
-
-  /**
-   * Stops the source, then moves every addon at the same time (see {@link AddonMoves}); in live
-   * mode, replicates them while the source keeps running (see {@link LiveDataMoves}).
-   */
-  private void migrateData() {
-    if (liveRequested) {
-      live.start(source.addons());
-      return;
-    }
-    if (live.replicating()) {
-      // A live attempt failed and stop and copy runs instead: its replication goes first.
-      live.abandon();
-    }
-    stopSource();
-    addons.moveAll(source.addons());
-    dataMigrated = true;
-  }
-
-  private void finalizeMove() {
-    String src = request.source();
-    String dst = request.destination();
-    boolean replicateBack =
-        replicating && Workflow.getVersion(REPLICATE_BACK, Workflow.DEFAULT_VERSION, 1) == 1;
-    if (replicating && !dataMigrated) {
-      live.stopWatching();
-      live.cutOver(this::rememberFormation, this::stopSource, replicateBack);
-      dataMigrated = true;
-    }
-    if (!dataMigrated) {
-      stopSource();
-    }
-    if (replicateBack) {
-      // Before the destination accepts writes: from then on its slot keeps each of them. Made
-      // during the cutover; again here when a finalize that failed runs again.
-      live.prepareReverse();
-    }
-    Formation formation = sourceFormation;
-    compensations.register(
-        "stop-destination",
-        "Stop destination app " + request.newName(),
-        () -> calls.undo(dst, "stop destination app").stopApp(destinationApp));
-    progress.step(
-        "Start app " + request.newName() + " in " + dst + " (" + describe(formation) + ")",
-        () ->
-            calls
-                .region(dst, "start destination app")
-                .startApp(new StartAppInput(destinationApp, formation)));
-
-    Instant until = Progress.now().plus(request.settings().redirectWindow());
-    compensations.register(
-        "remove-redirect",
-        "Remove redirect of " + request.app(),
-        () -> calls.undo(src, "remove redirect").removeRedirect(sourceApp));
-    RedirectResult redirect =
-        progress.step(
-            "Redirect " + request.app() + " to the new app until " + until,
-            () ->
-                calls
-                    .region(src, "redirect source app")
-                    .redirectSource(new RedirectInput(move, until)),
-            RedirectResult::logs);
-    progress.url(redirect.url());
-    String host = URI.create(redirect.url()).getHost();
-    progress.cnames().clear();
-    source.customDomains().forEach(domain -> progress.cnames().add(new CnameChange(domain, host)));
-    if (replicating) {
-      live.finish();
-    }
-    if (replicateBack) {
-      // Only once the forward replication is gone: each direction would send the other's
-      // changes back.
-      live.startReverse();
-      gate.dataCanComeBack();
-    }
-  }
-
-  /** Remembers the source formation once, then stops the source; undo restarts it with it. */
-  private void stopSource() {
-    String src = request.source();
-    rememberFormation();
-    Formation formation = sourceFormation;
-    compensations.register(
-        "restart-source",
-        "Restart source app " + request.app() + " (" + describe(formation) + ")",
-        () ->
-            calls
-                .undo(src, "restart source app")
-                .startApp(new StartAppInput(sourceApp, formation)));
-    progress.step(
-        "Stop source app " + request.app(),
-        () -> calls.region(src, "stop source app").stopApp(sourceApp));
-  }
-
-  /** Reads the source's formation the first time, for the undo that restarts it. */
-  private void rememberFormation() {
-    if (sourceFormation == null) {
-      sourceFormation =
-          progress.step(
-              "Read formation of " + request.app(),
-              () ->
-                  calls.region(request.source(), "read source formation").readFormation(sourceApp),
-              f -> List.of(describe(f)));
-    }
-  }
-
-  /**
-   * After done: the redirect window, a durable timer. When it ends, its cleanup; a rollback asked
-   * before that stops the timer and runs instead, again after a failure, until it has rolled back.
-   * A rollback is not cancelled with the workflow: like the undo actions, it is the way back.
-   */
-  private void afterDone() {
-    List<Promise<Void>> window = new ArrayList<>(1);
-    CancellationScope windowScope =
-        Workflow.newCancellationScope(
-            () ->
-                window.add(
-                    Workflow.newTimer(
-                        request.settings().redirectWindow(),
-                        TimerOptions.newBuilder()
-                            .setSummary(
-                                "redirect window: then remove the redirect and delete the old app")
-                            .build())));
-    windowScope.run();
-    boolean windowOver;
-    try {
-      Workflow.await(() -> window.get(0).isCompleted() || gate.hasRequest());
-      throwIfCancelled("during the redirect window");
-      windowOver = !gate.hasRequest();
-      if (!windowOver) {
-        windowScope.cancel("the migration is rolled back");
-        while (gate.status() != MigrationStatus.ROLLED_BACK) {
-          Workflow.await(gate::hasRequest);
-          throwIfCancelled("while its rollback waited to be run again");
-          Phase next = gate.takeRequest();
-          Workflow.newDetachedCancellationScope(() -> runPhase(next)).run();
-        }
-      }
-    } catch (CanceledFailure e) {
-      if (live.reversing()) {
-        // Cancelled: nothing will roll back any more, and the slot back would fill the
-        // destination's disk.
-        Workflow.newDetachedCancellationScope(this::dropReplicationBack).run();
-      }
-      throw e;
-    }
-    if (windowOver) {
-      closeRedirectWindow();
-    }
-  }
-
-  /** Drops the replication back, retried until the regions answer; a failure for good is shown. */
-  private void dropReplicationBack() {
-    try {
-      live.dropReverse(true);
-    } catch (ActivityFailure e) {
-      progress.errors().add("drop the replication back: " + describe(e));
-      log.error("Replication back not dropped: {}", describe(e));
-    }
-  }
-
-  private static void throwIfCancelled(String when) {
-    if (CancellationScope.current().isCancelRequested()) {
-      throw new CanceledFailure("the workflow was cancelled " + when);
-    }
-  }
-
-  /**
-   * The redirect window is over: drop the replication back, remove the redirect, delete the old app
-   * and the backups.
-   */
-  private void closeRedirectWindow() {
-    gate.startCleanup();
-    String src = request.source();
-    if (live.reversing()) {
-      dropReplicationBack();
-    }
-    try {
-      progress.step(
-          "Remove redirect of " + request.app(),
-          () -> calls.undo(src, "remove redirect").removeRedirect(sourceApp));
-      progress.step(
-          "Delete old app " + request.app() + " in " + src,
-          () -> calls.undo(src, "delete old app").deleteSourceApp(move));
-    } catch (ActivityFailure e) {
-      progress.errors().add("cleanup after the redirect window: " + describe(e));
-      log.error("Cleanup failed: {}", describe(e));
-    }
-    if (addons.hasBackups()
-        && Workflow.getVersion(DELETE_BACKUPS_WHEN_DONE, Workflow.DEFAULT_VERSION, 1) == 1) {
-      addons.deleteBackups();
-    }
-  }
 
   // ---- abort --------------------------------------------------------------------------------
 
