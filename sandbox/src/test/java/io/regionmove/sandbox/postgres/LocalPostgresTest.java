@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.regionmove.sandbox.SandboxMain;
+import io.regionmove.sandbox.mysql.LocalMariaDb;
+import io.regionmove.sandbox.redis.LocalRedis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -80,6 +82,18 @@ class LocalPostgresTest {
     assertFalse(alive(postmaster), "the postmaster " + postmaster + " is gone");
     assertFalse(accepts(port), "port " + port + " refuses connections");
     assertFalse(Files.exists(data.resolve("postmaster.pid")));
+
+    // The sandbox's MariaDB and Redis servers were left running too: adopted, then stopped.
+    LocalMariaDb mysql = LocalMariaDb.start(home.resolve("mariadb-crash-fr1"));
+    int mysqlPort = mysql.server().port();
+    assertFalse(mysql.startedHere(), "the MariaDB server left running is adopted");
+    mysql.stop();
+    assertFalse(accepts(mysqlPort), "MariaDB's port " + mysqlPort + " refuses connections");
+    LocalRedis redis = LocalRedis.start(home.resolve("redis-crash-fr1"));
+    int redisPort = redis.server().port();
+    assertFalse(redis.startedHere(), "the Redis server left running is adopted");
+    redis.stop();
+    assertFalse(accepts(redisPort), "Redis's port " + redisPort + " refuses connections");
   }
 
   @Test
