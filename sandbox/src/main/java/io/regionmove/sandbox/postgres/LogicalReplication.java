@@ -153,6 +153,12 @@ public final class LogicalReplication {
           ps.execute();
         }
         ReplicationCatalog.dropSlots(c, database);
+        // A walsender that was connecting when the slots were read can still make one (a table
+        // synchronisation's); none can connect any more, so one more pass leaves none.
+        for (int pass = 0; pass < 20 && !ReplicationCatalog.slots(c, database).isEmpty(); pass++) {
+          pause(Duration.ofMillis(100));
+          ReplicationCatalog.dropSlots(c, database);
+        }
         log.info("Role {} may no longer replicate; no slot is left on {}", role, database);
       }
     }
