@@ -3,28 +3,21 @@ package io.regionmove.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.regionmove.model.Migration;
 import io.regionmove.model.MigrationStatus;
 import io.regionmove.testkit.DatabaseFingerprint;
+import io.regionmove.testkit.KilledWorker;
 import io.regionmove.testkit.RegionmoveTestStack;
 import io.regionmove.testkit.SandboxProbe;
 import io.regionmove.testkit.WorkerProcess;
 import io.regionmove.worker.CrashPoints.Point;
 import io.regionmove.worker.CrashPoints.When;
-import io.regionmove.workflows.AppMigrationLockWorkflow;
 import io.regionmove.workflows.AppMigrationWorkflow;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.enums.v1.PendingActivityState;
-import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.ResetStickyTaskQueueRequest;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
-import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -116,8 +109,8 @@ class LiveCrashIT {
         remaining = remaining.without(reached.get());
         worker = startWorker(remaining);
         workers.add(worker);
-        resetStickyQueues(untyped.getExecution(), app);
-        failDeadAttempts(untyped.getExecution());
+        KilledWorker.resetStickyQueues(stack, untyped.getExecution(), app);
+        KilledWorker.failDeadAttempts(stack, untyped.getExecution(), LONG);
         worker.awaitStarted(Duration.ofSeconds(30));
       }
       Migration done = driven.get();
@@ -192,52 +185,5 @@ class LiveCrashIT {
     return stack.startWorkerProcess(
         WorkerProcess.Launch.mainClass(CrashingWorkerMain.class)
             .withEnvironment(CrashPoints.VARIABLE, points.toString()));
-  }
-
-  /** What a worker shutting down cleanly does; a killed one leaves it to a 5 s time-out. */
-  private static void resetStickyQueues(WorkflowExecution migration, String app) {
-    for (String workflowId :
-        List.of(
-            migration.getWorkflowId(),
-            AppMigrationLockWorkflow.lockId(RegionmoveTestStack.SOURCE, app))) {
-      try {
-        stack
-            .client()
-            .getWorkflowServiceStubs()
-            .blockingStub()
-            .resetStickyTaskQueue(
-                ResetStickyTaskQueueRequest.newBuilder()
-                    .setNamespace(RegionmoveTestStack.NAMESPACE)
-                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                    .build());
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  /**
-   * Fails the attempt a killed worker held of each short activity, as its start-to-close time-out
-   * would: Temporal retries it on the next worker.
-   */
-  private static void failDeadAttempts(WorkflowExecution migration) {
-    WorkflowStub workflow = stack.client().newUntypedWorkflowStub(migration.getWorkflowId());
-    for (PendingActivityInfo activity :
-        workflow.describe().getRawDescription().getPendingActivitiesList()) {
-      if (activity.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
-          && !LONG.contains(activity.getActivityType().getName())) {
-        stack
-            .client()
-            .newActivityCompletionClient()
-            .completeExceptionally(
-                migration.getWorkflowId(),
-                Optional.empty(),
-                activity.getActivityId(),
-                ApplicationFailure.newFailure(
-                    "the worker running this attempt was SIGKILLed", "WorkerKilled"));
-      }
-    }
   }
 }
